@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "softness",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "softness", targets: ["SoftnessCLI"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "GlassData", targets: ["GlassData"]),
+        .library(name: "Learning", targets: ["Learning"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libhdf5 from Debian (libhdf5-dev, pkg-config "hdf5") plus a header-only shim for macros.
+        .systemLibrary(
+            name: "CHDF5",
+            path: "Sources/CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "GlassData", dependencies: ["HDF5"]),
+        .target(name: "Learning"),
+        .target(name: "Diagnostics", dependencies: ["Learning", "GlassData"]),
+        .executableTarget(
+            name: "SoftnessCLI",
+            dependencies: [
+                "HDF5", "GlassData", "Learning", "Diagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "HDF5Benchmark",
+            dependencies: ["HDF5"],
+            path: "benchmarks/HDF5Benchmark"
+        ),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GlassDataTests", dependencies: ["GlassData", "HDF5"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "GlassData"]),
+    ]
+)
