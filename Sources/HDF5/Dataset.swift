@@ -1,0 +1,270 @@
+import CHDF5
+import Foundation
+
+/// An HDF5 dataset: an N-dimensional array of numbers or strings, row-major like numpy.
+/// Reads convert to the requested Swift type (a float32 dataset reads fine as `[Double]`).
+public final class Dataset: @unchecked Sendable {
+    let handle: Handle
+    let fileHandle: Handle
+    /// Path of the file on disk.
+    public let filePath: String
+    /// Absolute path of the dataset inside the file.
+    public let objectPath: String
+
+    init(handle: Handle, fileHandle: Handle, filePath: String, path: String) {
+        self.handle = handle
+        self.fileHandle = fileHandle
+        self.filePath = filePath
+        self.objectPath = path
+    }
+
+    var site: CallSite { CallSite(file: filePath, object: objectPath) }
+
+    private func withSpace<R>(_ body: (hid_t) throws -> R) throws -> R {
+        let space = Handle(try checked(site, "cannot read the dataspace") { H5Dget_space(handle.id) }, kind: .dataspace)
+        return try body(space.id)
+    }
+
+    /// Current extent of every dimension (`[]` for a scalar).
+    public func shape() throws -> [Int] {
+        try withSpace { try Dataspace.shape(of: $0, site: site) }
+    }
+
+    /// Number of rows (first dimension; 1 for a scalar).
+    public func rowCount() throws -> Int { try shape().first ?? 1 }
+
+    /// Stored element type.
+    public func elementType() throws -> ElementType {
+        let type = Handle(try checked(site, "cannot read the datatype") { H5Dget_type(handle.id) }, kind: .datatype)
+        return ElementType.of(datatype: type.id)
+    }
+
+    /// Chunk shape, or nil for contiguous or compact storage.
+    public func chunks() throws -> [Int]? {
+        let plist = Handle(try checked(site, "cannot read the creation properties") { H5Dget_create_plist(handle.id) }, kind: .propertyList)
+        guard H5Pget_layout(plist.id) == H5D_CHUNKED else { return nil }
+        let rank = try shape().count
+        var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+        try checked(site, "cannot read the chunk shape") { H5Pget_chunk(plist.id, Int32(rank), &dims) }
+        return dims.prefix(rank).map { Int($0) }
+    }
+
+    private func checkNumericRead<T: HDF5Scalar>(_: T.Type) throws {
+        let stored = try elementType()
+        let requested = T.elementType
+        if stored.isString || !(stored.isFloatingPoint || stored.isInteger) {
+            throw HDF5Error(.typeMismatch, file: filePath, object: objectPath,
+                            message: "holds \(stored), cannot be read as numbers (\(T.self))")
+        }
+        if stored.isFloatingPoint && requested.isInteger {
+            throw HDF5Error(.typeMismatch, file: filePath, object: objectPath,
+                            message: "holds \(stored); reading it as \(T.self) would truncate values (read it as Float or Double)")
+        }
+    }
+
+    /// Reads the whole dataset, converted to `T`, in row-major order.
+    public func read<T: HDF5Scalar>(as type: T.Type = T.self) throws -> [T] {
+        try checkNumericRead(T.self)
+        let count = try shape().reduce(1, *)
+        return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            if count > 0 {
+                try checked(site, "cannot read the data") {
+                    H5Dread(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// Reads rows `rows` (a hyperslab over the first dimension, all of the others).
+    public func readRows<T: HDF5Scalar>(_ rows: Range<Int>, as type: T.Type = T.self) throws -> [T] {
+        try checkNumericRead(T.self)
+        let shape = try shape()
+        guard !shape.isEmpty else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
+        }
+        guard rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
+        }
+        let rowSize = shape.dropFirst().reduce(1, *)
+        let count = rows.count * rowSize
+        if count == 0 { return [] }
+        var memoryShape = shape
+        memoryShape[0] = rows.count
+        let memorySpace = try Dataspace.simple(memoryShape, site: site)
+        return try withSpace { fileSpace in
+            try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site)
+            return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = 0
+                try checked(site, "cannot read rows \(rows)") {
+                    H5Dread(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), buffer.baseAddress)
+                }
+                initialized = count
+            }
+        }
+    }
+
+    /// Reads one scalar value (rank 0, or a single element).
+    public func readScalar<T: HDF5Scalar>(as type: T.Type = T.self) throws -> T {
+        let values: [T] = try read()
+        guard values.count == 1, let value = values.first else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "holds \(values.count) values, expected one")
+        }
+        return value
+    }
+
+    /// Overwrites the whole dataset with `values` (row-major, converted to the stored type).
+    public func write<T: HDF5Scalar>(_ values: [T]) throws {
+        let count = try shape().reduce(1, *)
+        guard values.count == count else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "has \(count) elements, got \(values.count) values to write")
+        }
+        if count == 0 { return }
+        _ = try values.withUnsafeBufferPointer { buffer in
+            try checked(site, "cannot write the data") {
+                H5Dwrite(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
+            }
+        }
+    }
+
+    /// Writes `values` (whole rows, row-major) starting at row `firstRow`; the rows must exist.
+    public func writeRows<T: HDF5Scalar>(_ values: [T], at firstRow: Int) throws {
+        let shape = try shape()
+        guard !shape.isEmpty else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
+        }
+        let rowSize = shape.dropFirst().reduce(1, *)
+        guard rowSize > 0, values.count % rowSize == 0 else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows hold \(rowSize) values each; \(values.count) values are not whole rows")
+        }
+        let rows = firstRow..<(firstRow + values.count / rowSize)
+        guard firstRow >= 0, rows.upperBound <= shape[0] else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
+        }
+        if rows.isEmpty { return }
+        var memoryShape = shape
+        memoryShape[0] = rows.count
+        let memorySpace = try Dataspace.simple(memoryShape, site: site)
+        try withSpace { fileSpace in
+            try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site)
+            _ = try values.withUnsafeBufferPointer { buffer in
+                try checked(site, "cannot write rows \(rows)") {
+                    H5Dwrite(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), buffer.baseAddress)
+                }
+            }
+        }
+    }
+
+    /// Appends whole rows to a dataset created with `extendable: true` (unlimited first dimension).
+    public func append<T: HDF5Scalar>(_ values: [T]) throws {
+        var shape = try shape()
+        guard !shape.isEmpty else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; cannot append rows")
+        }
+        let rowSize = shape.dropFirst().reduce(1, *)
+        guard rowSize > 0, values.count % rowSize == 0 else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows hold \(rowSize) values each; \(values.count) values are not whole rows")
+        }
+        let firstRow = shape[0]
+        shape[0] += values.count / rowSize
+        let dims = shape.map { hsize_t($0) }
+        try checked(site, "cannot extend the dataset (was it created extendable, with an unlimited first dimension?)",
+                    kind: .invalidArgument) { H5Dset_extent(handle.id, dims) }
+        try writeRows(values, at: firstRow)
+    }
+
+    /// Reads a dataset of strings (variable- or fixed-length, ASCII or UTF-8), rank 0 or 1.
+    public func readStrings() throws -> [String] {
+        let fileType = Handle(try checked(site, "cannot read the datatype") { H5Dget_type(handle.id) }, kind: .datatype)
+        guard H5Tget_class(fileType.id) == H5T_STRING else {
+            throw HDF5Error(.typeMismatch, file: filePath, object: objectPath,
+                            message: "holds \(ElementType.of(datatype: fileType.id)), not strings")
+        }
+        let count = try shape().reduce(1, *)
+        if count == 0 { return [] }
+        return try StringCoding.read(count: count, fileType: fileType.id, site: site) { memoryType, buffer in
+            H5Dread(handle.id, memoryType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer)
+        }
+    }
+}
+
+extension Group {
+    /// Opens an existing dataset.
+    public func dataset(_ path: String) throws -> Dataset {
+        let target = absolute(path)
+        guard contains(path) else {
+            throw HDF5Error(.objectNotFound, file: filePath, object: target, message: "no such dataset")
+        }
+        guard isDataset(path) else {
+            throw HDF5Error(.typeMismatch, file: filePath, object: target, message: "is a group, not a dataset")
+        }
+        let id = try checked(site(target), "cannot open the dataset") { H5Dopen2(handle.id, path, chdf5_p_default()) }
+        return Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
+    }
+
+    /// Creates an empty numeric dataset whose elements are stored as `Storage`
+    /// (e.g. `Float.self` for float32 storage of values written as Double).
+    @discardableResult
+    public func createDataset<Storage: HDF5Scalar>(
+        _ path: String, of storage: Storage.Type, shape: [Int], options: DatasetOptions = .contiguous
+    ) throws -> Dataset {
+        try createDataset(path, fileType: Storage.nativeType, shape: shape, options: options)
+    }
+
+    /// Creates a dataset holding `values` with the given shape (default: one dimension),
+    /// stored as `T` — h5py's `create_dataset(name, data=...)`.
+    @discardableResult
+    public func createDataset<T: HDF5Scalar>(
+        _ path: String, values: [T], shape: [Int]? = nil, options: DatasetOptions = .contiguous
+    ) throws -> Dataset {
+        let shape = shape ?? [values.count]
+        guard shape.reduce(1, *) == values.count, shape.allSatisfy({ $0 >= 0 }) else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: absolute(path),
+                            message: "shape \(shape) does not hold \(values.count) values")
+        }
+        let dataset = try createDataset(path, of: T.self, shape: shape, options: options)
+        try dataset.write(values)
+        return dataset
+    }
+
+    func createDataset(_ path: String, fileType: hid_t, shape: [Int], options: DatasetOptions) throws -> Dataset {
+        let target = absolute(path)
+        let site = site(target)
+        if contains(path) {
+            throw HDF5Error(.objectExists, file: filePath, object: target, message: "already exists")
+        }
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw HDF5Error(.invalidArgument, file: filePath, object: target, message: "negative extent in shape \(shape)")
+        }
+        let maxShape: [Int?]? = options.extendable && !shape.isEmpty ? [nil] + shape.dropFirst().map { $0 } : nil
+        let space = try Dataspace.simple(shape, maxShape: maxShape, site: site)
+        let creation = try options.creationPropertyList(shape: shape, site: site)
+        let links = try LinkCreation.intermediateGroups(site)
+        let id = try checked(site, "cannot create the dataset") {
+            H5Dcreate2(handle.id, path, fileType, space.id, links.id, creation.id, chdf5_p_default())
+        }
+        return Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
+    }
+
+    /// Creates a one-dimensional dataset of variable-length UTF-8 strings (h5py reads it as `str`).
+    @discardableResult
+    public func createStringDataset(_ path: String, values: [String]) throws -> Dataset {
+        let target = absolute(path)
+        let type = try StringCoding.variableUTF8(site(target))
+        let dataset = try createDataset(path, fileType: type.id, shape: [values.count], options: .contiguous)
+        if !values.isEmpty {
+            _ = try StringCoding.withCStrings(values) { pointers in
+                try checked(site(target), "cannot write the strings") {
+                    H5Dwrite(dataset.handle.id, type.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), pointers)
+                }
+            }
+        }
+        return dataset
+    }
+}

@@ -1,0 +1,81 @@
+import CHDF5
+import Foundation
+
+/// An open HDF5 file; also its root group `/`. Like h5py's `h5py.File`.
+///
+/// The file is closed when `close()` is called or the last reference to it (including the
+/// groups and datasets opened from it) goes away.
+public final class File: Group, @unchecked Sendable {
+    /// How to open an existing file.
+    public enum OpenMode: Sendable { case readOnly, readWrite }
+    /// What to do when creating a file whose path exists.
+    public enum CreateMode: Sendable {
+        /// Replace an existing file.
+        case truncate
+        /// Fail if the file exists.
+        case exclusive
+    }
+
+    /// Path on disk, as given by the caller.
+    public let path: String
+
+    private init(handle: Handle, path: String) {
+        self.path = path
+        super.init(handle: handle, fileHandle: handle, filePath: path, path: "/")
+    }
+
+    /// Opens an existing HDF5 file. Throws `.fileNotFound` or `.notHDF5` with a clear message.
+    public static func open(_ path: String, mode: OpenMode = .readOnly) throws -> File {
+        let site = CallSite(file: path, object: nil)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw HDF5Error(.fileNotFound, file: path, message: "no such file")
+        }
+        ErrorStack.silence()
+        if H5Fis_hdf5(path) <= 0 {
+            _ = ErrorStack.collect()
+            throw HDF5Error(.notHDF5, file: path, message: "not an HDF5 file (no HDF5 signature found)")
+        }
+        let flags = mode == .readOnly ? chdf5_f_acc_rdonly() : chdf5_f_acc_rdwr()
+        let id = try checked(site, "cannot open the file (truncated or damaged HDF5?)", kind: .notHDF5) {
+            H5Fopen(path, flags, chdf5_p_default())
+        }
+        return File(handle: Handle(id, kind: .file), path: path)
+    }
+
+    /// Creates a new HDF5 file (latest-compatible defaults, readable by h5py and h5dump).
+    public static func create(_ path: String, mode: CreateMode = .exclusive) throws -> File {
+        let site = CallSite(file: path, object: nil)
+        if mode == .exclusive, FileManager.default.fileExists(atPath: path) {
+            throw HDF5Error(.fileExists, file: path, message: "file exists (refusing to overwrite it)")
+        }
+        let flags = mode == .truncate ? chdf5_f_acc_trunc() : chdf5_f_acc_excl()
+        let id = try checked(site, "cannot create the file") {
+            H5Fcreate(path, flags, chdf5_p_default(), chdf5_p_default())
+        }
+        return File(handle: Handle(id, kind: .file), path: path)
+    }
+
+    /// Opens `path`, runs `body` and closes the file, also when `body` throws (as HDF5.jl's `h5open do`).
+    public static func withFile<R>(_ path: String, mode: OpenMode = .readOnly, _ body: (File) throws -> R) throws -> R {
+        let file = try open(path, mode: mode)
+        defer { file.close() }
+        return try body(file)
+    }
+
+    /// Writes buffered data to disk.
+    public func flush() throws {
+        try checked(CallSite(file: path, object: nil), "cannot flush the file") {
+            H5Fflush(handle.id, H5F_SCOPE_GLOBAL)
+        }
+    }
+
+    /// Releases this file's identifier. Objects still open from it keep the file open until they go.
+    public func close() { handle.close() }
+
+    /// Number of identifiers open in this file, the file itself included (1 when nothing else is open).
+    public var openObjectCount: Int {
+        guard handle.isOpen else { return 0 }
+        return Int(H5Fget_obj_count(handle.id, chdf5_f_obj_all()))
+    }
+}

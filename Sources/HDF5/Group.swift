@@ -1,0 +1,138 @@
+import CHDF5
+
+/// An HDF5 group: a folder of datasets and groups addressed by `/`-separated paths.
+/// Paths may be absolute (`/results/run1`) or relative to this group.
+public class Group: @unchecked Sendable {
+    let handle: Handle
+    let fileHandle: Handle
+    /// Path of the file on disk (used in error messages).
+    public let filePath: String
+    /// Absolute path of this group inside the file.
+    public let objectPath: String
+
+    init(handle: Handle, fileHandle: Handle, filePath: String, path: String) {
+        self.handle = handle
+        self.fileHandle = fileHandle
+        self.filePath = filePath
+        self.objectPath = path
+    }
+
+    func site(_ path: String? = nil) -> CallSite { CallSite(file: filePath, object: path ?? objectPath) }
+
+    /// The absolute path of `name` relative to this group.
+    func absolute(_ name: String) -> String {
+        if name.hasPrefix("/") { return name }
+        return objectPath == "/" ? "/" + name : objectPath + "/" + name
+    }
+
+    /// Whether a link at `path` exists, checking each intermediate component (unlike a bare
+    /// `H5Lexists`, which fails on a missing intermediate group).
+    public func contains(_ path: String) -> Bool {
+        let components = path.split(separator: "/").map(String.init)
+        guard !components.isEmpty else { return true }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in components {
+            prefix += "/" + component
+            ErrorStack.silence()
+            if H5Lexists(handle.id, prefix, chdf5_p_default()) <= 0 {
+                _ = ErrorStack.collect()
+                return false
+            }
+            ErrorStack.silence()
+            if H5Oexists_by_name(handle.id, prefix, chdf5_p_default()) <= 0 {
+                _ = ErrorStack.collect()
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Names of the direct members of this group, in name order.
+    public func memberNames() throws -> [String] {
+        final class Box { var names: [String] = [] }
+        let box = Box()
+        let unmanaged = Unmanaged.passRetained(box)
+        defer { unmanaged.release() }
+        var index: hsize_t = 0
+        try checked(site(), "cannot list the group") {
+            H5Literate(handle.id, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+                guard let name, let context else { return 0 }
+                Unmanaged<Box>.fromOpaque(context).takeUnretainedValue().names.append(String(cString: name))
+                return 0
+            }, unmanaged.toOpaque())
+        }
+        return box.names
+    }
+
+    /// Whether the object at `path` is a group (false when missing).
+    public func isGroup(_ path: String) -> Bool { objectType(path) == H5O_TYPE_GROUP }
+    /// Whether the object at `path` is a dataset (false when missing).
+    public func isDataset(_ path: String) -> Bool { objectType(path) == H5O_TYPE_DATASET }
+
+    private func objectType(_ path: String) -> H5O_type_t? {
+        guard contains(path) else { return nil }
+        var info = H5O_info_t()
+        ErrorStack.silence()
+        guard H5Oget_info_by_name1(handle.id, path, &info, chdf5_p_default()) >= 0 else {
+            _ = ErrorStack.collect()
+            return nil
+        }
+        return info.type
+    }
+
+    /// Opens an existing group.
+    public func group(_ path: String) throws -> Group {
+        let target = absolute(path)
+        guard contains(path) else {
+            throw HDF5Error(.objectNotFound, file: filePath, object: target, message: "no such group")
+        }
+        guard isGroup(path) else {
+            throw HDF5Error(.typeMismatch, file: filePath, object: target, message: "is not a group")
+        }
+        let id = try checked(site(target), "cannot open the group") { H5Gopen2(handle.id, path, chdf5_p_default()) }
+        return Group(handle: Handle(id, kind: .group, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
+    }
+
+    /// Creates a group, creating missing intermediate groups; fails if it exists.
+    @discardableResult
+    public func createGroup(_ path: String) throws -> Group {
+        let target = absolute(path)
+        if contains(path) {
+            throw HDF5Error(.objectExists, file: filePath, object: target, message: "already exists")
+        }
+        let linkProperties = try LinkCreation.intermediateGroups(site(target))
+        let id = try checked(site(target), "cannot create the group") {
+            H5Gcreate2(handle.id, path, linkProperties.id, chdf5_p_default(), chdf5_p_default())
+        }
+        return Group(handle: Handle(id, kind: .group, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
+    }
+
+    /// Opens the group at `path`, creating it (and missing parents) if needed — h5py's `require_group`.
+    public func requireGroup(_ path: String) throws -> Group {
+        contains(path) ? try group(path) : try createGroup(path)
+    }
+
+    /// Removes the link at `path` (the space is reclaimed only by repacking, as in all HDF5 tools).
+    public func remove(_ path: String) throws {
+        try checked(site(absolute(path)), "cannot delete") { H5Ldelete(handle.id, path, chdf5_p_default()) }
+    }
+
+    /// Creates an external link at `path` pointing to `object` inside the file `targetFile`
+    /// (a path relative to this file's folder or absolute). h5py and h5dump follow it.
+    public func createExternalLink(_ path: String, targetFile: String, object: String) throws {
+        let linkProperties = try LinkCreation.intermediateGroups(site(absolute(path)))
+        try checked(site(absolute(path)), "cannot create the external link to \(targetFile):\(object)") {
+            H5Lcreate_external(targetFile, object, handle.id, path, linkProperties.id, chdf5_p_default())
+        }
+    }
+}
+
+enum LinkCreation {
+    /// A link-creation property list that creates missing intermediate groups.
+    static func intermediateGroups(_ site: CallSite) throws -> Handle {
+        let id = try checked(site, "cannot create a property list") { H5Pcreate(chdf5_p_link_create()) }
+        let list = Handle(id, kind: .propertyList)
+        try checked(site, "cannot set intermediate group creation") { H5Pset_create_intermediate_group(id, 1) }
+        return list
+    }
+}
