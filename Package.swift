@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "GlassData", "Learning", "Diagnostics",
+                "HDF5", "GlassData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,5 +42,7 @@ let package = Package(
         .testTarget(name: "GlassDataTests", dependencies: ["GlassData", "HDF5"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "GlassData"]),
+        // Runs the built `softness` executable end to end (bad input, exit codes, files untouched).
+        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "GlassData"]),
     ]
 )

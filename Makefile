@@ -1,0 +1,45 @@
+# softness — the two commands of the README are `make demo` and `make test`.
+SWIFT ?= swift
+DEMO_DIR ?= scratch/demo
+SOFTNESS := .build/release/softness
+
+.PHONY: setup build release demo test bench fixtures check-h5py clean
+
+setup:
+	@bash tools/install-deps.sh
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release --product softness
+
+## demo: build in release, generate the paper's toy data set in $(DEMO_DIR) and inspect it.
+demo: release
+	@mkdir -p $(DEMO_DIR)
+	$(SOFTNESS) generate --variant symmetric -n 100000 --test-rows 100000 --seed 1 -o $(DEMO_DIR)/toy-symmetric.h5 --force
+	$(SOFTNESS) inspect $(DEMO_DIR)/toy-symmetric.h5
+	$(SOFTNESS) generate --variant spurious -n 100000 --test-rows 20000 --seed 1 --storage float32 -o $(DEMO_DIR)/toy-spurious.h5 --force
+	$(SOFTNESS) inspect $(DEMO_DIR)/toy-spurious.h5
+
+## test: all unit and end-to-end tests (no Python needed).
+test: setup
+	$(SWIFT) test
+
+## bench: HDF5 write/read against h5py (needs python3 with h5py), results to stdout.
+bench: setup
+	bash benchmarks/run.sh
+
+## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn).
+fixtures:
+	python3 tools/make_h5py_fixtures.py
+	python3 tools/make_sklearn_fixtures.py
+
+## check-h5py: read a generated table back with h5py (needs python3 with h5py).
+check-h5py: release
+	@mkdir -p $(DEMO_DIR)
+	$(SOFTNESS) generate -n 5000 --test-rows 1000 --storage float32 -o $(DEMO_DIR)/h5py-check.h5 --force
+	python3 tools/check_with_h5py.py $(DEMO_DIR)/h5py-check.h5
+
+clean:
+	rm -rf .build scratch

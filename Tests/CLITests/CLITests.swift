@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import GlassData
+import HDF5
+
+/// Runs the `softness` executable built next to this test bundle.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+func softness(_ arguments: [String], in directory: URL) throws -> CommandResult {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("softness")
+    let candidates = [executable] + (Bundle.main.executableURL.map { [$0.deletingLastPathComponent().appendingPathComponent("softness")] } ?? [])
+    guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: executable.path])
+    }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus,
+                         stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func withScratch<R>(_ body: (URL) throws -> R) throws -> R {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("softness-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
+
+@Suite struct GenerateAndInspectTests {
+    @Test func generateThenInspectAsJSON() throws {
+        try withScratch { dir in
+            let made = try softness(["generate", "--variant", "positive", "-n", "400", "--test-rows", "100",
+                                     "--temperatures", "0.8,1.0", "--train-temperatures", "1.0", "--storage", "float32",
+                                     "--seed", "7", "-o", "toy.h5"], in: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(made.stdout.contains("wrote toy.h5: 600 rows × 14 features (positive, seed 7, float32)"))
+            let inspected = try softness(["inspect", "--json", "toy.h5"], in: dir)
+            #expect(inspected.status == 0, "\(inspected.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any])
+            #expect(json["rows"] as? Int == 600)
+            #expect(json["feature_count"] as? Int == 14)
+            #expect(json["feature_storage"] as? String == "float32")
+            let counts = try #require(json["counts"] as? [[String: Any]])
+            #expect(counts.map { $0["temperature"] as? Double } == [0.8, 1.0, 1.0])
+            #expect(counts.map { $0["split"] as? String } == ["test", "train", "test"])
+            #expect(counts.map { $0["rows"] as? Int } == [100, 400, 100])
+            // Positive variant: balanced 50/50 in every temperature and split.
+            #expect(counts.map { $0["rearranging"] as? Int } == [50, 200, 50])
+            let text = try softness(["inspect", "toy.h5"], in: dir)
+            #expect(text.stdout.contains("schema:    softness.particles v1"))
+            #expect(text.stdout.contains("         0.8  test          100         50         50    0.5000"))
+        }
+    }
+
+    @Test func sameSeedSameFileWhateverTheThreads() throws {
+        try withScratch { dir in
+            for (name, threads) in [("one.h5", "1"), ("four.h5", "4")] {
+                let run = try softness(["generate", "--variant", "spurious", "-n", "3000", "--test-rows", "200", "--threads", threads, "-o", name], in: dir)
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            let a = try File.open(dir.appendingPathComponent("one.h5").path)
+            let b = try File.open(dir.appendingPathComponent("four.h5").path)
+            for name in ["features", "energy_barrier", "temperature"] {
+                #expect(try a.dataset(name).read(as: Double.self) == b.dataset(name).read(as: Double.self), "\(name)")
+            }
+            #expect(try a.dataset("labels").read(as: Int8.self) == b.dataset("labels").read(as: Int8.self))
+        }
+    }
+
+    @Test(arguments: [
+        (["generate", "-n", "0", "-o", "new.h5"], "--train-rows must be positive (got 0)"),
+        (["generate", "--train-rows=-5", "-o", "new.h5"], "--train-rows must be positive"),
+        (["generate", "--temperatures", "", "-o", "new.h5"], "--temperatures is empty"),
+        (["generate", "--temperatures", "0.4,-0.1", "-o", "new.h5"], "--temperatures must be positive and finite (got -0.1)"),
+        (["generate", "--temperatures", "0.4,abc", "-o", "new.h5"], "--temperatures"),
+        (["generate", "--variant", "hot", "-o", "new.h5"], "'hot' is invalid for '--variant"),
+        (["generate", "--train-temperatures", "0.45", "-o", "new.h5"], "0.45"),
+        (["generate", "-o", "existing.h5"], "existing.h5: output file exists; pass --force to replace it"),
+        (["inspect", "missing.h5"], "missing.h5: no such file"),
+        (["inspect", "text.h5"], "text.h5: not an HDF5 file"),
+        (["inspect", "truncated.h5"], "truncated.h5: cannot open the file (truncated or damaged HDF5?)"),
+        (["inspect", "other.h5"], "/labels: missing required dataset"),
+    ])
+    func badInputFailsCleanlyAndTouchesNothing(arguments: [String], message: String) throws {
+        try withScratch { dir in
+            let existing = dir.appendingPathComponent("existing.h5")
+            try Data("keep me".utf8).write(to: existing)
+            try Data("id type x y z\n".utf8).write(to: dir.appendingPathComponent("text.h5"))
+            let other = try File.create(dir.appendingPathComponent("other.h5").path)
+            try other.createDataset("features", values: [1.0, 2.0], shape: [1, 2])
+            other.close()
+            let whole = try Data(contentsOf: dir.appendingPathComponent("other.h5"))
+            try whole.prefix(whole.count / 2).write(to: dir.appendingPathComponent("truncated.h5"))
+            let before = try snapshot(dir)
+
+            let result = try softness(arguments, in: dir)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
+            #expect(try snapshot(dir) == before, "the command changed files in its folder")
+        }
+    }
+
+    private func snapshot(_ dir: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            files[name] = try Data(contentsOf: dir.appendingPathComponent(name))
+        }
+        return files
+    }
+}
