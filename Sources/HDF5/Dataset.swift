@@ -68,6 +68,7 @@ public final class Dataset: @unchecked Sendable {
         let count = try shape().reduce(1, *)
         return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0
+            LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             if count > 0 {
                 try checked(site, "cannot read the data") {
                     H5Dread(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
@@ -98,6 +99,7 @@ public final class Dataset: @unchecked Sendable {
             try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site)
             return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 initialized = 0
+                LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 try checked(site, "cannot read rows \(rows)") {
                     H5Dread(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), buffer.baseAddress)
                 }
