@@ -1,0 +1,187 @@
+import Foundation
+import HDF5
+
+/// Result of `softness validate`: every problem that would stop the diagnostic, warnings that
+/// would not, class balance per temperature and split, and the standardization status.
+public struct ValidationReport: Codable, Sendable {
+    /// Per-column statistics over the training rows (all rows when there is no split).
+    public struct ColumnStatistics: Codable, Sendable {
+        public var name: String
+        public var mean: Double
+        /// Population standard deviation (as used for standardization, DESIGN 1.2).
+        public var standardDeviation: Double
+        public var minimum: Double
+        public var maximum: Double
+    }
+
+    public var file: String
+    public var rows: Int
+    public var featureCount: Int
+    public var problems: [String]
+    public var warnings: [String]
+    public var counts: [ParticleTableSummary.Cell]
+    public var columns: [ColumnStatistics]
+    /// True when every column already has |mean| < 0.05 and |sd − 1| < 0.05 on the training rows.
+    /// The diagnostic standardizes from training rows either way.
+    public var isStandardized: Bool
+    public var isValid: Bool { problems.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case file, rows, featureCount = "feature_count", problems, warnings, counts, columns
+        case isStandardized = "is_standardized"
+    }
+}
+
+/// The validation stage (DESIGN 1.2): schema, shapes, NaN/Inf, constant columns, label encoding,
+/// split values, temperatures, class balance and standardization status, streamed in row blocks.
+public enum ParticleTableValidator {
+    /// Minority-class fraction below which a temperature/split cell gets a warning.
+    public static let imbalanceWarning = 0.1
+
+    public static func validate(path: String, labels encoding: LabelEncoding = .plusMinusOne, blockRows: Int = 1 << 18) throws -> ValidationReport {
+        let file = try File.open(path)
+        defer { file.close() }
+        if let version = (try? file.attribute("schema_version"))?.flatMap({ $0.integerValue }), version > ParticleSchema.v1.schemaVersion {
+            throw ParticleTableError.newerSchema(file: path, version: version, supported: ParticleSchema.v1.schemaVersion)
+        }
+        let structural = ParticleSchema.v1.problems(in: file)
+        if !structural.isEmpty { throw ParticleTableError.notAParticleTable(file: path, problems: structural) }
+
+        let featuresSet = try file.dataset("features")
+        let shape = try featuresSet.shape()
+        let (rows, d) = (shape[0], shape[1])
+        let names = try file.dataset("feature_names").readStrings()
+        let labelsSet = try file.dataset("labels")
+        let temperatureSet = try file.dataset("temperature")
+        let splitSet = file.isDataset("split") ? try file.dataset("split") : nil
+        var problems: [String] = []
+        var warnings: [String] = []
+        if d == 0 { problems.append("/features has no columns (d = 0)") }
+        if rows == 0 { problems.append("/features has no rows (N = 0)") }
+
+        // Welford-free two-sum accumulation per column over training rows; min/max over all rows.
+        var sum = [Double](repeating: 0, count: d), sumSquares = [Double](repeating: 0, count: d)
+        var minimum = [Double](repeating: .infinity, count: d), maximum = [Double](repeating: -.infinity, count: d)
+        var trainingRows = 0
+        var nonFinite = 0, firstNonFinite: (Int, Int)?
+        var badLabels = 0, firstBadLabel: (Int, Int64)?
+        var badSplit = 0, badTemperature = 0
+        var start = 0
+        while start < rows {
+            let range = start..<min(rows, start + blockRows)
+            let x: [Double] = try featuresSet.readRows(range)
+            let labels: [Int64] = try labelsSet.readRows(range)
+            let temperature: [Double] = try temperatureSet.readRows(range)
+            let split: [Int64]? = try splitSet?.readRows(range)
+            for i in 0..<range.count {
+                if encoding.map(labels[i]) == nil {
+                    badLabels += 1
+                    if firstBadLabel == nil { firstBadLabel = (start + i, labels[i]) }
+                }
+                if !(temperature[i].isFinite && temperature[i] > 0) { badTemperature += 1 }
+                if let split, split[i] != 0 && split[i] != 1 { badSplit += 1 }
+                let isTraining = split.map { $0[i] == 0 } ?? true
+                if isTraining { trainingRows += 1 }
+                for j in 0..<d {
+                    let value = x[i * d + j]
+                    guard value.isFinite else {
+                        nonFinite += 1
+                        if firstNonFinite == nil { firstNonFinite = (start + i, j) }
+                        continue
+                    }
+                    minimum[j] = min(minimum[j], value)
+                    maximum[j] = max(maximum[j], value)
+                    if isTraining {
+                        sum[j] += value
+                        sumSquares[j] += value * value
+                    }
+                }
+            }
+            start = range.upperBound
+        }
+        if let (row, column) = firstNonFinite {
+            problems.append("/features: \(nonFinite) non-finite values (NaN or Inf), first at row \(row), column \(column) (\(names[column]))")
+        }
+        if let (row, value) = firstBadLabel {
+            var message = "/labels: \(badLabels) rows hold values outside \(encoding == .plusMinusOne ? "{+1, -1}" : "{0, 1}"), first \(value) at row \(row)"
+            if encoding == .plusMinusOne && value == 0 { message += "; the labels look like 0/1: pass --labels 01 to accept them" }
+            problems.append(message)
+        }
+        if badTemperature > 0 { problems.append("/temperature: \(badTemperature) rows are not positive and finite") }
+        if badSplit > 0 { problems.append("/split: \(badSplit) rows hold values other than 0 (train) and 1 (test)") }
+
+        var columns: [ValidationReport.ColumnStatistics] = []
+        for j in 0..<d {
+            let n = Double(max(trainingRows, 1))
+            let mean = sum[j] / n
+            let variance = max(0, sumSquares[j] / n - mean * mean)
+            columns.append(.init(name: names[j], mean: mean, standardDeviation: variance.squareRoot(), minimum: minimum[j], maximum: maximum[j]))
+            if minimum[j] == maximum[j] {
+                problems.append("/features: column \(j) (\(names[j])) is constant (\(minimum[j])); remove it, it cannot be standardized")
+            }
+        }
+        let standardized = !columns.isEmpty && columns.allSatisfy { abs($0.mean) < 0.05 && abs($0.standardDeviation - 1) < 0.05 }
+
+        let counts = try ParticleTableSummary.read(path: path, blockRows: blockRows).cells
+        let training = counts.filter { $0.split == "train" || $0.split == "all" }
+        let test = counts.filter { $0.split == "test" || $0.split == "all" }
+        if training.reduce(0, { $0 + $1.rows }) == 0 { problems.append("/split: no training rows (split = 0)") }
+        if splitSet != nil && test.reduce(0, { $0 + $1.rows }) == 0 { problems.append("/split: no test rows (split = 1); the diagnostic needs held-out rows") }
+        let trainingPlus = training.reduce(0) { $0 + $1.rearranging }, trainingMinus = training.reduce(0) { $0 + $1.notRearranging }
+        if encoding == .plusMinusOne && badLabels == 0 && (trainingPlus == 0 || trainingMinus == 0) && trainingPlus + trainingMinus > 0 {
+            problems.append("/labels: the training rows hold one class only (\(trainingPlus) rearranging, \(trainingMinus) not); an SVM needs both")
+        }
+        if trainingRows > 0 && trainingRows < d + 2 {
+            problems.append("/features: \(trainingRows) training rows for \(d) features; need at least d + 2 = \(d + 2)")
+        }
+        let temperatures = Set(test.map(\.temperature))
+        if temperatures.count < 2 {
+            warnings.append("test rows at \(temperatures.count) temperature(s); Arrhenius extraction needs two or more (the other results are still computed)")
+        }
+        for cell in counts where cell.rows > 0 {
+            let minority = Double(min(cell.rearranging, cell.notRearranging)) / Double(cell.rows)
+            if minority < imbalanceWarning {
+                warnings.append(String(format: "T = %g, %@: only %.1f%% of rows in the minority class (%d of %d); consider --balance",
+                                       cell.temperature, cell.split, 100 * minority, min(cell.rearranging, cell.notRearranging), cell.rows))
+            }
+        }
+        if splitSet == nil { warnings.append("no /split: the diagnostic will split rows at random (seeded), half for testing") }
+        return ValidationReport(file: path, rows: rows, featureCount: d, problems: problems, warnings: warnings,
+                                counts: counts, columns: columns, isStandardized: standardized)
+    }
+}
+
+/// A seeded balanced selection of training rows: within each training temperature the majority
+/// class is subsampled to the size of the minority class. Stored as row indices; the input is
+/// never rewritten.
+public enum BalancedSelection {
+    /// Indices (sorted) of the selected training rows. Test rows are not included.
+    public static func trainingRows(labels: [Double], temperature: [Double], isTraining: [Bool], seed: UInt64) -> [Int] {
+        var groups: [Double: (plus: [Int], minus: [Int])] = [:]
+        for i in labels.indices where isTraining[i] {
+            if labels[i] > 0 { groups[temperature[i], default: ([], [])].plus.append(i) } else { groups[temperature[i], default: ([], [])].minus.append(i) }
+        }
+        var generator = SplitMix64(seed: seed)
+        var selected: [Int] = []
+        for temperature in groups.keys.sorted() {
+            guard let (plus, minus) = groups[temperature] else { continue }
+            let keep = min(plus.count, minus.count)
+            selected += plus.count > keep ? Array(plus.shuffled(using: &generator).prefix(keep)) : plus
+            selected += minus.count > keep ? Array(minus.shuffled(using: &generator).prefix(keep)) : minus
+        }
+        return selected.sorted()
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, seedable generator for row selections.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import GlassData
+import HDF5
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a particle table before the diagnostic: schema, NaN/Inf, constant columns, labels, class balance, standardization.",
+        discussion: "Exits with status 2 and the list of problems when the table cannot be used. --balance records a seeded balanced selection of training rows (indices) in the results file; the input is never rewritten.")
+
+    @Argument(help: "Particle-table HDF5 file.")
+    var file: String
+
+    @Option(help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
+    var labels: LabelEncoding = .plusMinusOne
+
+    @Flag(help: "Record a balanced selection of training rows (majority class subsampled per temperature).")
+    var balance = false
+
+    @Option(help: "Seed of the balanced selection.")
+    var seed: UInt64 = 1
+
+    @OptionGroup var output: ResultOptions
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let report = try ParticleTableValidator.validate(path: file, labels: labels)
+        if json {
+            try printJSON(report)
+        } else {
+            print("\(file): N = \(report.rows), d = \(report.featureCount), features \(report.isStandardized ? "already standardized" : "not standardized (the diagnostic standardizes from training rows)")")
+            for cell in report.counts {
+                print("  T = " + String(format: "%-8g ", cell.temperature) + cell.split.padding(toLength: 6, withPad: " ", startingAt: 0)
+                      + String(format: "%9d rows, %5.1f%% rearranging", cell.rows, 100 * cell.rearrangingFraction))
+            }
+            for warning in report.warnings { print("warning: \(warning)") }
+        }
+        guard report.isValid else {
+            printError("\(file): \(report.problems.count) problem(s):")
+            for problem in report.problems { printError("  - \(problem)") }
+            throw ExitCode(2)
+        }
+        if balance {
+            let data = try ParticleTableReader.load(path: file, labels: labels)
+            let isTraining = data.split.map { $0.map { $0 == 0 } } ?? [Bool](repeating: true, count: data.rows)
+            let indices = BalancedSelection.trainingRows(labels: data.labels, temperature: data.temperature, isTraining: isTraining, seed: seed)
+            let name = output.runName(default: "balance")
+            if !output.dryRun {
+                let store = output.store(for: file)
+                try store.writeRun(name: name, overwrite: output.overwrite,
+                                   provenance: ResultOptions.provenance(input: file, digest: data.digest, parameters: ["seed": String(seed), "labels": labels.rawValue])) { run in
+                    try run.createDataset("balance/indices", values: indices.map(Int64.init))
+                }
+                print("balanced selection: \(indices.count) training rows → \(store.path):/results/\(name)/balance/indices")
+            }
+        }
+        if !json { print("valid: yes") }
+    }
+}

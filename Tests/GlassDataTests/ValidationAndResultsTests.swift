@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import GlassData
+import HDF5
+
+private func scratch<R>(_ body: (URL) throws -> R) throws -> R {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("softness-validate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
+
+/// Writes a small table with the given columns (features row-major, 2 columns).
+private func table(_ path: String, features: [Double], labels: [Int8], temperature: [Double], split: [UInt8]?) throws {
+    let file = try File.create(path)
+    try file.setAttribute("schema", .string("softness.particles"))
+    try file.setAttribute("schema_version", .integer(1))
+    try file.createDataset("features", values: features, shape: [labels.count, features.count / max(labels.count, 1)])
+    try file.createStringDataset("feature_names", values: (0..<(features.count / max(labels.count, 1))).map { "f\($0)" })
+    try file.createDataset("labels", values: labels)
+    try file.createDataset("temperature", values: temperature)
+    if let split { try file.createDataset("split", values: split) }
+    file.close()
+}
+
+@Suite struct ValidationTests {
+    @Test func cleanTableIsValidAndLoads() throws {
+        try scratch { dir in
+            let path = dir.appendingPathComponent("t.h5").path
+            try table(path, features: [1, 5, 2, 6, 3, 7, 4, 9, 0, 1, 2, 2], labels: [1, -1, 1, -1, 1, -1],
+                      temperature: [0.4, 0.4, 0.4, 0.4, 0.5, 0.5], split: [0, 0, 0, 0, 1, 1])
+            let report = try ParticleTableValidator.validate(path: path, blockRows: 4)
+            #expect(report.problems == [])
+            #expect(report.columns.map(\.mean) == [2.5, 6.75])
+            #expect(abs(report.columns[0].standardDeviation - 1.25.squareRoot()) < 1e-12)
+            #expect(report.isStandardized == false)
+            #expect(report.warnings.contains { $0.contains("Arrhenius extraction needs two or more") })
+            let data = try ParticleTableReader.load(path: path, blockRows: 4)
+            #expect(data.labels == [1, -1, 1, -1, 1, -1])
+            #expect(data.features == [1, 5, 2, 6, 3, 7, 4, 9, 0, 1, 2, 2])
+            #expect(data.split == [0, 0, 0, 0, 1, 1])
+            #expect(data.digest == (try ParticleTableReader.load(path: path)).digest)
+        }
+    }
+
+    @Test func everyProblemIsListed() throws {
+        try scratch { dir in
+            let path = dir.appendingPathComponent("bad.h5").path
+            try table(path, features: [1, .nan, 1, 2, 1, .infinity], labels: [1, 0, 1], temperature: [0.4, -1, 0.4], split: [0, 0, 2])
+            let report = try ParticleTableValidator.validate(path: path)
+            #expect(report.problems == [
+                "/features: 2 non-finite values (NaN or Inf), first at row 0, column 1 (f1)",
+                "/labels: 1 rows hold values outside {+1, -1}, first 0 at row 1; the labels look like 0/1: pass --labels 01 to accept them",
+                "/temperature: 1 rows are not positive and finite",
+                "/split: 1 rows hold values other than 0 (train) and 1 (test)",
+                "/features: column 0 (f0) is constant (1.0); remove it, it cannot be standardized",
+                "/features: column 1 (f1) is constant (2.0); remove it, it cannot be standardized",
+                "/split: no test rows (split = 1); the diagnostic needs held-out rows",
+                "/features: 2 training rows for 2 features; need at least d + 2 = 4",
+            ])
+            let load = #expect(throws: ParticleDataError.self) { try ParticleTableReader.load(path: path) }
+            #expect(load?.description == "\(path): /features: non-finite value (NaN or Inf) at row 0, column 1")
+        }
+    }
+
+    @Test func zeroOneLabelsOnlyWhenAsked() throws {
+        try scratch { dir in
+            let path = dir.appendingPathComponent("01.h5").path
+            try table(path, features: [1, 2, 3, 4], labels: [1, 0, 0, 1], temperature: [1, 1, 1, 1], split: nil)
+            let refused = #expect(throws: ParticleDataError.self) { try ParticleTableReader.load(path: path) }
+            #expect(refused?.description.contains("pass --labels 01") == true)
+            #expect(try ParticleTableReader.load(path: path, labels: .zeroOne).labels == [1, -1, -1, 1])
+            let oneClass = dir.appendingPathComponent("one.h5").path
+            try table(oneClass, features: [1, 2, 3, 4, 5, 6], labels: [1, 1, 1], temperature: [1, 1, 1], split: [0, 0, 1])
+            #expect(try ParticleTableValidator.validate(path: oneClass).problems.contains { $0.contains("one class only") })
+        }
+    }
+
+    @Test func balancedSelectionIsBalancedAndSeeded() {
+        let labels: [Double] = (0..<100).map { $0 % 4 == 0 ? 1 : -1 }
+        let temperature: [Double] = (0..<100).map { $0 < 60 ? 0.4 : 0.5 }
+        let training = (0..<100).map { $0 % 10 != 9 }
+        let a = BalancedSelection.trainingRows(labels: labels, temperature: temperature, isTraining: training, seed: 3)
+        #expect(a == BalancedSelection.trainingRows(labels: labels, temperature: temperature, isTraining: training, seed: 3))
+        #expect(a != BalancedSelection.trainingRows(labels: labels, temperature: temperature, isTraining: training, seed: 4))
+        for t in [0.4, 0.5] {
+            let rows = a.filter { temperature[$0] == t }
+            #expect(rows.filter { labels[$0] > 0 }.count == rows.filter { labels[$0] < 0 }.count)
+            #expect(rows.allSatisfy { training[$0] })
+        }
+        #expect(a.filter { labels[$0] > 0 }.count == (0..<100).filter { $0 % 4 == 0 && $0 % 10 != 9 }.count)
+    }
+}
+
+@Suite struct ResultStoreTests {
+    @Test func runsAreAddedAtomicallyAndLinkTheInput() throws {
+        try scratch { dir in
+            let input = dir.appendingPathComponent("table.h5").path
+            try table(input, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            let before = try Data(contentsOf: URL(fileURLWithPath: input))
+            let store = ResultStore(inputPath: input)
+            #expect(store.path == dir.appendingPathComponent("table.results.h5").path)
+            #expect(try store.runNames() == [])
+            try store.writeRun(name: "first", overwrite: false, provenance: ["parameters": .string("C=1")]) { run in
+                try run.createDataset("svm/weights", values: [0.5, -0.5])
+            }
+            try store.writeRun(name: "second", overwrite: false, provenance: [:]) { run in
+                try run.createDataset("softness", values: [1.0, 2.0])
+            }
+            #expect(try store.runNames() == ["first", "second"])
+            let exists = #expect(throws: ResultStoreError.self) {
+                try store.writeRun(name: "first", overwrite: false, provenance: [:]) { _ in }
+            }
+            #expect(exists == .runExists(file: store.path, run: "first"))
+            // A body that fails leaves the results file exactly as it was.
+            let stored = try Data(contentsOf: URL(fileURLWithPath: store.path))
+            struct Boom: Error {}
+            #expect(throws: Boom.self) { try store.writeRun(name: "third", overwrite: false, provenance: [:]) { _ in throw Boom() } }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == stored)
+            try store.writeRun(name: "first", overwrite: true, provenance: [:]) { run in
+                try run.createDataset("svm/weights", values: [1.0, 1.0])
+            }
+            let file = try File.open(store.path)
+            #expect(try file.dataset("results/first/svm/weights").read(as: Double.self) == [1, 1])
+            #expect(try file.dataset("labels").read(as: Int8.self) == [1, -1], "external link to the input")
+            #expect(try file.attribute("schema") == .string("softness.results"))
+            file.close()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is never written")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["table.h5", "table.results.h5"])
+        }
+    }
+
+    @Test func newerResultsSchemaIsRefused() throws {
+        try scratch { dir in
+            let input = dir.appendingPathComponent("table.h5").path
+            try table(input, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            let store = ResultStore(inputPath: input)
+            try store.writeRun(name: "a", overwrite: false, provenance: [:]) { _ in }
+            let file = try File.open(store.path, mode: .readWrite)
+            try file.group("results").setAttribute("schema_version", .integer(2))
+            file.close()
+            let error = #expect(throws: ResultStoreError.self) { try store.writeRun(name: "b", overwrite: false, provenance: [:]) { _ in } }
+            #expect(error?.description.contains("results schema version 2") == true)
+            #expect(throws: ResultStoreError.self) { try store.runNames() }
+        }
+    }
+}
