@@ -11,14 +11,8 @@ struct CommandResult {
 }
 
 func softness(_ arguments: [String], in directory: URL) throws -> CommandResult {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("softness")
-    let candidates = [executable] + (Bundle.main.executableURL.map { [$0.deletingLastPathComponent().appendingPathComponent("softness")] } ?? [])
-    guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: executable.path])
-    }
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = try softnessExecutable()
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()
