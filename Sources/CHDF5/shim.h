@@ -4,6 +4,8 @@
 #define SOFTNESS_CHDF5_SHIM_H
 
 #include <hdf5.h>
+// zlib (a dependency of libhdf5-dev) for compressing and inflating chunks in parallel.
+#include <zlib.h>
 
 static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
 static inline hid_t chdf5_s_all(void) { return H5S_ALL; }

@@ -65,11 +65,15 @@ public final class Dataset: @unchecked Sendable {
     /// Reads the whole dataset, converted to `T`, in row-major order.
     public func read<T: HDF5Scalar>(as type: T.Type = T.self) throws -> [T] {
         try checkNumericRead(T.self)
-        let count = try shape().reduce(1, *)
+        let shape = try shape()
+        let count = shape.reduce(1, *)
         return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0
             LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-            if count > 0 {
+            if let pipeline = ChunkPipeline.of(self, memoryType: T.nativeType, shape: shape), pipeline.pays(forRows: shape[0]),
+               let base = buffer.baseAddress {
+                try pipeline.read(self, rows: 0..<shape[0], into: base)
+            } else if count > 0 {
                 try checked(site, "cannot read the data") {
                     H5Dread(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
                 }
@@ -92,6 +96,14 @@ public final class Dataset: @unchecked Sendable {
         let rowSize = shape.dropFirst().reduce(1, *)
         let count = rows.count * rowSize
         if count == 0 { return [] }
+        if let pipeline = ChunkPipeline.of(self, memoryType: T.nativeType, shape: shape), pipeline.pays(forRows: rows.count) {
+            return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = 0
+                LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                if let base = buffer.baseAddress { try pipeline.read(self, rows: rows, into: base) }
+                initialized = count
+            }
+        }
         var memoryShape = shape
         memoryShape[0] = rows.count
         let memorySpace = try Dataspace.simple(memoryShape, site: site)
@@ -119,12 +131,14 @@ public final class Dataset: @unchecked Sendable {
 
     /// Overwrites the whole dataset with `values` (row-major, converted to the stored type).
     public func write<T: HDF5Scalar>(_ values: [T]) throws {
-        let count = try shape().reduce(1, *)
+        let shape = try shape()
+        let count = shape.reduce(1, *)
         guard values.count == count else {
             throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
                             message: "has \(count) elements, got \(values.count) values to write")
         }
         if count == 0 { return }
+        if !shape.isEmpty, try writeChunksInParallel(values, firstRow: 0, shape: shape) { return }
         _ = try values.withUnsafeBufferPointer { buffer in
             try checked(site, "cannot write the data") {
                 H5Dwrite(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
@@ -149,6 +163,7 @@ public final class Dataset: @unchecked Sendable {
                             message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
         }
         if rows.isEmpty { return }
+        if try writeChunksInParallel(values, firstRow: firstRow, shape: shape) { return }
         var memoryShape = shape
         memoryShape[0] = rows.count
         let memorySpace = try Dataspace.simple(memoryShape, site: site)
@@ -160,6 +175,18 @@ public final class Dataset: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Writes whole chunks through `ChunkPipeline` when the layout and the row block allow it;
+    /// returns false (nothing written) otherwise.
+    private func writeChunksInParallel<T: HDF5Scalar>(_ values: [T], firstRow: Int, shape: [Int]) throws -> Bool {
+        let rowSize = shape.dropFirst().reduce(1, *)
+        guard rowSize > 0, let pipeline = ChunkPipeline.of(self, memoryType: T.nativeType, shape: shape),
+              pipeline.canWrite(firstRow: firstRow, rowCount: values.count / rowSize, datasetRows: shape[0]) else { return false }
+        try values.withUnsafeBytes { buffer in
+            if let base = buffer.baseAddress { try pipeline.write(self, firstRow: firstRow, rowCount: values.count / rowSize, from: base) }
+        }
+        return true
     }
 
     /// Appends whole rows to a dataset created with `extendable: true` (unlimited first dimension).

@@ -48,7 +48,7 @@ do {
             precondition(check == values[values.count - 1], "read back differs")
         }
         print(String(format: "swift %@ write %.4f s read %.4f s", name, bestWrite, bestRead))
-        try? FileManager.default.removeItem(atPath: path)
+        if ProcessInfo.processInfo.environment["KEEP"] == nil { try? FileManager.default.removeItem(atPath: path) }
     }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
