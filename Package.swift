@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GlassData", targets: ["GlassData"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "Structure", targets: ["Structure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,10 +27,13 @@ let package = Package(
         .target(name: "GlassData", dependencies: ["HDF5"]),
         .target(name: "Learning"),
         .target(name: "Diagnostics", dependencies: ["Learning", "GlassData"]),
+        .target(name: "Structure"),
+        // Reads particle tables into the diagnostics and writes their results into HDF5.
+        .target(name: "DiagnosticsIO", dependencies: ["Diagnostics", "GlassData", "HDF5", "Learning"]),
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "GlassData",
+                "HDF5", "GlassData", "Learning", "Diagnostics", "DiagnosticsIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,9 +43,10 @@ let package = Package(
             path: "benchmarks/HDF5Benchmark"
         ),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GlassDataTests", dependencies: ["GlassData", "HDF5"]),
+        .testTarget(name: "GlassDataTests", dependencies: ["GlassData", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "GlassData"]),
+        .testTarget(name: "StructureTests", dependencies: ["Structure"]),
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched).
         .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "GlassData"]),
     ]

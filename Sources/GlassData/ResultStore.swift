@@ -93,7 +93,8 @@ public struct ResultStore: Sendable {
         // A relative link keeps working when the two files are moved together.
         let target = inputDirectory == storeDirectory ? input.lastPathComponent : input.standardizedFileURL.path
         try file.setAttribute("input", .string(target))
-        let source = try File.open(inputPath)
+        // Links only when the input is an HDF5 file (a binned CSV table has nothing to link).
+        guard let source = try? File.open(inputPath) else { return }
         defer { source.close() }
         for spec in ParticleSchema.v1.datasets where source.isDataset(spec.path) {
             try file.createExternalLink(spec.path, targetFile: target, object: spec.path)

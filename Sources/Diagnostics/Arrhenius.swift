@@ -1,0 +1,164 @@
+/// logit P(R=+1|S,T) = a(T) + b(T)·S fitted on the test rows at one temperature by unpenalized
+/// maximum likelihood (paper Sec. II "we estimate P(R|S) using a logistic regression";
+/// DESIGN.md §1 item 5). S is the softness (distance to the hyperplane, standardized units).
+public struct TemperatureLogisticFit: Sendable, Equatable, Codable {
+    /// Temperature T (energy units, k_B = 1).
+    public var temperature: Double
+    /// a(T): logit P(R=+1|S=0,T).
+    public var intercept: Double
+    /// b(T): d logit P / dS (per unit softness).
+    public var slope: Double
+    /// Standard error of a(T) from the inverse Fisher information.
+    public var interceptError: Double
+    /// Standard error of b(T) from the inverse Fisher information.
+    public var slopeError: Double
+    /// Test rows at this temperature.
+    public var rows: Int
+    /// Fraction of those rows with R = +1.
+    public var rearrangingFraction: Double
+    /// Newton iterations taken.
+    public var iterations: Int
+    /// True when Newton's step-size criterion (1e-10 relative) was met.
+    public var converged: Bool
+    /// Maximized log-likelihood Σ log P(Rᵢ|Sᵢ).
+    public var logLikelihood: Double
+}
+
+/// A temperature whose test rows could not be fitted (and is left out of the Arrhenius fit).
+public struct SkippedTemperature: Sendable, Equatable, Codable {
+    /// Temperature T.
+    public var temperature: Double
+    /// Test rows at T.
+    public var rows: Int
+    /// Why no logistic fit exists.
+    public var reason: String
+}
+
+/// One softness value of the Arrhenius grid (paper Fig. 1b–c; DESIGN.md §1 item 6).
+public struct ArrheniusGridPoint: Sendable, Equatable, Codable {
+    /// Softness S (standardized feature units).
+    public var softness: Double
+    /// ΔE_inf(S) = −(A1 + B1·S), energy units.
+    public var deltaE: Double
+    /// Σ(S) = A0 + B0·S (dimensionless).
+    public var sigma: Double
+    /// R² of the straight line through the points (1/T, a(T) + b(T)·S) over the fitted
+    /// temperatures, i.e. how Arrhenius-like logit P(R|S,T) looks at this S
+    /// (1 when the points are exactly collinear, including when they are all equal).
+    public var r2: Double
+}
+
+/// The Arrhenius extraction (DESIGN.md §1 item 6, paper Eq. 1 and Fig. 1b–c): at fixed S,
+/// logit P(R|S,T) = Σ(S) − ΔE_inf(S)/T. With a(T) = A0 + A1/T and b(T) = B0 + B1/T each fitted
+/// by ordinary least squares over the temperatures, ΔE_inf(S) = −(A1 + B1·S) and
+/// Σ(S) = A0 + B0·S.
+public struct ArrheniusFit: Sendable, Equatable, Codable {
+    /// A0: intercept of a(T) vs 1/T (dimensionless).
+    public var a0: Double
+    /// A1: slope of a(T) vs 1/T (energy units).
+    public var a1: Double
+    /// B0: intercept of b(T) vs 1/T (per unit softness).
+    public var b0: Double
+    /// B1: slope of b(T) vs 1/T (energy per unit softness).
+    public var b1: Double
+    /// R² of the a(T)-vs-1/T line.
+    public var interceptR2: Double
+    /// R² of the b(T)-vs-1/T line.
+    public var slopeR2: Double
+    /// The temperatures used (ascending).
+    public var temperatures: [Double]
+    /// ΔE_inf, Σ and the linearity R² on a grid of softness values.
+    public var grid: [ArrheniusGridPoint]
+
+    /// ΔE_inf(S) = −(A1 + B1·S): inferred barrier at softness S (energy units).
+    public func deltaE(_ s: Double) -> Double { -(a1 + b1 * s) }
+
+    /// Σ(S) = A0 + B0·S: inferred entropic prefactor (log units) at softness S.
+    public func sigma(_ s: Double) -> Double { a0 + b0 * s }
+
+    /// Fits a(T) = A0 + A1/T and b(T) = B0 + B1/T by least squares and evaluates the grid.
+    /// - Parameters:
+    ///   - temperatures: T of each logistic fit (> 0, at least two distinct values).
+    ///   - intercepts: a(T); - slopes: b(T); one per temperature.
+    ///   - softnessGrid: S values at which to tabulate ΔE_inf, Σ and R².
+    /// - Throws: `.lengthMismatch`, `.nonFiniteValue`, `.invalidTemperature`,
+    ///   `.invalidOption` when fewer than two distinct temperatures are given.
+    public init(temperatures: [Double], intercepts: [Double], slopes: [Double],
+                softnessGrid: [Double] = []) throws(DiagnosticError) {
+        let n = temperatures.count
+        guard intercepts.count == n else { throw .lengthMismatch(name: "intercepts", expected: n, actual: intercepts.count) }
+        guard slopes.count == n else { throw .lengthMismatch(name: "slopes", expected: n, actual: slopes.count) }
+        for i in 0..<n {
+            guard temperatures[i].isFinite else { throw .nonFiniteValue(name: "temperatures", row: i, value: temperatures[i]) }
+            guard temperatures[i] > 0 else { throw .invalidTemperature(row: i, value: temperatures[i]) }
+            guard intercepts[i].isFinite else { throw .nonFiniteValue(name: "intercepts", row: i, value: intercepts[i]) }
+            guard slopes[i].isFinite else { throw .nonFiniteValue(name: "slopes", row: i, value: slopes[i]) }
+        }
+        for i in 0..<softnessGrid.count where !softnessGrid[i].isFinite {
+            throw .nonFiniteValue(name: "softnessGrid", row: i, value: softnessGrid[i])
+        }
+        let inverse = temperatures.map { 1 / $0 }
+        guard let aLine = fitLine(x: inverse, y: intercepts), let bLine = fitLine(x: inverse, y: slopes) else {
+            throw .invalidOption(name: "temperatures",
+                                 reason: "the Arrhenius fit needs logistic fits at two or more distinct temperatures (got \(Set(temperatures).sorted()))")
+        }
+        a0 = aLine.intercept
+        a1 = aLine.slope
+        b0 = bLine.intercept
+        b1 = bLine.slope
+        interceptR2 = aLine.rSquared
+        slopeR2 = bLine.rSquared
+        let order = temperatures.indices.sorted { temperatures[$0] < temperatures[$1] }
+        self.temperatures = order.map { temperatures[$0] }
+        var grid: [ArrheniusGridPoint] = []
+        grid.reserveCapacity(softnessGrid.count)
+        for s in softnessGrid {
+            let logits = (0..<n).map { intercepts[$0] + slopes[$0] * s }
+            let r2 = fitLine(x: inverse, y: logits)?.rSquared ?? 1
+            grid.append(ArrheniusGridPoint(softness: s, deltaE: -(a1 + b1 * s), sigma: a0 + b0 * s, r2: r2))
+        }
+        self.grid = grid
+    }
+
+    /// Builds the fit from per-temperature logistic fits.
+    /// - Throws: as `init(temperatures:intercepts:slopes:softnessGrid:)`.
+    public init(logistic: [TemperatureLogisticFit], softnessGrid: [Double] = []) throws(DiagnosticError) {
+        try self.init(temperatures: logistic.map(\.temperature), intercepts: logistic.map(\.intercept),
+                      slopes: logistic.map(\.slope), softnessGrid: softnessGrid)
+    }
+
+    /// `count` softness values evenly spaced between the 2.5 % and 97.5 % quantiles (numpy's
+    /// linear interpolation) of `softness` (paper Fig. 1b uses 15). Empty for count 0 or no data;
+    /// the midpoint for count 1.
+    public static func softnessGrid(_ softness: [Double], count: Int,
+                                    lowerQuantile: Double = 0.025, upperQuantile: Double = 0.975) -> [Double] {
+        guard count > 0, !softness.isEmpty else { return [] }
+        let sorted = softness.sorted()
+        return evenGrid(low: sortedQuantile(sorted, lowerQuantile), high: sortedQuantile(sorted, upperQuantile),
+                        count: count)
+    }
+
+    static func evenGrid(low: Double, high: Double, count: Int) -> [Double] {
+        guard count > 0 else { return [] }
+        if count == 1 { return [(low + high) / 2] }
+        return (0..<count).map { low + (high - low) * Double($0) / Double(count - 1) }
+    }
+}
+
+/// Truth check (DESIGN.md §1 item 7, paper Figs. 1d, 2d): ordinary least squares of
+/// ΔE_inf(Sᵢ) (y) on the true ΔEᵢ (x) over the test rows at the training temperature(s).
+/// A slope of 1 means the softness recovers the true barrier scale; the paper finds ≈ 1.0 at
+/// N = 10^6 and ≈ 0.85 at N = 10^3.
+public struct TruthCheck: Sendable, Equatable, Codable {
+    /// Slope d ΔE_inf / d ΔE (dimensionless).
+    public var slope: Double
+    /// Intercept (energy units).
+    public var intercept: Double
+    /// R² of the fit (0 when ΔE_inf is constant).
+    public var r2: Double
+    /// Rows used.
+    public var rows: Int
+    /// Var(ΔE) of the true barriers over the same rows (population variance; 14.4 for the
+    /// default toy model), to compare with Var(ΔE_inf).
+    public var trueVariance: Double
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// Counts and rearranging fractions per softness bin and temperature (Schoenholz et al., Nature
+/// Physics 12, 469 (2016), Fig. 2: P_R(S, T) from bins of S).
+public struct BinnedRearrangementTable: Sendable, Equatable, Codable {
+    /// Bin centres S_k (standardized softness units), one per bin.
+    public var softness: [Double]
+    /// Temperatures T_t (> 0), one per column.
+    public var temperatures: [Double]
+    /// Rows in bin k at temperature t: `counts[k][t]` (≥ 0).
+    public var counts: [[Int]]
+    /// Fraction of those rows that rearrange, P_R: `fractionRearranging[k][t]` in [0, 1].
+    public var fractionRearranging: [[Double]]
+
+    /// Creates and validates a table.
+    /// - Throws: `.invalidTable` for ragged shapes, non-finite or non-positive temperatures,
+    ///   duplicate temperatures, non-finite softness, negative counts or fractions outside [0, 1].
+    public init(softness: [Double], temperatures: [Double], counts: [[Int]],
+                fractionRearranging: [[Double]]) throws(DiagnosticError) {
+        guard !softness.isEmpty else { throw .invalidTable(reason: "no softness bins") }
+        guard !temperatures.isEmpty else { throw .invalidTable(reason: "no temperatures") }
+        guard counts.count == softness.count else {
+            throw .invalidTable(reason: "counts has \(counts.count) rows for \(softness.count) bins")
+        }
+        guard fractionRearranging.count == softness.count else {
+            throw .invalidTable(reason: "fractionRearranging has \(fractionRearranging.count) rows for \(softness.count) bins")
+        }
+        for (k, s) in softness.enumerated() where !s.isFinite {
+            throw .invalidTable(reason: "softness of bin \(k) is \(s)")
+        }
+        for (t, temp) in temperatures.enumerated() where !(temp.isFinite && temp > 0) {
+            throw .invalidTable(reason: "temperature \(t) is \(temp); temperatures must be finite and > 0")
+        }
+        guard Set(temperatures).count == temperatures.count else {
+            throw .invalidTable(reason: "temperatures contain duplicates \(temperatures)")
+        }
+        for k in 0..<softness.count {
+            guard counts[k].count == temperatures.count else {
+                throw .invalidTable(reason: "counts of bin \(k) has \(counts[k].count) entries for \(temperatures.count) temperatures")
+            }
+            guard fractionRearranging[k].count == temperatures.count else {
+                throw .invalidTable(reason: "fractionRearranging of bin \(k) has \(fractionRearranging[k].count) entries for \(temperatures.count) temperatures")
+            }
+            for t in 0..<temperatures.count {
+                guard counts[k][t] >= 0 else { throw .invalidTable(reason: "count of bin \(k) at T = \(temperatures[t]) is negative") }
+                let p = fractionRearranging[k][t]
+                guard p.isFinite, p >= 0, p <= 1 else {
+                    throw .invalidTable(reason: "fraction of bin \(k) at T = \(temperatures[t]) is \(p); it must lie in [0, 1]")
+                }
+            }
+        }
+        self.softness = softness
+        self.temperatures = temperatures
+        self.counts = counts
+        self.fractionRearranging = fractionRearranging
+    }
+}
+
+/// What is fitted linearly in 1/T per bin.
+public enum BinnedResponse: String, Sendable, Codable, CaseIterable {
+    /// ln P_R = Σ(S) − ΔE(S)/T (Schoenholz 2016; appropriate when P_R ≪ 1). Weights n·P/(1 − P).
+    case logProbability
+    /// logit P_R = Σ(S) − ΔE(S)/T (the paper's Eq. 4 form, valid for any P_R). Weights n·P·(1 − P).
+    case logit
+}
+
+/// ΔE(S) and Σ(S) of one softness bin.
+public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
+    /// Bin centre S.
+    public var softness: Double
+    /// ΔE(S) = −(slope of the response vs 1/T), energy units.
+    public var deltaE: Double
+    /// Standard error of ΔE from the inverse-variance weights (binomial, no χ² rescaling).
+    public var deltaEError: Double
+    /// Σ(S) = intercept of the response vs 1/T.
+    public var sigma: Double
+    /// Standard error of Σ.
+    public var sigmaError: Double
+    /// Weighted R² of the line (1 for an exact fit, including two temperatures).
+    public var r2: Double
+    /// χ² = Σ w (y − ŷ)² of the fit; compare with `temperaturesUsed − 2` degrees of freedom.
+    public var chiSquared: Double
+    /// Temperatures that entered the fit (0 < P < 1 and count > 0).
+    public var temperaturesUsed: Int
+}
+
+/// A bin left out of the binned fit.
+public struct SkippedBin: Sendable, Equatable, Codable {
+    /// Bin index in the table.
+    public var index: Int
+    /// Bin centre S.
+    public var softness: Double
+    /// Why it was left out.
+    public var reason: String
+}
+
+/// Result of `BinnedArrhenius.fit`.
+public struct BinnedArrheniusResult: Sendable, Equatable, Codable {
+    /// Fitted bins, in table order.
+    public var points: [BinnedArrheniusPoint]
+    /// Bins with fewer than two usable temperatures.
+    public var skipped: [SkippedBin]
+    /// The response that was fitted.
+    public var response: BinnedResponse
+}
+
+/// The binned (Schoenholz 2016) Arrhenius route: per softness bin, weighted least squares of
+/// ln P_R (or logit P_R) against 1/T gives ΔE(S) and Σ(S) with errors — to compare with the
+/// unbinned logistic route of `BarrierDiagnostic` (DESIGN.md §1 items 5–6).
+public enum BinnedArrhenius {
+    /// Weighted least squares of y = Σ(S) − ΔE(S)/T per bin, y = ln P (default) or logit P.
+    /// Weights are inverse binomial variances of y by the delta method: n·P/(1 − P) for ln P,
+    /// n·P·(1 − P) for logit P. Temperatures with count 0, P = 0 or P = 1 are skipped; a bin
+    /// needs ≥ 2 usable temperatures, else it is listed in `skipped`. Errors are
+    /// sqrt(diag((XᵀWX)⁻¹)), i.e. purely statistical (compare `chiSquared` with its degrees of freedom).
+    /// - Throws: `.invalidTable` if no bin can be fitted.
+    public static func fit(_ table: BinnedRearrangementTable,
+                           response: BinnedResponse = .logProbability) throws(DiagnosticError) -> BinnedArrheniusResult {
+        var points: [BinnedArrheniusPoint] = []
+        var skipped: [SkippedBin] = []
+        for k in 0..<table.softness.count {
+            var x: [Double] = [], y: [Double] = [], w: [Double] = []
+            for t in 0..<table.temperatures.count {
+                let n = Double(table.counts[k][t])
+                let p = table.fractionRearranging[k][t]
+                guard n > 0, p > 0, p < 1 else { continue }
+                x.append(1 / table.temperatures[t])
+                switch response {
+                case .logProbability:
+                    y.append(log(p)); w.append(n * p / (1 - p))
+                case .logit:
+                    y.append(log(p / (1 - p))); w.append(n * p * (1 - p))
+                }
+            }
+            guard x.count >= 2, let line = fitLine(x: x, y: y, weights: w) else {
+                skipped.append(SkippedBin(index: k, softness: table.softness[k],
+                                          reason: "only \(x.count) temperature(s) with 0 < P_R < 1 and a non-zero count; 2 are needed"))
+                continue
+            }
+            points.append(BinnedArrheniusPoint(
+                softness: table.softness[k], deltaE: -line.slope, deltaEError: line.slopeError,
+                sigma: line.intercept, sigmaError: line.interceptError, r2: line.rSquared,
+                chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count))
+        }
+        guard !points.isEmpty else {
+            throw .invalidTable(reason: "no bin has two or more temperatures with 0 < P_R < 1; use wider bins or more rows")
+        }
+        return BinnedArrheniusResult(points: points, skipped: skipped, response: response)
+    }
+
+    /// Builds a binned table from per-row softness, labels (±1) and temperature: `bins`
+    /// equal-width bins between the `lowerQuantile` and `upperQuantile` of the softness (numpy
+    /// linear quantiles; rows outside are left out), temperatures = distinct values ascending,
+    /// fraction = rows with label +1 / rows (0 for an empty cell).
+    /// - Throws: `.lengthMismatch`, `.invalidLabel`, `.nonFiniteValue`, `.invalidTemperature`,
+    ///   `.invalidOption` (bins < 1, bad quantiles, or all softness equal), `.noRows`.
+    public static func table(softness: [Double], labels: [Double], temperature: [Double], bins: Int,
+                             lowerQuantile: Double = 0.025,
+                             upperQuantile: Double = 0.975) throws(DiagnosticError) -> BinnedRearrangementTable {
+        let n = softness.count
+        guard n > 0 else { throw .noRows }
+        guard labels.count == n else { throw .lengthMismatch(name: "labels", expected: n, actual: labels.count) }
+        guard temperature.count == n else { throw .lengthMismatch(name: "temperature", expected: n, actual: temperature.count) }
+        guard bins >= 1 else { throw .invalidOption(name: "bins", reason: "must be ≥ 1 (got \(bins))") }
+        guard lowerQuantile >= 0, upperQuantile <= 1, lowerQuantile < upperQuantile else {
+            throw .invalidOption(name: "quantiles", reason: "need 0 ≤ lower < upper ≤ 1 (got \(lowerQuantile), \(upperQuantile))")
+        }
+        for i in 0..<n {
+            guard softness[i].isFinite else { throw .nonFiniteValue(name: "softness", row: i, value: softness[i]) }
+            guard labels[i] == 1 || labels[i] == -1 else { throw .invalidLabel(row: i, value: labels[i]) }
+            guard temperature[i].isFinite else { throw .nonFiniteValue(name: "temperature", row: i, value: temperature[i]) }
+            guard temperature[i] > 0 else { throw .invalidTemperature(row: i, value: temperature[i]) }
+        }
+        let sorted = softness.sorted()
+        let low = sortedQuantile(sorted, lowerQuantile), high = sortedQuantile(sorted, upperQuantile)
+        guard high > low else {
+            throw .invalidOption(name: "softness", reason: "the softness range between the quantiles is empty (all values equal?)")
+        }
+        let temps = Set(temperature).sorted()
+        var column: [Double: Int] = [:]
+        for (t, value) in temps.enumerated() { column[value] = t }
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: temps.count), count: bins)
+        var plus = counts
+        let width = (high - low) / Double(bins)
+        for i in 0..<n {
+            let s = softness[i]
+            guard s >= low, s <= high, let t = column[temperature[i]] else { continue }
+            let k = min(Int(((s - low) / width).rounded(.down)), bins - 1)
+            counts[k][t] += 1
+            if labels[i] == 1 { plus[k][t] += 1 }
+        }
+        let fractions = (0..<bins).map { k in
+            (0..<temps.count).map { t in counts[k][t] > 0 ? Double(plus[k][t]) / Double(counts[k][t]) : 0 }
+        }
+        let centres = (0..<bins).map { low + (Double($0) + 0.5) * width }
+        return try BinnedRearrangementTable(softness: centres, temperatures: temps, counts: counts,
+                                            fractionRearranging: fractions)
+    }
+}

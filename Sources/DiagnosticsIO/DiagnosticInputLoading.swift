@@ -1,0 +1,48 @@
+import Diagnostics
+import Foundation
+import GlassData
+import Learning
+
+/// A diagnostic input read from a particle table, with what is needed for provenance.
+public struct LoadedInput: Sendable {
+    public var input: DiagnosticInput
+    /// Digest of the input datasets (recorded with every run).
+    public var digest: String
+    public var path: String
+    /// Notes for the user (e.g. "no /split: rows split at random").
+    public var notes: [String]
+}
+
+extension LoadedInput {
+    /// Reads the particle table at `path` into a `DiagnosticInput`.
+    ///
+    /// Without `/split`, rows are split at random (seeded by `seed`): a fraction `testFraction`
+    /// becomes test rows. With `trainingSelection` (for example a balanced selection recorded by
+    /// `softness validate --balance`) only those rows train; all test rows stay test rows.
+    public static func load(path: String, labels: LabelEncoding = .plusMinusOne, testFraction: Double = 0.5,
+                            seed: UInt64 = 1, trainingSelection: [Int]? = nil) throws -> LoadedInput {
+        let data = try ParticleTableReader.load(path: path, labels: labels)
+        var notes: [String] = []
+        var isTraining: [Bool]
+        if let split = data.split {
+            isTraining = split.map { $0 == 0 }
+        } else {
+            var generator = SplitMix64(seed: seed)
+            isTraining = (0..<data.rows).map { _ in Double.random(in: 0..<1, using: &generator) >= testFraction }
+            notes.append("\(path) has no /split: \(Int((testFraction * 100).rounded()))% of rows drawn at random (seed \(seed)) as test rows")
+        }
+        var rows: [Int]?
+        if let selection = trainingSelection {
+            let chosen = Set(selection)
+            var keep: [Int] = []
+            for i in 0..<data.rows where !isTraining[i] || chosen.contains(i) { keep.append(i) }
+            rows = keep
+            notes.append("training on the \(selection.count) selected rows")
+        }
+        let features = try DenseMatrix(rows: data.rows, columns: data.featureCount, values: data.features)
+        var input = try DiagnosticInput(features: features, labels: data.labels, temperature: data.temperature,
+                                        isTraining: isTraining, energyBarrier: data.energyBarrier, featureNames: data.featureNames)
+        if let rows { input = try input.selectingRows(rows) }
+        return LoadedInput(input: input, digest: data.digest, path: path, notes: notes)
+    }
+}

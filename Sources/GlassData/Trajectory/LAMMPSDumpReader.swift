@@ -1,0 +1,350 @@
+import Foundation
+
+/// Reads a LAMMPS text dump (`dump custom`, `dump atom`; https://docs.lammps.org/dump.html)
+/// one frame at a time. Plain text or gzip (detected by the `1f 8b` magic, decompressed by a
+/// `gzip -dc` child process), streamed through a fixed buffer: memory holds one frame.
+///
+/// Each frame is a sequence of items; `ITEM: TIMESTEP`, `ITEM: NUMBER OF ATOMS` and
+/// `ITEM: BOX BOUNDS` are required, `ITEM: TIME` and `ITEM: UNITS` optional, and
+/// `ITEM: ATOMS <columns>` ends the header, followed by exactly NUMBER OF ATOMS lines.
+/// Box headers: `BOX BOUNDS pp pp pp` (orthogonal; `xlo xhi` lines), `BOX BOUNDS xy xz yz pp pp pp`
+/// (restricted triclinic; converted as in `SimulationBox.init(lammpsLowBounds:highBounds:tilts:periodic:)`)
+/// and `BOX BOUNDS abc origin pp pp pp` (general triclinic: `ax ay az ox` lines).
+/// A direction is periodic when its flag is `pp` (no flags at all, as in very old dumps: periodic).
+/// Columns, in any order: `id`, `type`, one complete position triple — `xu yu zu` (unwrapped),
+/// `xsu ysu zsu` (scaled unwrapped), `x y z` (wrapped) or `xs ys zs` (scaled wrapped), preferred
+/// in that order — and optional image flags `ix iy iz`; other columns are skipped unparsed.
+/// Scaled coordinates are converted to Cartesian with the frame's box.
+///
+/// Errors are `TrajectoryError`s naming the file and the 1-based line (of the decompressed text).
+public final class LAMMPSDumpReader: Trajectory {
+    /// Path of the dump file.
+    public let path: String
+    /// Whether the file is gzip-compressed.
+    public let isCompressed: Bool
+    private let lines: TrajectoryLineReader
+    private var order = TrajectoryParticleOrder()
+    private var framesRead = 0
+    private var columns: LAMMPSDumpColumns?
+
+    /// Opens `path` (plain or gzip) for reading; nothing but the first two bytes is read yet.
+    ///
+    /// - Throws: `TrajectoryError` `.unreadable` when the file cannot be opened,
+    ///   `.decompression` when gzip cannot be started.
+    public convenience init(path: String) throws {
+        try self.init(path: path, bufferCapacity: 1 << 20)
+    }
+
+    /// Opens `path` with a line buffer of `bufferCapacity` bytes (tests use tiny buffers to
+    /// exercise refills; the buffer grows when a single line is longer).
+    init(path: String, bufferCapacity: Int) throws {
+        self.path = path
+        let magic = try trajectoryFilePrefix(path, count: 2)
+        isCompressed = magic == [0x1f, 0x8b]
+        let source: TrajectoryByteSource = isCompressed ? try TrajectoryGzipSource(path: path) : try TrajectoryFileSource(path: path)
+        lines = TrajectoryLineReader(source: source, capacity: bufferCapacity)
+    }
+
+    /// Number of frames returned so far.
+    public var frameCount: Int { framesRead }
+
+    private func failure(_ kind: TrajectoryError.Kind, line: Int?, frame: Int? = nil, timestep: Int? = nil,
+                         _ message: String) -> TrajectoryError {
+        TrajectoryError(kind, file: path, line: line, frame: frame, timestep: timestep, message: message)
+    }
+
+    private static func text(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+
+    private static func shortened(_ text: String) -> String {
+        text.count > 80 ? String(text.prefix(77)) + "..." : text
+    }
+
+    /// The next line of a header item, which must exist.
+    private func headerLine(after item: String, frame: Int) throws -> String {
+        guard let line = try lines.nextLine() else {
+            throw failure(.truncated, line: lines.lineNumber, frame: frame, "the file ends after ITEM: \(item) of frame \(frame)")
+        }
+        return Self.text(line)
+    }
+
+    private func headerInteger(after item: String, frame: Int) throws -> Int {
+        let text = try headerLine(after: item, frame: frame)
+        guard let value = Int(text) else {
+            throw failure(.notANumber, line: lines.lineNumber, frame: frame, "ITEM: \(item) value '\(Self.shortened(text))' is not an integer")
+        }
+        return value
+    }
+
+    private func headerReal(after item: String, frame: Int) throws -> Double {
+        let text = try headerLine(after: item, frame: frame)
+        guard let value = Double(text), value.isFinite else {
+            throw failure(.notANumber, line: lines.lineNumber, frame: frame, "ITEM: \(item) value '\(Self.shortened(text))' is not a finite number")
+        }
+        return value
+    }
+
+    /// Reads the three lines of `ITEM: BOX BOUNDS <flags>`.
+    private func readBox(_ arguments: Substring, frame: Int, timestep: Int?) throws -> SimulationBox {
+        let words = arguments.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let general = words.contains("abc")
+        let triclinic = !general && (words.contains("xy") || words.contains("xz") || words.contains("yz"))
+        let flags = words.filter { !["xy", "xz", "yz", "abc", "origin"].contains($0) }
+        let periodic: BoxPeriodicity
+        if flags.isEmpty {
+            periodic = .all
+        } else if flags.count == 3, flags.allSatisfy({ $0.count == 2 && $0.allSatisfy { "pfsm".contains($0) } }) {
+            periodic = BoxPeriodicity(x: flags[0] == "pp", y: flags[1] == "pp", z: flags[2] == "pp")
+        } else {
+            throw failure(.malformed, line: lines.lineNumber, frame: frame, timestep: timestep,
+                          "ITEM: BOX BOUNDS has unknown boundary flags '\(words.joined(separator: " "))'")
+        }
+        let expected = general ? 4 : (triclinic ? 3 : 2)
+        var rows: [[Double]] = []
+        for axis in ["x", "y", "z"] {
+            let text = try headerLine(after: "BOX BOUNDS", frame: frame)
+            let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count == expected else {
+                throw failure(.wrongColumnCount, line: lines.lineNumber, frame: frame, timestep: timestep,
+                              "ITEM: BOX BOUNDS line for \(axis) has \(fields.count) values, expected \(expected)")
+            }
+            var values: [Double] = []
+            for field in fields {
+                guard let value = Double(field), value.isFinite else {
+                    throw failure(.notANumber, line: lines.lineNumber, frame: frame, timestep: timestep,
+                                  "ITEM: BOX BOUNDS value '\(Self.shortened(String(field)))' is not a finite number")
+                }
+                values.append(value)
+            }
+            rows.append(values)
+        }
+        if general {
+            return SimulationBox(origin: SIMD3(rows[0][3], rows[1][3], rows[2][3]),
+                                 a: SIMD3(rows[0][0], rows[0][1], rows[0][2]),
+                                 b: SIMD3(rows[1][0], rows[1][1], rows[1][2]),
+                                 c: SIMD3(rows[2][0], rows[2][1], rows[2][2]), periodic: periodic)
+        }
+        let tilts = triclinic ? SIMD3(rows[0][2], rows[1][2], rows[2][2]) : SIMD3<Double>(0, 0, 0)
+        return SimulationBox(lammpsLowBounds: SIMD3(rows[0][0], rows[1][0], rows[2][0]),
+                             highBounds: SIMD3(rows[0][1], rows[1][1], rows[2][1]),
+                             tilts: tilts, periodic: periodic)
+    }
+
+    /// Reads the next frame, or returns nil at the end of the file.
+    ///
+    /// - Throws: `TrajectoryError`: `.truncated` (file ends inside a frame, fewer atom lines than
+    ///   announced), `.wrongColumnCount`, `.notANumber`, `.missingBox`, `.missingColumns`,
+    ///   `.malformed`, `.duplicateID`, `.inconsistentParticles`, `.decompression`; each names the
+    ///   file and line.
+    public func nextFrame() throws -> TrajectoryFrame? {
+        let frame = framesRead
+        var timestep: Int?
+        var time: Double?
+        var count: Int?
+        var box: SimulationBox?
+        var columnText: Substring = ""
+        var started = false
+        header: while true {
+            guard let line = try lines.nextLine() else {
+                if !started { return nil }
+                throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
+                              "the file ends in the header of frame \(frame), before ITEM: ATOMS")
+            }
+            let text = Self.text(line)
+            if text.isEmpty && !started { continue }
+            guard text.hasPrefix("ITEM:") else {
+                throw failure(.malformed, line: lines.lineNumber, frame: frame, timestep: timestep,
+                              "expected an 'ITEM:' line, found '\(Self.shortened(text))'")
+            }
+            started = true
+            let item = text.dropFirst(5).drop(while: { $0 == " " || $0 == "\t" })
+            switch item {
+            case "TIMESTEP":
+                if timestep != nil {
+                    throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
+                                  "frame \(frame) has a second ITEM: TIMESTEP before its ITEM: ATOMS (truncated frame?)")
+                }
+                timestep = try headerInteger(after: "TIMESTEP", frame: frame)
+            case "TIME":
+                time = try headerReal(after: "TIME", frame: frame)
+            case "UNITS":
+                _ = try headerLine(after: "UNITS", frame: frame)
+            case "NUMBER OF ATOMS":
+                let value = try headerInteger(after: "NUMBER OF ATOMS", frame: frame)
+                guard value >= 0 else {
+                    throw failure(.malformed, line: lines.lineNumber, frame: frame, timestep: timestep, "negative NUMBER OF ATOMS \(value)")
+                }
+                count = value
+            default:
+                if item.hasPrefix("BOX BOUNDS") {
+                    box = try readBox(item.dropFirst("BOX BOUNDS".count), frame: frame, timestep: timestep)
+                } else if item.hasPrefix("ATOMS") {
+                    columnText = item.dropFirst("ATOMS".count)
+                    break header
+                } else {
+                    throw failure(.malformed, line: lines.lineNumber, frame: frame, timestep: timestep,
+                                  "unknown header item 'ITEM: \(Self.shortened(String(item)))'")
+                }
+            }
+        }
+        let atomsLine = lines.lineNumber
+        guard let timestep else {
+            throw failure(.malformed, line: atomsLine, frame: frame, "frame \(frame) has no ITEM: TIMESTEP before ITEM: ATOMS")
+        }
+        guard let count else {
+            throw failure(.malformed, line: atomsLine, frame: frame, timestep: timestep,
+                          "frame \(frame) (timestep \(timestep)) has no ITEM: NUMBER OF ATOMS before ITEM: ATOMS")
+        }
+        guard let box else {
+            throw failure(.missingBox, line: atomsLine, frame: frame, timestep: timestep,
+                          "frame \(frame) (timestep \(timestep)) has no ITEM: BOX BOUNDS")
+        }
+        if let reference = order.referenceCount, reference != count {
+            throw failure(.inconsistentParticles, line: atomsLine, frame: frame, timestep: timestep,
+                          "frame \(frame) (timestep \(timestep)) has \(count) atoms, the first frame had \(reference)")
+        }
+        let names = columnText.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let layout: LAMMPSDumpColumns
+        if let cached = columns, cached.names == names {
+            layout = cached
+        } else {
+            do {
+                layout = try LAMMPSDumpColumns.parse(names)
+            } catch {
+                throw failure(.missingColumns, line: atomsLine, frame: frame, timestep: timestep, error.message)
+            }
+            columns = layout
+        }
+
+        var atoms = try readAtoms(count: count, layout: layout, frame: frame, timestep: timestep)
+        if layout.scaled {
+            for i in atoms.positions.indices { atoms.positions[i] = box.cartesian(fractional: atoms.positions[i]) }
+        }
+        let permutation: [Int]?
+        do {
+            permutation = try order.order(ids: atoms.ids)
+        } catch {
+            throw describe(error, firstAtomLine: atomsLine + 1, frame: frame, timestep: timestep)
+        }
+        if let permutation {
+            atoms.ids = trajectoryPermuted(atoms.ids, permutation)
+            atoms.species = trajectoryPermuted(atoms.species, permutation)
+            atoms.positions = trajectoryPermuted(atoms.positions, permutation)
+            atoms.images = atoms.images.map { trajectoryPermuted($0, permutation) }
+        }
+        framesRead += 1
+        return TrajectoryFrame(source: path, index: frame, timestep: timestep, time: time, box: box,
+                               ids: atoms.ids, species: atoms.species, positions: atoms.positions,
+                               positionKind: layout.unwrapped ? .unwrapped : (layout.hasImages ? .wrappedWithImages : .wrapped),
+                               images: atoms.images)
+    }
+
+    private func describe(_ problem: TrajectoryParticleOrder.Problem, firstAtomLine: Int, frame: Int, timestep: Int) -> TrajectoryError {
+        switch problem {
+        case .duplicate(let id, let firstRow, let secondRow):
+            return failure(.duplicateID, line: firstAtomLine + secondRow, frame: frame, timestep: timestep,
+                           "frame \(frame) (timestep \(timestep)): atom id \(id) appears twice (lines \(firstAtomLine + firstRow) and \(firstAtomLine + secondRow))")
+        case .countChanged(let count, let reference):
+            return failure(.inconsistentParticles, line: firstAtomLine - 1, frame: frame, timestep: timestep,
+                           "frame \(frame) (timestep \(timestep)) has \(count) atoms, the first frame had \(reference)")
+        case .unknownID(let id, let row):
+            return failure(.inconsistentParticles, line: firstAtomLine + row, frame: frame, timestep: timestep,
+                           "frame \(frame) (timestep \(timestep)): atom id \(id) is not in the first frame (the set of atom ids changed)")
+        }
+    }
+
+    private struct Atoms {
+        var ids: [Int64]
+        var species: [Int32]
+        var positions: [SIMD3<Double>]
+        var images: [SIMD3<Int32>]?
+    }
+
+    /// Parses `count` atom lines in place: whitespace-separated tokens, only the used columns converted.
+    private func readAtoms(count: Int, layout: LAMMPSDumpColumns, frame: Int, timestep: Int) throws -> Atoms {
+        var ids = [Int64](repeating: 0, count: count)
+        var species = [Int32](repeating: 0, count: count)
+        var positions = [SIMD3<Double>](repeating: .zero, count: count)
+        var images = [SIMD3<Int32>](repeating: .zero, count: layout.hasImages ? count : 0)
+        let columnCount = layout.roles.count
+        let lines = self.lines
+
+        func badValue(_ column: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ what: String) -> TrajectoryError {
+            let token = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+            return failure(.notANumber, line: lines.lineNumber, frame: frame, timestep: timestep,
+                           "column '\(layout.names[column])' value '\(Self.shortened(token))' is not \(what)")
+        }
+
+        try layout.roles.withUnsafeBufferPointer { roles in
+            try ids.withUnsafeMutableBufferPointer { ids in
+                try species.withUnsafeMutableBufferPointer { species in
+                    try positions.withUnsafeMutableBufferPointer { positions in
+                        try images.withUnsafeMutableBufferPointer { images in
+                            for row in 0..<count {
+                                guard let line = try lines.nextLine() else {
+                                    throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
+                                                  "the file ends after \(row) of the \(count) atom lines of frame \(frame) (timestep \(timestep))")
+                                }
+                                // A header where an atom line should be: the frame is shorter than announced.
+                                if line.count >= 5, line[0] == UInt8(ascii: "I"), Self.text(line).hasPrefix("ITEM:") {
+                                    throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
+                                                  "frame \(frame) (timestep \(timestep)) announces \(count) atoms but has only \(row) atom lines before '\(Self.shortened(Self.text(line)))'")
+                                }
+                                var id: Int64 = 0
+                                var type: Int32 = 0
+                                var position = SIMD3<Double>.zero
+                                var image = SIMD3<Int32>.zero
+                                var column = 0
+                                if let base = line.baseAddress {
+                                    var p = UnsafePointer(base)
+                                    let end = p + line.count
+                                    while true {
+                                        while p < end && (p.pointee == 32 || p.pointee == 9) { p += 1 }
+                                        if p >= end { break }
+                                        let start = p
+                                        while p < end && p.pointee != 32 && p.pointee != 9 { p += 1 }
+                                        if column < columnCount {
+                                            let role = roles[column]
+                                            if role >= LAMMPSDumpColumns.Role.x.rawValue && role <= LAMMPSDumpColumns.Role.z.rawValue {
+                                                guard let value = TrajectoryNumberParsing.double(start, p) else {
+                                                    throw badValue(column, start, p, "a finite number")
+                                                }
+                                                position[Int(role - LAMMPSDumpColumns.Role.x.rawValue)] = value
+                                            } else if role == LAMMPSDumpColumns.Role.id.rawValue {
+                                                guard let value = TrajectoryNumberParsing.integer(start, p) else {
+                                                    throw badValue(column, start, p, "an integer id")
+                                                }
+                                                id = value
+                                            } else if role == LAMMPSDumpColumns.Role.type.rawValue {
+                                                guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
+                                                    throw badValue(column, start, p, "an integer type")
+                                                }
+                                                type = narrow
+                                            } else if role >= LAMMPSDumpColumns.Role.imageX.rawValue {
+                                                guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
+                                                    throw badValue(column, start, p, "an integer image flag")
+                                                }
+                                                image[Int(role - LAMMPSDumpColumns.Role.imageX.rawValue)] = narrow
+                                            }
+                                        }
+                                        column += 1
+                                    }
+                                }
+                                if column != columnCount {
+                                    throw failure(.wrongColumnCount, line: lines.lineNumber, frame: frame, timestep: timestep,
+                                                  "expected \(columnCount) values (\(layout.names.joined(separator: " "))), found \(column)")
+                                }
+                                ids[row] = id
+                                species[row] = type
+                                positions[row] = position
+                                if layout.hasImages { images[row] = image }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Atoms(ids: ids, species: species, positions: positions, images: layout.hasImages ? images : nil)
+    }
+}

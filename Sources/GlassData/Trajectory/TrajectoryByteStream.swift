@@ -1,0 +1,216 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A forward-only source of bytes: a plain file or the output of `gzip -dc`.
+protocol TrajectoryByteSource: AnyObject {
+    /// Reads up to `count` bytes into `buffer`; returns 0 at the end of the data.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int
+    /// Releases the file descriptor (and stops a decompressor that is still running).
+    func close()
+}
+
+/// Reads a file with POSIX `read(2)`.
+final class TrajectoryFileSource: TrajectoryByteSource {
+    private var descriptor: Int32
+    private let path: String
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY)
+        if descriptor < 0 {
+            let reason = String(cString: strerror(errno))
+            throw TrajectoryError(.unreadable, file: path, message: "cannot open the file (\(reason))")
+        }
+    }
+
+    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+        while true {
+            #if canImport(Glibc)
+            let n = Glibc.read(descriptor, buffer, count)
+            #else
+            let n = Darwin.read(descriptor, buffer, count)
+            #endif
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            throw TrajectoryError(.unreadable, file: path, message: "read failed (\(reason))")
+        }
+    }
+
+    func close() {
+        if descriptor >= 0 {
+            #if canImport(Glibc)
+            _ = Glibc.close(descriptor)
+            #else
+            _ = Darwin.close(descriptor)
+            #endif
+            descriptor = -1
+        }
+    }
+
+    deinit { close() }
+}
+
+/// Streams the decompressed content of a gzip file from a `gzip -dc FILE` child process, so
+/// memory stays bounded by the pipe and the line buffer whatever the file size.
+final class TrajectoryGzipSource: TrajectoryByteSource {
+    private let process = Process()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private let path: String
+    private var finished = false
+
+    /// Candidate locations of the gzip executable.
+    static let gzipPaths = ["/bin/gzip", "/usr/bin/gzip", "/usr/local/bin/gzip", "/opt/homebrew/bin/gzip"]
+
+    init(path: String) throws {
+        self.path = path
+        guard let gzip = Self.gzipPaths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TrajectoryError(.decompression, file: path, message: "cannot decompress: no gzip executable found in \(Self.gzipPaths.joined(separator: ", "))")
+        }
+        process.executableURL = URL(fileURLWithPath: gzip)
+        process.arguments = ["-dc", "--", path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = errors
+        #if os(Linux)
+        // A 1 MiB pipe (F_SETPIPE_SZ) instead of 64 KiB: fewer context switches between gzip and
+        // the parser; failure (a lower system limit) is harmless.
+        _ = fcntl(output.fileHandleForWriting.fileDescriptor, 1031 /* F_SETPIPE_SZ */, Int32(1 << 20))
+        #endif
+        do {
+            try process.run()
+        } catch {
+            throw TrajectoryError(.decompression, file: path, message: "cannot start \(gzip): \(error)")
+        }
+    }
+
+    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+        if finished { return 0 }
+        let descriptor = output.fileHandleForReading.fileDescriptor
+        while true {
+            #if canImport(Glibc)
+            let n = Glibc.read(descriptor, buffer, count)
+            #else
+            let n = Darwin.read(descriptor, buffer, count)
+            #endif
+            if n > 0 { return n }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw TrajectoryError(.decompression, file: path, message: "reading gzip output failed (\(reason))")
+            }
+            // End of the stream: gzip has closed its output; check that it succeeded, so a
+            // damaged archive is reported as such and not as a truncated dump.
+            finished = true
+            process.waitUntilExit()
+            if process.terminationStatus != 0 {
+                let data = errors.fileHandleForReading.availableData
+                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw TrajectoryError(.decompression, file: path,
+                                      message: "gzip failed (exit status \(process.terminationStatus))" + (text.isEmpty ? "" : ": \(text)"))
+            }
+            return 0
+        }
+    }
+
+    func close() {
+        guard !finished else { return }
+        finished = true
+        // Closing our end makes gzip stop with SIGPIPE if it is still writing.
+        try? output.fileHandleForReading.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { close() }
+}
+
+/// Line-by-line access to a byte source through one reusable buffer (1 MiB, grown only for a
+/// longer line). Lines are returned as byte ranges that stay valid until the next call.
+final class TrajectoryLineReader {
+    private let source: TrajectoryByteSource
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var atEnd = false
+    /// Number of the line last returned (1-based); 0 before the first.
+    private(set) var lineNumber = 0
+
+    init(source: TrajectoryByteSource, capacity: Int = 1 << 20) {
+        self.source = source
+        self.capacity = max(capacity, 64)
+        buffer = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        buffer.deallocate()
+        source.close()
+    }
+
+    /// The next line without its `\n` (and a trailing `\r`), or nil at the end of the input.
+    @inline(__always)
+    func nextLine() throws -> UnsafeBufferPointer<UInt8>? {
+        while true {
+            if start < end, let found = memchr(buffer + start, 10, end - start) {
+                let newline = found.assumingMemoryBound(to: UInt8.self)
+                let lineStart = buffer + start
+                var length = newline - lineStart
+                start += length + 1
+                lineNumber += 1
+                if length > 0 && lineStart[length - 1] == 13 { length -= 1 }
+                return UnsafeBufferPointer(start: lineStart, count: length)
+            }
+            if atEnd {
+                guard start < end else { return nil }
+                let lineStart = buffer + start
+                var length = end - start
+                start = end
+                lineNumber += 1
+                if length > 0 && lineStart[length - 1] == 13 { length -= 1 }
+                return UnsafeBufferPointer(start: lineStart, count: length)
+            }
+            try refill()
+        }
+    }
+
+    private func refill() throws {
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 { memmove(buffer, buffer + start, remaining) }
+            start = 0
+            end = remaining
+        }
+        if end == capacity {
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            larger.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = larger
+            capacity *= 2
+        }
+        let n = try source.read(into: buffer + end, count: capacity - end)
+        if n == 0 { atEnd = true } else { end += n }
+    }
+}
+
+/// Reads the first `count` bytes of a file (fewer if it is shorter), for format detection.
+func trajectoryFilePrefix(_ path: String, count: Int) throws -> [UInt8] {
+    let source = try TrajectoryFileSource(path: path)
+    defer { source.close() }
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    try bytes.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        while filled < count {
+            let n = try source.read(into: base + filled, count: count - filled)
+            if n == 0 { break }
+            filled += n
+        }
+    }
+    return Array(bytes.prefix(filled))
+}

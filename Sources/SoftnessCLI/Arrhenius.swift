@@ -1,0 +1,88 @@
+import ArgumentParser
+import Diagnostics
+import DiagnosticsIO
+import Foundation
+import GlassData
+
+extension BinnedResponse: ExpressibleByArgument {}
+
+struct ArrheniusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arrhenius",
+        abstract: "Arrhenius barriers ΔE(S) and Σ(S): from a particle table (logistic and binned routes side by side) or from a binned table.",
+        discussion: """
+        Binned route (Schoenholz et al. 2016): per softness bin, weighted least squares of ln P_R = Σ(S) − ΔE(S)/T
+        (or logit P_R with --response logit). A binned table is a CSV with columns S,T,count,fraction (one line per bin
+        and temperature) or an HDF5 file with softness [bins], temperature [T], count and fraction [bins, T].
+        """)
+
+    @Argument(help: "Particle table (HDF5), or with --binned a binned table (CSV or HDF5).")
+    var file: String
+
+    @Flag(help: "FILE is a binned table, not a particle table.")
+    var binned = false
+
+    @Option(help: "Softness bins for the binned route on a particle table.")
+    var bins: Int = 12
+
+    @Option(help: "Binned response: logProbability (ln P_R) or logit.")
+    var response: BinnedResponse = .logProbability
+
+    @Option(help: "Label encoding of a particle table: pm1 or 01.")
+    var labels: LabelEncoding = .plusMinusOne
+
+    @OptionGroup var svm: SVMArguments
+    @OptionGroup var results: ResultOptions
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
+        let name = results.runName(default: "arrhenius")
+        try checkRunName(results, input: file, name: name)
+        if binned {
+            let table = try BinnedTableReading.read(path: file)
+            let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
+            if json { try printJSON(fit) } else { print(Self.render(fit)) }
+            try storeRun(results, input: file, digest: "not computed for binned tables", name: name, parameters: ["response": response.rawValue]) { run in
+                try ResultWriting.write(fit, to: run)
+            }
+            return
+        }
+        let input = try InputArguments.parse([file, "--labels", labels.rawValue])
+        let loaded = try input.load(seed: svm.seed, results: results)
+        let result = try naming(file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
+        warnIfNotConverged(result.model.report, context: "arrhenius")
+        let test = loaded.input.isTraining.indices.filter { !loaded.input.isTraining[$0] }
+        let table = try naming(file) { try BinnedArrhenius.table(softness: test.map { result.softness[$0] }, labels: test.map { loaded.input.labels[$0] },
+                                              temperature: test.map { loaded.input.temperature[$0] }, bins: bins) }
+        let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
+        if json {
+            try printJSON(["logistic": DiagnosticSummary(result)])
+            try printJSON(fit)
+        } else {
+            print("     S    ΔE logistic   ΔE binned ± err       Σ logistic   Σ binned ± err      R² binned")
+            for point in fit.points {
+                let logistic = result.arrhenius
+                print(String(format: "%+6.2f   %10.4f   %9.4f ± %-8.4f   %9.4f   %8.4f ± %-8.4f   %.4f", point.softness,
+                             logistic?.deltaE(point.softness) ?? .nan, point.deltaE, point.deltaEError,
+                             logistic?.sigma(point.softness) ?? .nan, point.sigma, point.sigmaError, point.r2))
+            }
+            for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
+        }
+        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": String(bins), "response": response.rawValue]) { $1 }) { run in
+            try ResultWriting.write(result, to: run)
+            try ResultWriting.write(fit, to: run)
+        }
+    }
+
+    static func render(_ fit: BinnedArrheniusResult) -> String {
+        var lines = ["     S    ΔE(S) ± err          Σ(S) ± err           R²      temperatures"]
+        for p in fit.points {
+            lines.append(String(format: "%+6.2f   %9.4f ± %-8.4f   %9.4f ± %-8.4f   %.4f   %d", p.softness, p.deltaE, p.deltaEError, p.sigma, p.sigmaError, p.r2, p.temperaturesUsed))
+        }
+        for skipped in fit.skipped { lines.append(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Diagnostics
+import DiagnosticsIO
+import Foundation
+import Learning
+
+struct Diagnose: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The whole diagnostic: SVM, softness, P(R|S,T), Arrhenius barriers, truth check and Var(ΔE_inf).",
+        discussion: """
+        Standardizes with training-row statistics, fits the linear SVM (scikit-learn LinearSVC objective),
+        computes softness S = (w·z + b)/|w|, fits logit P(R=+1|S,T) = a(T) + b(T)·S on the test rows of each
+        temperature, and reads ΔE_inf(S) = −(A1 + B1·S) and Σ(S) = A0 + B0·S off a(T), b(T) linear in 1/T.
+        With a true barrier in the file (toy data) it regresses ΔE_inf on ΔE: slope 1 means the barrier was learned.
+        Results go to the results file beside the input (never into the input).
+        """)
+
+    @OptionGroup var input: InputArguments
+    @OptionGroup var svm: SVMArguments
+    @OptionGroup var results: ResultOptions
+
+    @Flag(help: "Print the results (without per-row arrays) as JSON.")
+    var json = false
+
+    func run() throws {
+        let name = results.runName(default: "diagnose")
+        try checkRunName(results, input: input.file, name: name)
+        let loaded = try input.load(seed: svm.seed, results: results)
+        let result = try naming(input.file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
+        warnIfNotConverged(result.model.report, context: "diagnose")
+        for warning in result.warnings { printError("warning: \(warning)") }
+        if json {
+            try printJSON(DiagnosticSummary(result))
+        } else {
+            print(Self.render(result, file: input.file))
+        }
+        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
+            try ResultWriting.write(result, to: run)
+        }
+        if result.arrhenius == nil {
+            printError("\(input.file): no Arrhenius barriers: \(result.warnings.first { $0.contains("Arrhenius") } ?? "test rows at two or more temperatures are needed"); the SVM, softness, logistic fits and accuracies were written.")
+            throw ExitCode(3)
+        }
+    }
+
+    static func render(_ r: DiagnosticResult, file: String) -> String {
+        var lines: [String] = []
+        lines.append("\(file): \(r.trainingRowCount) training rows at T = \(r.trainingTemperatures.map { String(format: "%g", $0) }.joined(separator: ", ")), \(r.testRowCount) test rows, d = \(r.featureNames.count)")
+        lines.append("SVM: \(r.model.report.summary)")
+        lines.append(String(format: "accuracy: training %.4f, test %.4f", r.trainingAccuracy, r.testAccuracy))
+        lines.append("logit P(R=+1|S,T) = a(T) + b(T)·S on test rows:")
+        for fit in r.logistic {
+            lines.append(String(format: "  T = %-6g a = %+8.4f ± %.4f   b = %+8.4f ± %.4f   (%d rows, %.1f%% rearranging)",
+                                fit.temperature, fit.intercept, fit.interceptError, fit.slope, fit.slopeError, fit.rows, 100 * fit.rearrangingFraction))
+        }
+        if let a = r.arrhenius {
+            lines.append(String(format: "Arrhenius: ΔE_inf(S) = %.4f %+.4f·S,  Σ(S) = %.4f %+.4f·S", -a.a1, -a.b1, a.a0, a.b0))
+            let r2 = a.grid.map(\.r2).sorted()
+            lines.append(String(format: "  R² of logit vs 1/T at %d S values in [%.2f, %.2f]: median %.4f, at the ends %.4f and %.4f (near S = 0 the line is flat and R² means little)",
+                                a.grid.count, a.grid.first?.softness ?? .nan, a.grid.last?.softness ?? .nan,
+                                r2.isEmpty ? .nan : r2[r2.count / 2], a.grid.first?.r2 ?? .nan, a.grid.last?.r2 ?? .nan))
+        }
+        if let variance = r.varianceOfInferredBarrier {
+            lines.append(String(format: "Var(ΔE_inf) = %.4f ± %.4f over test rows at the training temperature", variance, r.varianceError ?? .nan))
+        }
+        lines.append("verdict: " + verdict(r))
+        return lines.joined(separator: "\n")
+    }
+
+    /// One sentence a physicist can act on.
+    static func verdict(_ r: DiagnosticResult) -> String {
+        if let truth = r.truth {
+            let percent = 100 * (1 - truth.slope)
+            if abs(truth.slope - 1) <= 0.05 {
+                return String(format: "the inferred barrier matches the true one (slope %.3f, R² %.3f) at test accuracy %.3f.", truth.slope, truth.r2, r.testAccuracy)
+            }
+            return String(format: "the inferred barrier is biased: slope %.3f (%@ by %.0f%%) although test accuracy is %.3f — high accuracy did not mean the barrier was learned.",
+                          truth.slope, percent > 0 ? "underestimated" : "overestimated", abs(percent), r.testAccuracy)
+        }
+        if r.arrhenius == nil { return "no Arrhenius barrier (needs test rows at two or more temperatures); the SVM and softness were still computed." }
+        return "no true barrier in the file to compare with; run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
+    }
+}
+
+/// The JSON form of a diagnostic result, without per-row arrays.
+struct DiagnosticSummary: Encodable {
+    var featureNames: [String]
+    var weights: [Double]
+    var bias: Double
+    var report: FitReport
+    var trainingAccuracy: Double
+    var testAccuracy: Double
+    var accuracyByTemperature: [TemperatureAccuracy]
+    var logistic: [TemperatureLogisticFit]
+    var arrhenius: ArrheniusFit?
+    var truth: TruthCheck?
+    var varianceOfInferredBarrier: Double?
+    var varianceError: Double?
+    var warnings: [String]
+    var verdict: String
+
+    init(_ r: DiagnosticResult) {
+        featureNames = r.featureNames
+        weights = r.model.weights
+        bias = r.model.bias
+        report = r.model.report
+        trainingAccuracy = r.trainingAccuracy
+        testAccuracy = r.testAccuracy
+        accuracyByTemperature = r.accuracyByTemperature
+        logistic = r.logistic
+        arrhenius = r.arrhenius
+        truth = r.truth
+        varianceOfInferredBarrier = r.varianceOfInferredBarrier
+        varianceError = r.varianceError
+        warnings = r.warnings
+        verdict = Diagnose.verdict(r)
+    }
+}

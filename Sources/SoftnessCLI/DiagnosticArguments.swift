@@ -1,0 +1,135 @@
+import ArgumentParser
+import Diagnostics
+import DiagnosticsIO
+import Foundation
+import GlassData
+import HDF5
+import Learning
+
+extension SVMLoss: ExpressibleByArgument {}
+extension LinearSVMSolver: ExpressibleByArgument {}
+
+/// The input particle table and how to read it.
+struct InputArguments: ParsableArguments {
+    @Argument(help: "Particle-table HDF5 file (schema v1; see `softness inspect`).")
+    var file: String
+
+    @Option(help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
+    var labels: LabelEncoding = .plusMinusOne
+
+    @Option(name: .customLong("test-fraction"), help: "Fraction of rows held out at random when the file has no /split.")
+    var testFraction: Double = 0.5
+
+    @Option(name: .customLong("selection"), help: "Train only on the rows recorded by `validate --balance` in this run of the results file.")
+    var selectionRun: String?
+
+    func validate() throws {
+        guard testFraction > 0, testFraction < 1 else { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
+    }
+
+    /// Loads the table into a diagnostic input.
+    func load(seed: UInt64, results: ResultOptions) throws -> LoadedInput {
+        var selection: [Int]?
+        if let selectionRun {
+            let store = results.store(for: file)
+            let stored = try File.open(store.path)
+            defer { stored.close() }
+            selection = try stored.dataset("results/\(selectionRun)/balance/indices").read(as: Int.self)
+        }
+        let loaded = try LoadedInput.load(path: file, labels: labels, testFraction: testFraction, seed: seed, trainingSelection: selection)
+        for note in loaded.notes { printError("note: \(note)") }
+        return loaded
+    }
+}
+
+/// SVM and diagnostic settings shared by train, diagnose, rfe and scan.
+struct SVMArguments: ParsableArguments {
+    @Option(name: .customShort("C"), help: "SVM cost parameter C (> 0).")
+    var c: Double = 1
+
+    @Option(help: "Loss: squaredHinge (scikit-learn LinearSVC default) or hinge.")
+    var loss: SVMLoss = .squaredHinge
+
+    @Option(help: "Solver: automatic (primal Newton when rows ≫ d), primalNewton or dualCoordinateDescent.")
+    var solver: LinearSVMSolver = .automatic
+
+    @Option(help: "Stopping tolerance (scikit-learn's tol).")
+    var tolerance: Double = 1e-4
+
+    @Option(name: .customLong("max-iterations"), help: "Iteration cap of the solver.")
+    var maxIterations: Int = 1000
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Number of S values in the Arrhenius table.")
+    var grid: Int = 15
+
+    @Option(help: "Bootstrap replicates for the error of Var(ΔE_inf).")
+    var bootstrap: Int = 20
+
+    @Option(help: "Seed for bootstrap, random splits and subsampling.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard c > 0, c.isFinite else { throw ValidationError("-C must be positive and finite, got \(c)") }
+        guard tolerance > 0 else { throw ValidationError("--tolerance must be positive, got \(tolerance)") }
+        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive, got \(maxIterations)") }
+        guard grid >= 2 else { throw ValidationError("--grid must be at least 2, got \(grid)") }
+        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be zero or positive, got \(bootstrap)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    var options: DiagnosticOptions {
+        DiagnosticOptions(svm: LinearSVMOptions(c: c, loss: loss, solver: solver, tolerance: tolerance,
+                                                maxIterations: maxIterations, threadCount: threads),
+                          softnessGridCount: grid, bootstrapSamples: bootstrap, seed: seed)
+    }
+
+    var parameters: [String: String] {
+        ["C": String(c), "loss": loss.rawValue, "solver": solver.rawValue, "tolerance": String(tolerance),
+         "max_iterations": String(maxIterations), "grid": String(grid), "bootstrap": String(bootstrap), "seed": String(seed)]
+    }
+}
+
+/// Says loudly on standard error when a fit did not converge.
+func warnIfNotConverged(_ report: FitReport, context: String) {
+    guard !report.converged else { return }
+    printError("WARNING: the SVM did NOT converge (\(context)): \(report.summary). Raise --max-iterations or loosen --tolerance; results from an unconverged fit are recorded with converged = 0.")
+}
+
+/// Writes a run unless --dry-run, and tells where it went.
+func storeRun(_ results: ResultOptions, input: String, digest: String, name: String, parameters: [String: String], body: (Group) throws -> Void) throws {
+    guard !results.dryRun else { return }
+    let store = results.store(for: input)
+    try store.writeRun(name: name, overwrite: results.overwrite,
+                       provenance: ResultOptions.provenance(input: input, digest: digest, parameters: parameters), body: body)
+    print("results: \(store.path):/results/\(name)/")
+}
+
+/// Refuses early (before any computation) to reuse a run name without --overwrite.
+func checkRunName(_ results: ResultOptions, input: String, name: String) throws {
+    guard !results.dryRun, !results.overwrite else { return }
+    if try results.store(for: input).runNames().contains(name) {
+        throw ResultStoreError.runExists(file: results.store(for: input).path, run: name)
+    }
+}
+
+/// A computation error (from Learning or Diagnostics, which know nothing of files) tagged with
+/// the input file it came from.
+struct InputError: Error, CustomStringConvertible {
+    let file: String
+    let underlying: any Error
+    var description: String { "\(file): \(underlying)" }
+}
+
+/// Runs `body`, prefixing computation errors with the input file name.
+func naming<R>(_ file: String, _ body: () throws -> R) throws -> R {
+    do {
+        return try body()
+    } catch let error as DiagnosticError {
+        throw InputError(file: file, underlying: error)
+    } catch let error as LearningError {
+        throw InputError(file: file, underlying: error)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Diagnostics
+import DiagnosticsIO
+import Foundation
+
+struct RFE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rfe",
+        abstract: "Recursive feature elimination with the variance diagnostic (paper Sec. V, Fig. 6).",
+        discussion: "Fits, records Var(ΔE_inf) with its bootstrap error, test accuracy and weights, drops the feature with the smallest |w_j| (standardized units), and repeats. The peak of Var(ΔE_inf) marks the feature set whose softness is closest to the true barrier; the recommended set is the smallest one within error of the peak.")
+
+    @OptionGroup var input: InputArguments
+    @OptionGroup var svm: SVMArguments
+    @OptionGroup var results: ResultOptions
+
+    @Option(name: .customLong("min-features"), help: "Stop when this many features are left.")
+    var minFeatures: Int = 1
+
+    @Flag(help: "Print the table as JSON.")
+    var json = false
+
+    func run() throws {
+        let name = results.runName(default: "rfe")
+        try checkRunName(results, input: input.file, name: name)
+        let loaded = try input.load(seed: svm.seed, results: results)
+        guard minFeatures >= 1, minFeatures <= loaded.input.featureCount else {
+            throw ValidationError("--min-features must be in 1...\(loaded.input.featureCount), got \(minFeatures)")
+        }
+        let bar = ProgressBar("rfe")
+        let rfe = try naming(input.file) {
+            try RecursiveFeatureElimination.run(loaded.input, options: svm.options, minimumFeatures: minFeatures) { done, total in
+                bar.update(done, of: total)
+            }
+        }
+        for step in rfe.steps { warnIfNotConverged(step.report, context: "rfe with \(step.kept.count) features") }
+        if json {
+            try printJSON(rfe)
+        } else {
+            print(Self.render(rfe, names: loaded.input.featureNames))
+        }
+        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": String(minFeatures)]) { $1 }) { run in
+            try ResultWriting.write(rfe, featureNames: loaded.input.featureNames, to: run)
+        }
+    }
+
+    static func render(_ rfe: RFEResult, names: [String]) -> String {
+        var lines = ["kept  Var(ΔE_inf) ± err        test acc   slope    removed next"]
+        for (index, step) in rfe.steps.enumerated() {
+            let marker = index == rfe.peakIndex ? " ← peak" : (index == rfe.recommendedIndex ? " ← recommended" : "")
+            lines.append(String(format: "%4d  %10.4f ± %-10.4f  %7.4f  %7@  %@%@", step.kept.count, step.variance ?? .nan, step.varianceError ?? .nan,
+                                step.testAccuracy, step.slope.map { String(format: "%.3f", $0) } ?? "—",
+                                step.removed.map { names[$0] } ?? "—", marker))
+        }
+        let peak = rfe.steps[rfe.peakIndex]
+        lines.append("verdict: Var(ΔE_inf) peaks at \(peak.kept.count) features; the smallest set within error of the peak has \(rfe.recommended.count): \(rfe.recommendedNames.joined(separator: " ")).")
+        return lines.joined(separator: "\n")
+    }
+}

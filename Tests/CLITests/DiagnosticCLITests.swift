@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import GlassData
+import HDF5
+
+/// Writes a small particle table; `mutate` may break it.
+private func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Double] = [0.5, 1.0],
+                        labels: ((Int) -> Int8)? = nil, feature: ((Int, Int) -> Double)? = nil, split: ((Int) -> UInt8)? = nil) throws {
+    var generator = SplitMix64(seed: 9)
+    let x = (0..<(rows * d)).map { index in feature?(index / d, index % d) ?? Double.random(in: -2...2, using: &generator) }
+    let t = (0..<rows).map { temperatures[$0 % temperatures.count] }
+    let y: [Int8] = (0..<rows).map { row in
+        if let labels { return labels(row) }
+        let barrier = x[row * d] + 0.5 * x[row * d + 1]
+        return Double.random(in: 0..<1, using: &generator) < 1 / (1 + exp(barrier / t[row])) ? 1 : -1
+    }
+    let file = try File.create(path)
+    try file.setAttribute("schema", .string("softness.particles"))
+    try file.setAttribute("schema_version", .integer(1))
+    try file.createDataset("features", values: x, shape: [rows, d])
+    try file.createStringDataset("feature_names", values: (0..<d).map { "f\($0)" })
+    try file.createDataset("labels", values: y)
+    try file.createDataset("temperature", values: t)
+    try file.createDataset("split", values: (0..<rows).map { split?($0) ?? UInt8(($0 / 2) % 2) })
+    file.close()
+}
+
+private func snapshot(_ dir: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+        files[name] = try Data(contentsOf: dir.appendingPathComponent(name))
+    }
+    return files
+}
+
+@Suite struct DiagnosticCLITests {
+    @Test func diagnoseWritesResultsBesideTheInput() throws {
+        try withScratch { dir in
+            try writeTable(dir.appendingPathComponent("t.h5").path, rows: 2000)
+            let input = try Data(contentsOf: dir.appendingPathComponent("t.h5"))
+            let run = try softness(["diagnose", "t.h5", "--run", "first", "--bootstrap", "3"], in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("Arrhenius: ΔE_inf(S)"))
+            #expect(run.stdout.contains("results: \(dir.appendingPathComponent("t.results.h5").path):/results/first/"))
+            #expect(try Data(contentsOf: dir.appendingPathComponent("t.h5")) == input, "the input is never written")
+            let results = try File.open(dir.appendingPathComponent("t.results.h5").path)
+            #expect(try results.dataset("results/first/softness").shape() == [2000])
+            #expect(try results.dataset("results/first/logistic/temperature").read(as: Double.self) == [0.5, 1.0])
+            #expect(try results.group("results/first/svm").attribute("converged") == .integer(1))
+            #expect(try results.group("results/first").attribute("command_line")?.stringValue?.contains("diagnose t.h5") == true)
+            #expect(try results.group("results/first").attribute("input_digest")?.stringValue?.hasPrefix("fnv1a64:") == true)
+            results.close()
+            let again = try softness(["diagnose", "t.h5", "--run", "first"], in: dir)
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("/results/first exists; choose another --run name or pass --overwrite"))
+            #expect(try softness(["diagnose", "t.h5", "--run", "first", "--overwrite", "--bootstrap", "0"], in: dir).status == 0)
+        }
+    }
+
+    @Test func singleTemperatureStillWritesTheOtherResults() throws {
+        try withScratch { dir in
+            try writeTable(dir.appendingPathComponent("t.h5").path, temperatures: [0.7])
+            let run = try softness(["diagnose", "t.h5"], in: dir)
+            #expect(run.status == 3)
+            #expect(run.stderr.contains("no Arrhenius barriers"))
+            #expect(run.stderr.contains("two or more temperatures"))
+            let results = try File.open(dir.appendingPathComponent("t.results.h5").path)
+            #expect(results.isDataset("results/diagnose/softness"))
+            #expect(!results.contains("results/diagnose/arrhenius"))
+        }
+    }
+
+    @Test(arguments: [
+        ("oneclass", "t.h5: All 200 training rows have label 1.0"),
+        ("nan", "non-finite value (NaN or Inf) at row 5, column 1"),
+        ("zeroone", "pass --labels 01"),
+        ("nofeatures", "d = 0"),
+        ("fewrows", "t.h5: "),
+        ("notest", "t.h5: "),
+        ("badC", "-C must be positive"),
+        ("newer", "results schema version 2"),
+    ])
+    func badInputIsRefusedAndNothingChanges(kind: String, message: String) throws {
+        try withScratch { dir in
+            let path = dir.appendingPathComponent("t.h5").path
+            var arguments = ["diagnose", "t.h5"]
+            switch kind {
+            case "oneclass": try writeTable(path, labels: { _ in 1 })
+            case "nan": try writeTable(path, feature: { row, column in row == 5 && column == 1 ? .nan : Double(row % 7 + column) })
+            case "zeroone": try writeTable(path, labels: { $0 % 3 == 0 ? 1 : 0 })
+            case "nofeatures": try writeTable(path, d: 0, labels: { $0 % 2 == 0 ? 1 : -1 })
+            case "fewrows": try writeTable(path, rows: 8, d: 6, labels: { $0 % 4 < 2 ? 1 : -1 }, split: { $0 < 4 ? 0 : 1 })
+            case "notest": try writeTable(path, split: { _ in 0 })
+            case "badC":
+                try writeTable(path)
+                arguments += ["-C", "0"]
+            default:
+                try writeTable(path)
+                #expect(try softness(["diagnose", "t.h5", "--bootstrap", "0"], in: dir).status == 0)
+                let results = try File.open(dir.appendingPathComponent("t.results.h5").path, mode: .readWrite)
+                try results.group("results").setAttribute("schema_version", .integer(2))
+                results.close()
+                arguments += ["--run", "another"]
+            }
+            let before = try snapshot(dir)
+            let result = try softness(arguments, in: dir)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+            #expect(try snapshot(dir) == before, "files changed")
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import Diagnostics
+
+/// DESIGN.md §1 items 5–6: logistic fits and the Arrhenius extraction on exact inputs.
+@Suite struct ArrheniusTests {
+    /// a(T), b(T) exactly linear in 1/T → ΔE_inf(S) and Σ(S) recovered to rounding.
+    @Test func exactLinearCoefficientsAreRecovered() throws {
+        let (a0, a1, b0, b1) = (0.7, -1.3, 0.4, -4.2)
+        let temperatures = [0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0]
+        let a = temperatures.map { a0 + a1 / $0 }
+        let b = temperatures.map { b0 + b1 / $0 }
+        let grid = ArrheniusFit.evenGrid(low: -2, high: 2, count: 15)
+        let fit = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b, softnessGrid: grid)
+        #expect(abs(fit.a0 - a0) < 1e-9 && abs(fit.a1 - a1) < 1e-9)
+        #expect(abs(fit.b0 - b0) < 1e-9 && abs(fit.b1 - b1) < 1e-9)
+        #expect(abs(fit.interceptR2 - 1) < 1e-12 && abs(fit.slopeR2 - 1) < 1e-12)
+        #expect(fit.grid.count == 15)
+        for point in fit.grid {
+            #expect(abs(point.deltaE - (-(a1 + b1 * point.softness))) < 1e-9)
+            #expect(abs(point.sigma - (a0 + b0 * point.softness)) < 1e-9)
+            #expect(abs(point.r2 - 1) < 1e-9)
+        }
+        #expect(abs(fit.deltaE(1.5) - (1.3 + 4.2 * 1.5)) < 1e-9)
+        #expect(abs(fit.sigma(1.5) - (0.7 + 0.4 * 1.5)) < 1e-9)
+        #expect(fit.temperatures == temperatures)
+    }
+
+    /// Through the logistic fits: grouped rows whose rearranging fractions equal the model
+    /// probabilities exactly (fractional weights) give the model's a(T), b(T) as the MLE, and the
+    /// Arrhenius fit of those gives ΔE(S) = 2 + 3S back.
+    @Test func weightedLogisticRecoversExactModel() throws {
+        let temperatures = [0.4, 0.5, 0.7, 1.0]
+        var intercepts: [Double] = [], slopes: [Double] = []
+        let s = ArrheniusFit.evenGrid(low: -2, high: 2, count: 41)
+        for t in temperatures {
+            // logit P(R|S,T) = Σ(S) − ΔE(S)/T with Σ = 1 − 0.5S, ΔE = 2 + 3S.
+            let (a, b) = (1 - 2 / t, -0.5 - 3 / t)
+            var xs: [Double] = [], ys: [Double] = [], ws: [Double] = []
+            for v in s {
+                let p = 1 / (1 + exp(-(a + b * v)))
+                xs += [v, v]; ys += [1, -1]; ws += [1000 * p, 1000 * (1 - p)]
+            }
+            let fit = try fitLogistic1D(s: xs, y: ys, weights: ws).get()
+            #expect(fit.converged)
+            #expect(abs(fit.intercept - a) < 1e-9 && abs(fit.slope - b) < 1e-9, "T = \(t): \(fit)")
+            intercepts.append(fit.intercept)
+            slopes.append(fit.slope)
+        }
+        let arrhenius = try ArrheniusFit(temperatures: temperatures, intercepts: intercepts, slopes: slopes)
+        for v in [-1.0, 0, 0.5, 2] {
+            #expect(abs(arrhenius.deltaE(v) - (2 + 3 * v)) < 1e-8)
+            #expect(abs(arrhenius.sigma(v) - (1 - 0.5 * v)) < 1e-8)
+        }
+    }
+
+    @Test func logisticFailuresAreReported() {
+        let s = [0.0, 1, 2, 3]
+        #expect(throws: Logistic1DFailure.separable) { try fitLogistic1D(s: s, y: [-1, -1, 1, 1]).get() }
+        #expect(throws: Logistic1DFailure.singleClass(label: 1)) { try fitLogistic1D(s: s, y: [1, 1, 1, 1]).get() }
+        #expect(throws: Logistic1DFailure.separable) { try fitLogistic1D(s: [0, 1, 1, 2], y: [-1, -1, 1, 1]).get() }
+        #expect((try? fitLogistic1D(s: s, y: [-1, 1, -1, 1]).get()) != nil)
+    }
+
+    @Test func arrheniusNeedsTwoTemperatures() {
+        #expect(throws: DiagnosticError.self) {
+            try ArrheniusFit(temperatures: [0.4, 0.4], intercepts: [0, 1], slopes: [1, 2])
+        }
+        #expect(throws: DiagnosticError.invalidTemperature(row: 1, value: -1)) {
+            try ArrheniusFit(temperatures: [0.4, -1], intercepts: [0, 1], slopes: [1, 2])
+        }
+        #expect(throws: DiagnosticError.lengthMismatch(name: "slopes", expected: 2, actual: 1)) {
+            try ArrheniusFit(temperatures: [0.4, 0.5], intercepts: [0, 1], slopes: [1])
+        }
+    }
+
+    @Test func softnessGridSpansCentralQuantiles() {
+        let values = (0...1000).map(Double.init)  // quantiles are exact: q(p) = 1000 p
+        let grid = ArrheniusFit.softnessGrid(values.reversed(), count: 5)
+        #expect(grid.count == 5)
+        #expect(abs(grid[0] - 25) < 1e-12 && abs(grid[4] - 975) < 1e-12 && abs(grid[2] - 500) < 1e-12)
+        #expect(ArrheniusFit.softnessGrid(values, count: 0).isEmpty)
+    }
+}
+
+/// The binned Schoenholz-style route.
+@Suite struct BinnedArrheniusTests {
+    static let temperatures = [0.6, 0.7, 0.8, 1.0, 1.2]
+    static let softness = ArrheniusFit.evenGrid(low: 0, high: 1, count: 11)
+    static func deltaE(_ s: Double) -> Double { 2 + 3 * s }
+    static func sigma(_ s: Double) -> Double { 1 - 0.5 * s }
+    static func probability(_ s: Double, _ t: Double) -> Double { exp(sigma(s) - deltaE(s) / t) }
+
+    @Test func exactFractionsAreRecovered() throws {
+        let counts = Self.softness.map { _ in Self.temperatures.map { _ in 1000 } }
+        let fractions = Self.softness.map { s in Self.temperatures.map { Self.probability(s, $0) } }
+        let table = try BinnedRearrangementTable(softness: Self.softness, temperatures: Self.temperatures,
+                                                 counts: counts, fractionRearranging: fractions)
+        let result = try BinnedArrhenius.fit(table)
+        #expect(result.points.count == 11 && result.skipped.isEmpty)
+        for p in result.points {
+            #expect(abs(p.deltaE - Self.deltaE(p.softness)) < 1e-9)
+            #expect(abs(p.sigma - Self.sigma(p.softness)) < 1e-9)
+            #expect(abs(p.r2 - 1) < 1e-9)
+            #expect(p.temperaturesUsed == 5)
+            #expect(p.deltaEError > 0 && p.sigmaError > 0)
+        }
+    }
+
+    @Test func sampledCountsAreRecoveredWithinErrors() throws {
+        let n = 40_000
+        var rng = SeededGenerator(seed: 11, 3)
+        var counts: [[Int]] = [], fractions: [[Double]] = []
+        for s in Self.softness {
+            var row: [Int] = [], frac: [Double] = []
+            for t in Self.temperatures {
+                let p = Self.probability(s, t)
+                var hits = 0
+                for _ in 0..<n where Double(rng.next() >> 11) * 0x1p-53 < p { hits += 1 }
+                row.append(n)
+                frac.append(Double(hits) / Double(n))
+            }
+            counts.append(row)
+            fractions.append(frac)
+        }
+        let table = try BinnedRearrangementTable(softness: Self.softness, temperatures: Self.temperatures,
+                                                 counts: counts, fractionRearranging: fractions)
+        let result = try BinnedArrhenius.fit(table)
+        var pulls: [Double] = []
+        for p in result.points {
+            let pullE = (p.deltaE - Self.deltaE(p.softness)) / p.deltaEError
+            let pullS = (p.sigma - Self.sigma(p.softness)) / p.sigmaError
+            #expect(abs(pullE) < 4 && abs(pullS) < 4, "S = \(p.softness): ΔE \(p.deltaE) ± \(p.deltaEError)")
+            pulls.append(pullE)
+        }
+        let meanSquare = pulls.map { $0 * $0 }.reduce(0, +) / Double(pulls.count)
+        print("binned ΔE pulls \(pulls), mean square \(meanSquare)")
+        #expect(meanSquare > 0.2 && meanSquare < 3, "the reported errors should match the scatter")
+        #expect(result.points.count + result.skipped.count == 11)
+    }
+
+    @Test func zeroAndOneFractionsAreSkipped() throws {
+        let table = try BinnedRearrangementTable(
+            softness: [0, 1], temperatures: [0.5, 1.0], counts: [[10, 10], [10, 0]],
+            fractionRearranging: [[0.1, 0.3], [0.0, 0.0]])
+        let result = try BinnedArrhenius.fit(table)
+        #expect(result.points.count == 1 && result.skipped.map(\.index) == [1])
+        #expect(throws: DiagnosticError.self) {
+            try BinnedRearrangementTable(softness: [0], temperatures: [0.5], counts: [[1, 2]], fractionRearranging: [[0.5]])
+        }
+        #expect(throws: DiagnosticError.self) {
+            try BinnedRearrangementTable(softness: [0], temperatures: [0.5], counts: [[1]], fractionRearranging: [[1.5]])
+        }
+    }
+
+    /// Table builder: the logit route on binned toy-like data agrees with the generating model.
+    @Test func tableFromRowsAndLogitRoute() throws {
+        var rng = SeededGenerator(seed: 5, 9)
+        var s: [Double] = [], labels: [Double] = [], temps: [Double] = []
+        for t in [0.5, 0.7, 1.0] {
+            for _ in 0..<30_000 {
+                let v = Double(rng.next() >> 11) * 0x1p-53 * 2 - 1  // uniform on [−1, 1)
+                let p = 1 / (1 + exp((2 + 3 * v) / t - (1 - 0.5 * v)))
+                s.append(v); temps.append(t)
+                labels.append(Double(rng.next() >> 11) * 0x1p-53 < p ? 1 : -1)
+            }
+        }
+        let table = try BinnedArrhenius.table(softness: s, labels: labels, temperature: temps, bins: 8,
+                                              lowerQuantile: 0, upperQuantile: 1)
+        #expect(table.temperatures == [0.5, 0.7, 1.0] && table.softness.count == 8)
+        #expect(table.counts.flatMap { $0 }.reduce(0, +) == s.count)
+        let result = try BinnedArrhenius.fit(table, response: .logit)
+        for p in result.points {
+            // finite bin width (0.25) bends the binned logit a little; allow the errors plus 0.15.
+            #expect(abs(p.deltaE - (2 + 3 * p.softness)) < 4 * p.deltaEError + 0.15, "\(p)")
+        }
+    }
+}

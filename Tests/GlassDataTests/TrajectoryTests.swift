@@ -1,0 +1,373 @@
+import Foundation
+import Testing
+@testable import GlassData
+import HDF5
+
+/// Committed fixtures (the test target declares no resources, so they are found next to this file).
+private func fixture(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/trajectories/\(name)").path
+}
+
+private func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("softness-trajectory-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
+
+private func readAll(_ trajectory: inout any Trajectory) throws -> [TrajectoryFrame] {
+    var frames: [TrajectoryFrame] = []
+    while let frame = try trajectory.nextFrame() { frames.append(frame) }
+    return frames
+}
+
+private func readAll(path: String) throws -> [TrajectoryFrame] {
+    var trajectory = try TrajectoryFormat.open(path: path)
+    return try readAll(&trajectory)
+}
+
+/// The error thrown while reading every frame of `path` (nil if none).
+private func readingError(_ path: String) -> TrajectoryError? {
+    do {
+        _ = try readAll(path: path)
+        return nil
+    } catch let error as TrajectoryError {
+        return error
+    } catch {
+        Issue.record("unexpected error type: \(error)")
+        return nil
+    }
+}
+
+/// Runs `gzip` with `arguments`, writing its stdout to `output`.
+private func gzip(_ arguments: [String], output: URL) throws {
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: output)
+    defer { try? handle.close() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = arguments
+    process.standardOutput = handle
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+}
+
+@Suite struct LAMMPSDumpTests {
+    @Test func orthogonalUnwrappedDumpWithExtraColumn() throws {
+        let path = fixture("orthogonal_unwrapped.dump")
+        #expect(try TrajectoryFormat.detect(path: path) == .lammpsDump)
+        var trajectory = try TrajectoryFormat.open(path: path)
+        #expect(trajectory is LAMMPSDumpReader)
+        #expect(trajectory.path == path)
+        let frames = try readAll(&trajectory)
+        #expect(try trajectory.nextFrame() == nil, "stays at the end")
+        try #require(frames.count == 2)
+
+        let first = frames[0]
+        #expect(first.index == 0 && first.timestep == 0 && first.time == nil)
+        #expect(first.box == SimulationBox(origin: SIMD3(0, -5, 0), a: SIMD3(10, 0, 0), b: SIMD3(0, 10, 0), c: SIMD3(0, 0, 20), periodic: .all))
+        #expect(first.box.isOrthogonal && first.box.volume == 2000)
+        #expect(first.ids == [1, 2, 3, 4])
+        #expect(first.species == [1, 2, 1, 2])
+        #expect(first.positions == [SIMD3(0.5, -4.5, 1.0), SIMD3(1.5, -3.5, 2.0), SIMD3(2.5, -2.5, 3.0), SIMD3(3.5, -1.5, 4.0)])
+        #expect(first.positionKind == .unwrapped && first.images == nil)
+        #expect(try first.unwrappedPositions() == first.positions)
+
+        // Second frame: rows shuffled in the file, sorted back by id; ITEM: TIME; z not periodic.
+        let second = frames[1]
+        #expect(second.index == 1 && second.timestep == 100 && second.time == 0.5)
+        #expect(second.box.periodic == BoxPeriodicity(x: true, y: true, z: false))
+        #expect(second.ids == [1, 2, 3, 4])
+        #expect(second.species == [1, 2, 1, 2])
+        #expect(second.positions == [SIMD3(-0.25, -4.5, 1.0), SIMD3(1.5, -3.5, 2.125), SIMD3(12.5, -2.5, 3.0), SIMD3(3.5, -1.5, 4.0)])
+    }
+
+    @Test func shuffledColumnsWithImagesUnwrap() throws {
+        let frames = try readAll(path: fixture("shuffled_images.dump"))
+        try #require(frames.count == 2)
+        #expect(frames[0].ids == [1, 2, 3])
+        #expect(frames[0].species == [1, 2, 1])
+        #expect(frames[0].positionKind == .wrappedWithImages)
+        #expect(frames[0].positions == [SIMD3(1, 2, 3), SIMD3(9.5, 5, 5), SIMD3(4, 4, 4)])
+        let last = frames[1]
+        #expect(last.ids == [1, 2, 3])
+        #expect(last.images == [SIMD3(-1, 0, 1), SIMD3(1, 0, 0), SIMD3(2, -1, 0)])
+        #expect(last.positions == [SIMD3(9, 2, 3), SIMD3(0.5, 5, 5), SIMD3(4, 4, 4)])
+        // x + ix·a + iy·b + iz·c with a box of edge 10.
+        #expect(try last.unwrappedPositions() == [SIMD3(-1, 2, 13), SIMD3(10.5, 5, 5), SIMD3(24, -6, 4)])
+    }
+
+    @Test func scaledCoordinatesAreMappedThroughTheBox() throws {
+        let frames = try readAll(path: fixture("scaled.dump"))
+        try #require(frames.count == 1)
+        let frame = frames[0]
+        #expect(frame.timestep == 7)
+        #expect(frame.species == [1, 3])
+        // Box x ∈ [-5, 5), y ∈ [0, 4), z ∈ [1, 3): x = xlo + xs·lx, ...
+        #expect(frame.positions == [SIMD3(-2.5, 2, 1), SIMD3(5, 3, 2)])
+        #expect(frame.positionKind == .wrapped)
+    }
+
+    @Test func triclinicBoundsConvertAsInTheLAMMPSDocs() throws {
+        let frames = try readAll(path: fixture("triclinic.dump"))
+        try #require(frames.count == 1)
+        let box = frames[0].box
+        // Dump lines: "0 13 2" / "-2 7.5 -1" / "0.5 6.5 1.5" → xy = 2, xz = -1, yz = 1.5.
+        // xlo = 0 − min(0, 2, −1, 1) = 1;  xhi = 13 − max(0, 2, −1, 1) = 11  → lx = 10
+        // ylo = −2 − min(0, 1.5) = −2;     yhi = 7.5 − max(0, 1.5) = 6      → ly = 8
+        // zlo = 0.5; zhi = 6.5                                              → lz = 6
+        #expect(box.origin == SIMD3(1, -2, 0.5))
+        #expect(box.a == SIMD3(10, 0, 0))
+        #expect(box.b == SIMD3(2, 8, 0))
+        #expect(box.c == SIMD3(-1, 1.5, 6))
+        #expect(!box.isOrthogonal)
+        #expect(abs(box.volume - 480) < 1e-12)
+        // Scaled (0.5, 0.5, 0.5) → origin + (a + b + c)/2 = (1 + 5.5, −2 + 4.75, 0.5 + 3).
+        #expect(frames[0].positions == [SIMD3(6.5, 2.75, 3.5), SIMD3(1, -2, 0.5)])
+
+        // Negative tilts: xy = −3, xz = 2, yz = −1 with bounds x [−4, 12], y [−1, 9], z [0, 5]:
+        // xlo = −4 − min(0, −3, 2, −1) = −1; xhi = 12 − max(0, −3, 2, −1) = 10
+        // ylo = −1 − min(0, −1) = 0;         yhi = 9 − max(0, −1) = 9
+        let other = SimulationBox(lammpsLowBounds: SIMD3(-4, -1, 0), highBounds: SIMD3(12, 9, 5),
+                                  tilts: SIMD3(-3, 2, -1), periodic: .all)
+        #expect(other.origin == SIMD3(-1, 0, 0))
+        #expect(other.a == SIMD3(11, 0, 0) && other.b == SIMD3(-3, 9, 0) && other.c == SIMD3(2, -1, 5))
+    }
+
+    @Test func gzipCompressedDumpReadsLikeThePlainOne() throws {
+        try withTemporaryDirectory { directory in
+            let plain = fixture("orthogonal_unwrapped.dump")
+            let compressed = directory.appendingPathComponent("copy.dump.gz")
+            try gzip(["-c", plain], output: compressed)
+            #expect(try TrajectoryFormat.detect(path: compressed.path) == .lammpsDump)
+            let reader = try LAMMPSDumpReader(path: compressed.path)
+            #expect(reader.isCompressed)
+            var frames: [TrajectoryFrame] = []
+            while let frame = try reader.nextFrame() { frames.append(frame) }
+            let expected = try readAll(path: plain)
+            #expect(frames.count == expected.count)
+            for (a, b) in zip(frames, expected) {
+                #expect(a.ids == b.ids && a.positions == b.positions && a.box == b.box && a.timestep == b.timestep && a.time == b.time)
+            }
+
+            // A damaged archive is reported as a decompression failure, not as a truncated dump.
+            let data = try Data(contentsOf: compressed)
+            let damaged = directory.appendingPathComponent("damaged.dump.gz")
+            try data.prefix(data.count / 2).write(to: damaged)
+            let error = readingError(damaged.path)
+            #expect(error?.kind == .decompression)
+            #expect(error?.description.hasPrefix(damaged.path + ": gzip failed") == true)
+
+            // Closing a compressed reader early stops its gzip child without hanging.
+            let early = try LAMMPSDumpReader(path: compressed.path)
+            #expect(try early.nextFrame()?.timestep == 0)
+        }
+    }
+
+    @Test func wrappedCoordinatesWithoutImagesCannotBeUnwrapped() throws {
+        let path = fixture("wrapped_no_images.dump")
+        let frames = try readAll(path: path)
+        try #require(frames.count == 1)
+        #expect(frames[0].positionKind == .wrapped)
+        let error = #expect(throws: TrajectoryError.self) { _ = try frames[0].unwrappedPositions() }
+        #expect(error?.kind == .missingImages)
+        #expect(error?.frame == 0)
+        #expect(error?.description.hasPrefix("\(path): frame 0 (timestep 0) has wrapped coordinates and no image flags") == true)
+    }
+
+    static let malformed: [(file: String, kind: TrajectoryError.Kind, message: String)] = [
+        ("bad_truncated.dump", .truncated, ":12: the file ends after 3 of the 4 atom lines of frame 0 (timestep 0)"),
+        ("bad_truncated_midfile.dump", .truncated, ":12: frame 0 (timestep 0) announces 3 atoms but has only 2 atom lines before 'ITEM: TIMESTEP'"),
+        ("bad_columns.dump", .wrongColumnCount, ":11: expected 5 values (id type xu yu zu), found 4"),
+        ("bad_number.dump", .notANumber, ":11: column 'yu' value '2.x' is not a finite number"),
+        ("bad_no_box.dump", .missingBox, ":5: frame 0 (timestep 0) has no ITEM: BOX BOUNDS"),
+        ("bad_no_id.dump", .missingColumns, ":9: ITEM: ATOMS has no `id` column (columns: type xu yu zu); dump with `dump custom … id type xu yu zu`"),
+        ("bad_duplicate.dump", .duplicateID, ":12: frame 0 (timestep 0): atom id 5 appears twice (lines 10 and 12)"),
+        ("bad_count_changes.dump", .inconsistentParticles, ":20: frame 1 (timestep 10) has 3 atoms, the first frame had 2"),
+        ("bad_ids_change.dump", .inconsistentParticles, ":22: frame 1 (timestep 10): atom id 7 is not in the first frame (the set of atom ids changed)"),
+    ]
+
+    @Test(arguments: malformed.indices)
+    func malformedDumpsFailWithFileLineAndReason(_ index: Int) throws {
+        let (file, kind, message) = Self.malformed[index]
+        let path = fixture(file)
+        let error = try #require(readingError(path), "\(file) must not read successfully")
+        #expect(error.kind == kind)
+        #expect(error.description == path + message)
+    }
+
+    @Test func missingFileIsReported() {
+        let error = readingError("/nonexistent/trajectory.dump")
+        #expect(error?.kind == .unreadable)
+        #expect(error?.description.hasPrefix("/nonexistent/trajectory.dump: cannot open the file") == true)
+    }
+
+    /// Many frames with shuffled rows, sparse and dense ids, a tiny line buffer (refills and growth).
+    @Test(arguments: [Int64(1), Int64(1_000_000_007)])
+    func shuffledFramesAreSortedByIdThroughBufferRefills(idStride: Int64) throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("many.dump").path
+            var generator = SystemRandomNumberGenerator()
+            let n = 500
+            var text = ""
+            for frame in 0..<4 {
+                text += "ITEM: TIMESTEP\n\(frame * 1000)\nITEM: NUMBER OF ATOMS\n\(n)\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\n"
+                text += "ITEM: ATOMS vx id type xu yu zu\n"
+                for k in (0..<n).shuffled(using: &generator) {
+                    let id = Int64(k + 1) * idStride
+                    text += "0.0 \(id) \(k % 3 + 1) \(Double(k) * 0.001 + Double(frame)) -\(k).25 \(Double(k) / 7)\n"
+                }
+            }
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let reader = try LAMMPSDumpReader(path: path, bufferCapacity: 64)
+            var count = 0
+            while let frame = try reader.nextFrame() {
+                #expect(frame.ids == (0..<n).map { Int64($0 + 1) * idStride })
+                #expect(frame.species == (0..<n).map { Int32($0 % 3 + 1) })
+                let expected: [SIMD3<Double>] = (0..<n).map { (k: Int) -> SIMD3<Double> in
+                    let x: Double = Double(k) * 0.001 + Double(count)
+                    return SIMD3<Double>(x, -(Double(k) + 0.25), Double(k) / 7)
+                }
+                #expect(frame.positions == expected)
+                count += 1
+            }
+            #expect(count == 4)
+            #expect(reader.frameCount == 4)
+        }
+    }
+}
+
+@Suite struct H5MDTrajectoryTests {
+    @Test func fixedBoxWithShuffledIdsAndImages() throws {
+        let path = fixture("h5md_fixed_box.h5")
+        #expect(try TrajectoryFormat.detect(path: path) == .h5md)
+        var trajectory = try TrajectoryFormat.open(path: path)
+        let reader = try #require(trajectory as? H5MDReader)
+        #expect(reader.particleGroup == "all" && reader.frameCount == 3 && reader.particleCount == 4)
+        let frames = try readAll(&trajectory)
+        try #require(frames.count == 3)
+        for (f, frame) in frames.enumerated() {
+            #expect(frame.index == f && frame.timestep == 10 * f && frame.time == 0.05 * Double(f))
+            #expect(frame.ids == [1, 2, 3, 4])
+            #expect(frame.species == [1, 1, 2, 2])
+            #expect(frame.box == SimulationBox(origin: .zero, a: SIMD3(10, 0, 0), b: SIMD3(0, 12, 0), c: SIMD3(0, 0, 14), periodic: .all))
+            #expect(frame.positionKind == .wrappedWithImages)
+            #expect(frame.positions == (1...4).map { id in SIMD3(Double(id) + 0.5 * Double(f), 2 * Double(id), 9.5) })
+        }
+        // Id 3 carries image (1, 0, −1) at frame 2: (4, 6, 9.5) + (10, 0, −14).
+        let unwrapped = try frames[2].unwrappedPositions()
+        #expect(unwrapped[2] == SIMD3(14, 6, -4.5))
+        #expect(unwrapped[0] == frames[2].positions[0])
+    }
+
+    @Test func timeDependentTriclinicBoxAndScalarSteps() throws {
+        let path = fixture("h5md_time_box.h5")
+        let frames = try readAll(path: path)
+        try #require(frames.count == 3)
+        #expect(frames.map(\.timestep) == [100, 105, 110])
+        #expect(frames.map(\.time) == [1.0, 1.25, 1.5])
+        for (f, frame) in frames.enumerated() {
+            #expect(frame.box.a == SIMD3(10 + Double(f), 0, 0))
+            #expect(frame.box.b == SIMD3(1, 11, 0))
+            #expect(frame.box.c == SIMD3(0.5, -0.5, 12))
+            #expect(frame.ids == [0, 1, 2])
+            #expect(frame.positionKind == .wrapped)
+            // float32 storage: compare with the float32 values widened.
+            let expected: [SIMD3<Double>] = (0..<3).map { (i: Int) -> SIMD3<Double> in
+                let x: Double = Double(i) + 0.1 * Double(f)
+                return SIMD3<Double>(Double(Float(x)), 2 * Double(i), 3 * Double(i))
+            }
+            #expect(frame.positions == expected)
+        }
+        #expect(frames[2].species == [1, 1, 0])
+        let error = #expect(throws: TrajectoryError.self) { _ = try frames[1].unwrappedPositions() }
+        #expect(error?.kind == .missingImages)
+        #expect(error?.description.hasPrefix("\(path): frame 1 (timestep 105) has wrapped coordinates") == true)
+
+        let declared = try H5MDReader(path: path, options: .init(particleGroup: "fluid", positionsAreUnwrapped: true))
+        let first = try #require(try declared.nextFrame())
+        #expect(first.positionKind == .unwrapped)
+        #expect(try first.unwrappedPositions() == first.positions)
+    }
+
+    static let broken: [(file: String, kind: TrajectoryError.Kind, object: String, message: String)] = [
+        ("h5md_no_box.h5", .missingObject, "/particles/all/box", "no 'box' group (H5MD requires one in every particle group)"),
+        ("h5md_no_position.h5", .missingObject, "/particles/all/position", "no 'position' element"),
+        ("h5md_no_particles.h5", .missingObject, "/particles", "no 'particles' group: this is not an H5MD trajectory"),
+        ("h5md_bad_shape.h5", .wrongShape, "/particles/all/position/value", "has shape [1, 2, 2]; expected [frames][N][3]"),
+    ]
+
+    @Test(arguments: broken.indices)
+    func brokenFilesNameFileAndObject(_ index: Int) throws {
+        let (file, kind, object, message) = Self.broken[index]
+        let path = fixture(file)
+        let error = try #require(readingError(path))
+        #expect(error.kind == kind)
+        #expect(error.object == object)
+        #expect(error.description == "\(path): \(object): \(message)")
+    }
+
+    @Test func duplicateAndChangingIdsNameTheFrame() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("ids.h5").path
+            let file = try File.create(path)
+            let box = try file.createGroup("particles/all/box")
+            try box.setAttribute("dimension", .integer(3))
+            try box.setAttribute("boundary", .strings(["periodic", "periodic", "none"]))
+            try box.createDataset("edges", values: [4.0, 4.0, 4.0])
+            try file.createDataset("particles/all/position/step", values: [0, 1])
+            try file.createDataset("particles/all/position/value", values: [Double](repeating: 1, count: 12), shape: [2, 2, 3])
+            try file.createDataset("particles/all/id/step", values: [0, 1])
+            try file.createDataset("particles/all/id/value", values: [5, 6, 6, 6], shape: [2, 2])
+            file.close()
+
+            let reader = try H5MDReader(path: path)
+            let first = try #require(try reader.nextFrame())
+            #expect(first.ids == [5, 6])
+            #expect(first.box.periodic == BoxPeriodicity(x: true, y: true, z: false))
+            let error = #expect(throws: TrajectoryError.self) { _ = try reader.nextFrame() }
+            #expect(error?.kind == .duplicateID)
+            #expect(error?.frame == 1)
+            #expect(error?.description == "\(path): /particles/all/id: frame 1 (step 1): particle id 6 appears twice (rows 0 and 1)")
+        }
+    }
+}
+
+private func parsedDouble(_ text: String) -> Double? {
+    Array(text.utf8).withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return nil }
+        return TrajectoryNumberParsing.double(base, base + buffer.count)
+    }
+}
+
+private func parsedInteger(_ text: String) -> Int64? {
+    Array(text.utf8).withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return nil }
+        return TrajectoryNumberParsing.integer(base, base + buffer.count)
+    }
+}
+
+@Suite struct TrajectoryNumberParsingTests {
+    @Test func doublesMatchStrtodExactly() {
+        let samples = ["0", "-0.0", "1", "0.1", "-2.5E+03", "1e-300", "6.02214076e23", "+.5", "5.", "123456789012345678901234",
+                       "0.30000000000000004", "9007199254740993", "1.7976931348623157e308", "4.9e-324", "-12.345678901234567"]
+        for sample in samples {
+            #expect(parsedDouble(sample) == Double(sample), "\(sample)")
+        }
+        #expect(parsedDouble("-0.0")?.sign == .minus)
+        for bad in ["", "-", "1.2.3", "2.x", "e5", "1e", "nan", "inf", "1e400", "0x"] {
+            #expect(parsedDouble(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func integers() {
+        for (text, value) in [("42", Int64(42)), ("-7", -7), ("+3", 3), ("9223372036854775807", Int64.max)] {
+            #expect(parsedInteger(text) == value)
+        }
+        for bad in ["1.0", "9223372036854775808", "-", "12a", ""] {
+            #expect(parsedInteger(bad) == nil, "\(bad)")
+        }
+    }
+}
