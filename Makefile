@@ -14,13 +14,9 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product softness
 
-## demo: build in release, generate the paper's toy data set in $(DEMO_DIR) and inspect it.
+## demo: build in release and run the paper's toy story end to end (tools/demo.sh), files in $(DEMO_DIR).
 demo: release
-	@mkdir -p $(DEMO_DIR)
-	$(SOFTNESS) generate --variant symmetric -n 100000 --test-rows 100000 --seed 1 -o $(DEMO_DIR)/toy-symmetric.h5 --force
-	$(SOFTNESS) inspect $(DEMO_DIR)/toy-symmetric.h5
-	$(SOFTNESS) generate --variant spurious -n 100000 --test-rows 20000 --seed 1 --storage float32 -o $(DEMO_DIR)/toy-spurious.h5 --force
-	$(SOFTNESS) inspect $(DEMO_DIR)/toy-spurious.h5
+	DEMO_DIR=$(DEMO_DIR) SOFTNESS=$(SOFTNESS) bash tools/demo.sh
 
 ## test: all unit and end-to-end tests (no Python needed).
 test: setup

@@ -42,6 +42,11 @@ let package = Package(
             dependencies: ["HDF5"],
             path: "benchmarks/HDF5Benchmark"
         ),
+        .executableTarget(
+            name: "DiagnosticsBenchmark",
+            dependencies: ["Learning", "Diagnostics", "DiagnosticsIO", "GlassData", "HDF5"],
+            path: "benchmarks/DiagnosticsBenchmark"
+        ),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GlassDataTests", dependencies: ["GlassData", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,2 @@
+// Placeholder: the diagnostics benchmark against scikit-learn is being written.
+print("placeholder")
