@@ -19,9 +19,9 @@ extension LoadedInput {
     /// Without `/split`, rows are split at random (seeded by `seed`): a fraction `testFraction`
     /// becomes test rows. With `trainingSelection` (for example a balanced selection recorded by
     /// `softness validate --balance`) only those rows train; all test rows stay test rows.
-    public static func load(path: String, labels: LabelEncoding = .plusMinusOne, testFraction: Double = 0.5,
-                            seed: UInt64 = 1, trainingSelection: [Int]? = nil) throws -> LoadedInput {
-        let data = try ParticleTableReader.load(path: path, labels: labels)
+    public static func load(path: String, labels: LabelEncoding = .plusMinusOne, mapping: DatasetMapping = .schemaV1,
+                            testFraction: Double = 0.5, seed: UInt64 = 1, trainingSelection: [Int]? = nil) throws -> LoadedInput {
+        let data = try ParticleTableReader.load(path: path, labels: labels, mapping: mapping)
         var notes: [String] = []
         var isTraining: [Bool]
         if let split = data.split {

@@ -37,37 +37,141 @@ public struct ParticleTableData: Sendable {
 
 /// Errors found while loading values (the structural checks are `ParticleTableError`).
 public enum ParticleDataError: Error, CustomStringConvertible, Sendable {
-    case invalidLabel(file: String, row: Int, value: Int64, encoding: LabelEncoding)
+    case invalidLabel(file: String, dataset: String, row: Int, value: Int64, encoding: LabelEncoding)
     case nonFinite(file: String, dataset: String, row: Int, column: Int?)
-    case invalidSplit(file: String, row: Int, value: Int64)
+    case invalidSplit(file: String, dataset: String, row: Int, value: Int64)
+    /// A mapped dataset is missing or has the wrong shape, or the mapping itself is malformed.
+    case mapping(file: String, dataset: String?, message: String)
 
     public var description: String {
         switch self {
-        case .invalidLabel(let file, let row, let value, let encoding):
+        case .invalidLabel(let file, let dataset, let row, let value, let encoding):
             let hint = encoding == .plusMinusOne && (value == 0)
-                ? " — the labels look like 0/1; pass --labels 01 to read 1 as rearranging and 0 as not"
+                ? " — the labels look like 0/1; pass --label-encoding 01 to read 1 as rearranging and 0 as not"
                 : ""
-            return "\(file): /labels: row \(row) holds \(value), expected \(encoding == .plusMinusOne ? "+1 or -1" : "0 or 1")\(hint)"
+            return "\(file): \(dataset): row \(row) holds \(value), expected \(encoding == .plusMinusOne ? "+1 or -1" : "0 or 1")\(hint)"
         case .nonFinite(let file, let dataset, let row, let column):
             return "\(file): \(dataset): non-finite value (NaN or Inf) at row \(row)\(column.map { ", column \($0)" } ?? "")"
-        case .invalidSplit(let file, let row, let value):
-            return "\(file): /split: row \(row) holds \(value), expected 0 (train) or 1 (test)"
+        case .invalidSplit(let file, let dataset, let row, let value):
+            return "\(file): \(dataset): row \(row) holds \(value), expected 0 (train) or 1 (test)"
+        case .mapping(let file, let dataset, let message):
+            return "\(file)\(dataset.map { ": \($0)" } ?? ""): \(message)"
         }
     }
 }
 
-/// Reads particle tables (schema v1) for the diagnostic stages.
+/// Where the datasets of a particle table are inside an HDF5 file: the schema-v1 paths by default,
+/// or any layout the user maps (`softness diagnose FILE --features /a --labels /b --temperature 0.5`,
+/// or a mapping file), read without copying or changing the source file.
+public struct DatasetMapping: Sendable, Equatable {
+    /// Temperature per row from a dataset, or one value for every row.
+    public enum TemperatureSource: Sendable, Equatable {
+        case dataset(String)
+        case value(Double)
+    }
+
+    /// [N, d] (or [N] for one feature), any numeric type.
+    public var features: String
+    /// [d] strings; nil gives names `feature0`, `feature1`, ….
+    public var featureNames: String?
+    /// [N] integers.
+    public var labels: String
+    public var temperature: TemperatureSource
+    /// [N] 0/1; nil means no split (rows are split at random by the diagnostic stages).
+    public var split: String?
+    /// [N] true barrier, if known.
+    public var energyBarrier: String?
+    /// True for the schema-v1 layout, whose optional datasets are used only when present and whose
+    /// root attributes and shapes are checked against `ParticleSchema.v1`.
+    public var isSchema: Bool
+
+    public init(features: String, featureNames: String? = nil, labels: String, temperature: TemperatureSource,
+                split: String? = nil, energyBarrier: String? = nil) {
+        self.features = features
+        self.featureNames = featureNames
+        self.labels = labels
+        self.temperature = temperature
+        self.split = split
+        self.energyBarrier = energyBarrier
+        self.isSchema = false
+    }
+
+    /// The schema-v1 layout (`/features`, `/feature_names`, `/labels`, `/temperature`, optional
+    /// `/split` and `/energy_barrier`).
+    public static let schemaV1: DatasetMapping = {
+        var mapping = DatasetMapping(features: "/features", featureNames: "/feature_names", labels: "/labels",
+                                     temperature: .dataset("/temperature"), split: "/split", energyBarrier: "/energy_barrier")
+        mapping.isSchema = true
+        return mapping
+    }()
+
+    /// Reads a mapping file: JSON with keys `features`, `labels`, `temperature` (a dataset path or a
+    /// number), and optionally `feature_names`, `split`, `energy_barrier`.
+    public static func read(file: String) throws -> DatasetMapping {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ParticleDataError.mapping(file: file, dataset: nil, message: "cannot read the mapping file")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ParticleDataError.mapping(file: file, dataset: nil, message: "not a JSON object, e.g. {\"features\": \"/x\", \"labels\": \"/y\", \"temperature\": 0.45}")
+        }
+        let known: Set<String> = ["features", "feature_names", "labels", "temperature", "split", "energy_barrier"]
+        if let unknown = object.keys.first(where: { !known.contains($0) }) {
+            throw ParticleDataError.mapping(file: file, dataset: nil, message: "unknown key '\(unknown)'; known keys: \(known.sorted().joined(separator: ", "))")
+        }
+        func path(_ key: String) throws -> String? {
+            guard let value = object[key] else { return nil }
+            guard let text = value as? String, !text.isEmpty else {
+                throw ParticleDataError.mapping(file: file, dataset: nil, message: "'\(key)' must be a dataset path")
+            }
+            return text
+        }
+        guard let features = try path("features"), let labels = try path("labels") else {
+            throw ParticleDataError.mapping(file: file, dataset: nil, message: "'features' and 'labels' are required")
+        }
+        let temperature: TemperatureSource
+        switch object["temperature"] {
+        case let number as NSNumber: temperature = .value(number.doubleValue)
+        case let text as String: temperature = Double(text).map { .value($0) } ?? .dataset(text)
+        default: throw ParticleDataError.mapping(file: file, dataset: nil, message: "'temperature' (a dataset path or a number) is required")
+        }
+        return DatasetMapping(features: features, featureNames: try path("feature_names"), labels: labels, temperature: temperature,
+                              split: try path("split"), energyBarrier: try path("energy_barrier"))
+    }
+}
+
+/// Reads particle tables (schema v1, or any mapped layout) for the diagnostic stages.
 public enum ParticleTableReader {
-    /// Loads every row of the table at `path`, checking the schema, label encoding, split values
-    /// and finiteness of features, temperature and barrier. Reads in blocks of `blockRows`.
-    public static func load(path: String, labels encoding: LabelEncoding = .plusMinusOne, blockRows: Int = 1 << 18) throws -> ParticleTableData {
+    /// Loads every row of the table at `path`, checking the layout, label encoding, split values
+    /// and finiteness of features, temperature and barrier. Reads features in blocks of `blockRows`.
+    public static func load(path: String, labels encoding: LabelEncoding = .plusMinusOne, mapping: DatasetMapping = .schemaV1,
+                            blockRows: Int = 1 << 18) throws -> ParticleTableData {
         let file = try File.open(path)
         defer { file.close() }
-        try ParticleSchema.v1.requireConforming(file)
-        let featuresSet = try file.dataset("features")
+        if mapping.isSchema { try ParticleSchema.v1.requireConforming(file) }
+        func dataset(_ name: String) throws -> Dataset {
+            guard file.isDataset(name) else {
+                throw ParticleDataError.mapping(file: path, dataset: name, message: file.contains(name) ? "is not a dataset" : "no such dataset")
+            }
+            return try file.dataset(name)
+        }
+        func requireRows(_ set: Dataset, _ rows: Int) throws {
+            let shape = try set.shape()
+            guard shape == [rows] else {
+                throw ParticleDataError.mapping(file: path, dataset: set.objectPath, message: "has shape \(shape), expected [\(rows)] (one value per row of \(mapping.features))")
+            }
+        }
+        let featuresSet = try dataset(mapping.features)
         let shape = try featuresSet.shape()
-        let (rows, d) = (shape[0], shape[1])
-        let names = try file.dataset("feature_names").readStrings()
+        guard shape.count == 1 || shape.count == 2 else {
+            throw ParticleDataError.mapping(file: path, dataset: mapping.features, message: "has shape \(shape); features must be [N, d] (or [N] for one feature)")
+        }
+        let rows = shape[0], d = shape.count == 2 ? shape[1] : 1
+        var names = (0..<d).map { "feature\($0)" }
+        if let namesPath = mapping.featureNames, !mapping.isSchema || file.isDataset(namesPath) {
+            let set = try dataset(namesPath)
+            try requireRowsOrThrow(set, d, what: "one name per feature column")
+            names = try set.readStrings()
+        }
         var digest = FNV1a64()
 
         var features = [Double]()
@@ -77,45 +181,69 @@ public enum ParticleTableReader {
             let range = start..<min(rows, start + blockRows)
             let block: [Double] = try featuresSet.readRows(range)
             if let bad = block.firstIndex(where: { !$0.isFinite }) {
-                throw ParticleDataError.nonFinite(file: path, dataset: "/features", row: start + bad / max(d, 1), column: bad % max(d, 1))
+                throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: start + bad / max(d, 1), column: bad % max(d, 1))
             }
             digest.add(block)
             features += block
             start = range.upperBound
         }
-        let rawLabels: [Int64] = try file.dataset("labels").read()
+        let labelsSet = try dataset(mapping.labels)
+        try requireRows(labelsSet, rows)
+        let rawLabels: [Int64] = try labelsSet.read()
         var labels = [Double](repeating: 0, count: rows)
         for i in 0..<rows {
             guard let value = encoding.map(rawLabels[i]) else {
-                throw ParticleDataError.invalidLabel(file: path, row: i, value: rawLabels[i], encoding: encoding)
+                throw ParticleDataError.invalidLabel(file: path, dataset: mapping.labels, row: i, value: rawLabels[i], encoding: encoding)
             }
             labels[i] = value
         }
         digest.add(labels)
-        let temperature: [Double] = try file.dataset("temperature").read()
-        if let bad = temperature.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
-            throw ParticleDataError.nonFinite(file: path, dataset: "/temperature (must be positive and finite)", row: bad, column: nil)
+        let temperature: [Double]
+        switch mapping.temperature {
+        case .value(let value):
+            guard value.isFinite && value > 0 else {
+                throw ParticleDataError.mapping(file: path, dataset: nil, message: "temperature \(value) must be positive and finite")
+            }
+            temperature = [Double](repeating: value, count: rows)
+        case .dataset(let name):
+            let set = try dataset(name)
+            try requireRows(set, rows)
+            temperature = try set.read()
+            if let bad = temperature.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                throw ParticleDataError.nonFinite(file: path, dataset: "\(name) (must be positive and finite)", row: bad, column: nil)
+            }
         }
         digest.add(temperature)
         var split: [UInt8]?
-        if file.isDataset("split") {
-            let raw: [Int64] = try file.dataset("split").read()
+        if let name = mapping.split, !mapping.isSchema || file.isDataset(name) {
+            let set = try dataset(name)
+            try requireRows(set, rows)
+            let raw: [Int64] = try set.read()
             if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                throw ParticleDataError.invalidSplit(file: path, row: bad, value: raw[bad])
+                throw ParticleDataError.invalidSplit(file: path, dataset: name, row: bad, value: raw[bad])
             }
             split = raw.map { UInt8($0) }
             digest.add(raw.map(Double.init))
         }
         var barrier: [Double]?
-        if file.isDataset("energy_barrier") {
-            let values: [Double] = try file.dataset("energy_barrier").read()
+        if let name = mapping.energyBarrier, !mapping.isSchema || file.isDataset(name) {
+            let set = try dataset(name)
+            try requireRows(set, rows)
+            let values: [Double] = try set.read()
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw ParticleDataError.nonFinite(file: path, dataset: "/energy_barrier", row: bad, column: nil)
+                throw ParticleDataError.nonFinite(file: path, dataset: name, row: bad, column: nil)
             }
             barrier = values
         }
         return ParticleTableData(path: path, featureNames: names, rows: rows, features: features, labels: labels,
                                  temperature: temperature, split: split, energyBarrier: barrier, digest: digest.hex)
+
+        func requireRowsOrThrow(_ set: Dataset, _ count: Int, what: String) throws {
+            let shape = try set.shape()
+            guard shape == [count] else {
+                throw ParticleDataError.mapping(file: path, dataset: set.objectPath, message: "has shape \(shape), expected [\(count)] (\(what))")
+            }
+        }
     }
 }
 

@@ -18,11 +18,15 @@ public struct ResultStore: Sendable {
 
     public let inputPath: String
     public let path: String
+    /// Links created in a new results file: name in the results file → object path in the input.
+    /// Nil links every schema-v1 dataset the input has, under its own name.
+    public let links: [String: String]?
 
     /// A store for `inputPath`, at `path` or the default `NAME.results.h5` beside the input.
-    public init(inputPath: String, path: String? = nil) {
+    public init(inputPath: String, path: String? = nil, links: [String: String]? = nil) {
         self.inputPath = inputPath
         self.path = path ?? Self.defaultPath(forInput: inputPath)
+        self.links = links
     }
 
     /// `dir/NAME.results.h5` for `dir/NAME.h5` (any extension is replaced).
@@ -96,8 +100,9 @@ public struct ResultStore: Sendable {
         // Links only when the input is an HDF5 file (a binned CSV table has nothing to link).
         guard let source = try? File.open(inputPath) else { return }
         defer { source.close() }
-        for spec in ParticleSchema.v1.datasets where source.isDataset(spec.path) {
-            try file.createExternalLink(spec.path, targetFile: target, object: spec.path)
+        let links = self.links ?? Dictionary(uniqueKeysWithValues: ParticleSchema.v1.datasets.map { ($0.path, $0.path) })
+        for (name, object) in links.sorted(by: { $0.key < $1.key }) where source.isDataset(object) {
+            try file.createExternalLink(name, targetFile: target, object: object)
         }
     }
 

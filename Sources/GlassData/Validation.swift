@@ -104,7 +104,7 @@ public enum ParticleTableValidator {
         }
         if let (row, value) = firstBadLabel {
             var message = "/labels: \(badLabels) rows hold values outside \(encoding == .plusMinusOne ? "{+1, -1}" : "{0, 1}"), first \(value) at row \(row)"
-            if encoding == .plusMinusOne && value == 0 { message += "; the labels look like 0/1: pass --labels 01 to accept them" }
+            if encoding == .plusMinusOne && value == 0 { message += "; the labels look like 0/1: pass --label-encoding 01 to accept them" }
             problems.append(message)
         }
         if badTemperature > 0 { problems.append("/temperature: \(badTemperature) rows are not positive and finite") }

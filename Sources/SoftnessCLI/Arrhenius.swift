@@ -16,10 +16,9 @@ struct ArrheniusCommand: ParsableCommand {
         and temperature) or an HDF5 file with softness [bins], temperature [T], count and fraction [bins, T].
         """)
 
-    @Argument(help: "Particle table (HDF5), or with --binned a binned table (CSV or HDF5).")
-    var file: String
+    @OptionGroup var input: InputArguments
 
-    @Flag(help: "FILE is a binned table, not a particle table.")
+    @Flag(help: "FILE is a binned table (CSV or HDF5), not a particle table.")
     var binned = false
 
     @Option(help: "Softness bins for the binned route on a particle table.")
@@ -27,9 +26,6 @@ struct ArrheniusCommand: ParsableCommand {
 
     @Option(help: "Binned response: logProbability (ln P_R) or logit.")
     var response: BinnedResponse = .logProbability
-
-    @Option(help: "Label encoding of a particle table: pm1 or 01.")
-    var labels: LabelEncoding = .plusMinusOne
 
     @OptionGroup var svm: SVMArguments
     @OptionGroup var results: ResultOptions
@@ -40,17 +36,20 @@ struct ArrheniusCommand: ParsableCommand {
     func run() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
         let name = results.runName(default: "arrhenius")
-        try checkRunName(results, input: file, name: name)
+        let file = input.file
         if binned {
+            let store = results.store(for: file)
+            try checkRunName(results, store: store, name: name)
             let table = try BinnedTableReading.read(path: file)
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
             if json { try printJSON(fit) } else { print(Self.render(fit)) }
-            try storeRun(results, input: file, digest: "not computed for binned tables", name: name, parameters: ["response": response.rawValue]) { run in
+            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": response.rawValue]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return
         }
-        let input = try InputArguments.parse([file, "--labels", labels.rawValue])
+        let store = try results.store(for: input)
+        try checkRunName(results, store: store, name: name)
         let loaded = try input.load(seed: svm.seed, results: results)
         let result = try naming(file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
         warnIfNotConverged(result.model.report, context: "arrhenius")
@@ -71,7 +70,7 @@ struct ArrheniusCommand: ParsableCommand {
             }
             for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         }
-        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": String(bins), "response": response.rawValue]) { $1 }) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": String(bins), "response": response.rawValue]) { $1 }) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
         }

@@ -24,7 +24,8 @@ struct Diagnose: ParsableCommand {
 
     func run() throws {
         let name = results.runName(default: "diagnose")
-        try checkRunName(results, input: input.file, name: name)
+        let store = try results.store(for: input)
+        try checkRunName(results, store: store, name: name)
         let loaded = try input.load(seed: svm.seed, results: results)
         let result = try naming(input.file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
         warnIfNotConverged(result.model.report, context: "diagnose")
@@ -34,7 +35,7 @@ struct Diagnose: ParsableCommand {
         } else {
             print(Self.render(result, file: input.file))
         }
-        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
             try ResultWriting.write(result, to: run)
         }
         if result.arrhenius == nil {

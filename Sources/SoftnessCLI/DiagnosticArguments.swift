@@ -11,13 +11,34 @@ extension LinearSVMSolver: ExpressibleByArgument {}
 
 /// The input particle table and how to read it.
 struct InputArguments: ParsableArguments {
-    @Argument(help: "Particle-table HDF5 file (schema v1; see `softness inspect`).")
+    @Argument(help: "Particle-table HDF5 file (schema v1; see `softness inspect`), or any HDF5 file with --features/--labels/--temperature or --mapping.")
     var file: String
 
-    @Option(help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
-    var labels: LabelEncoding = .plusMinusOne
+    @Option(name: .customLong("label-encoding"), help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
+    var labelEncoding: LabelEncoding = .plusMinusOne
 
-    @Option(name: .customLong("test-fraction"), help: "Fraction of rows held out at random when the file has no /split.")
+    @Option(help: "Mapped layout: dataset of features [N, d] (the source file is only read).")
+    var features: String?
+
+    @Option(help: "Mapped layout: dataset of labels [N].")
+    var labels: String?
+
+    @Option(help: "Mapped layout: dataset of temperatures [N], or one number for every row.")
+    var temperature: String?
+
+    @Option(name: .customLong("feature-names"), help: "Mapped layout: dataset of feature names [d].")
+    var featureNames: String?
+
+    @Option(help: "Mapped layout: dataset of the split [N] (0 train, 1 test).")
+    var split: String?
+
+    @Option(name: .customLong("energy-barrier"), help: "Mapped layout: dataset of true barriers [N].")
+    var energyBarrier: String?
+
+    @Option(help: "Mapping file (JSON: features, labels, temperature, and optionally feature_names, split, energy_barrier).")
+    var mapping: String?
+
+    @Option(name: .customLong("test-fraction"), help: "Fraction of rows held out at random when there is no split.")
     var testFraction: Double = 0.5
 
     @Option(name: .customLong("selection"), help: "Train only on the rows recorded by `validate --balance` in this run of the results file.")
@@ -25,18 +46,45 @@ struct InputArguments: ParsableArguments {
 
     func validate() throws {
         guard testFraction > 0, testFraction < 1 else { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
+        let mapped = [features, labels, temperature, featureNames, split, energyBarrier].contains { $0 != nil }
+        if mapping != nil && mapped { throw ValidationError("give either --mapping or --features/--labels/--temperature, not both") }
+        if mapped && (features == nil || labels == nil || temperature == nil) {
+            throw ValidationError("a mapped layout needs --features, --labels and --temperature (a dataset path or a number)")
+        }
+    }
+
+    /// The dataset layout: schema v1, the command-line mapping, or the mapping file.
+    func datasetMapping() throws -> DatasetMapping {
+        if let mapping { return try DatasetMapping.read(file: mapping) }
+        guard let features, let labels, let temperature else { return .schemaV1 }
+        return DatasetMapping(features: features, featureNames: featureNames, labels: labels,
+                              temperature: Double(temperature).map { .value($0) } ?? .dataset(temperature),
+                              split: split, energyBarrier: energyBarrier)
+    }
+
+    /// Results-file links for a mapped layout (standard name → source dataset), nil for schema v1.
+    func links() throws -> [String: String]? {
+        let layout = try datasetMapping()
+        guard !layout.isSchema else { return nil }
+        var links = ["/features": layout.features, "/labels": layout.labels]
+        if case .dataset(let path) = layout.temperature { links["/temperature"] = path }
+        if let path = layout.featureNames { links["/feature_names"] = path }
+        if let path = layout.split { links["/split"] = path }
+        if let path = layout.energyBarrier { links["/energy_barrier"] = path }
+        return links
     }
 
     /// Loads the table into a diagnostic input.
     func load(seed: UInt64, results: ResultOptions) throws -> LoadedInput {
         var selection: [Int]?
         if let selectionRun {
-            let store = results.store(for: file)
+            let store = try results.store(for: self)
             let stored = try File.open(store.path)
             defer { stored.close() }
             selection = try stored.dataset("results/\(selectionRun)/balance/indices").read(as: Int.self)
         }
-        let loaded = try LoadedInput.load(path: file, labels: labels, testFraction: testFraction, seed: seed, trainingSelection: selection)
+        let loaded = try LoadedInput.load(path: file, labels: labelEncoding, mapping: datasetMapping(), testFraction: testFraction,
+                                          seed: seed, trainingSelection: selection)
         for note in loaded.notes { printError("note: \(note)") }
         return loaded
     }
@@ -99,19 +147,19 @@ func warnIfNotConverged(_ report: FitReport, context: String) {
 }
 
 /// Writes a run unless --dry-run, and tells where it went.
-func storeRun(_ results: ResultOptions, input: String, digest: String, name: String, parameters: [String: String], body: (Group) throws -> Void) throws {
+func storeRun(_ results: ResultOptions, store: ResultStore, digest: String, name: String, parameters: [String: String], body: (Group) throws -> Void) throws {
     guard !results.dryRun else { return }
-    let store = results.store(for: input)
+    let input = store.inputPath
     try store.writeRun(name: name, overwrite: results.overwrite,
                        provenance: ResultOptions.provenance(input: input, digest: digest, parameters: parameters), body: body)
-    print("results: \(store.path):/results/\(name)/")
+    printError("results: \(store.path):/results/\(name)/")
 }
 
 /// Refuses early (before any computation) to reuse a run name without --overwrite.
-func checkRunName(_ results: ResultOptions, input: String, name: String) throws {
+func checkRunName(_ results: ResultOptions, store: ResultStore, name: String) throws {
     guard !results.dryRun, !results.overwrite else { return }
-    if try results.store(for: input).runNames().contains(name) {
-        throw ResultStoreError.runExists(file: results.store(for: input).path, run: name)
+    if try store.runNames().contains(name) {
+        throw ResultStoreError.runExists(file: store.path, run: name)
     }
 }
 

@@ -21,7 +21,8 @@ struct RFE: ParsableCommand {
 
     func run() throws {
         let name = results.runName(default: "rfe")
-        try checkRunName(results, input: input.file, name: name)
+        let store = try results.store(for: input)
+        try checkRunName(results, store: store, name: name)
         let loaded = try input.load(seed: svm.seed, results: results)
         guard minFeatures >= 1, minFeatures <= loaded.input.featureCount else {
             throw ValidationError("--min-features must be in 1...\(loaded.input.featureCount), got \(minFeatures)")
@@ -38,7 +39,7 @@ struct RFE: ParsableCommand {
         } else {
             print(Self.render(rfe, names: loaded.input.featureNames))
         }
-        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": String(minFeatures)]) { $1 }) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": String(minFeatures)]) { $1 }) { run in
             try ResultWriting.write(rfe, featureNames: loaded.input.featureNames, to: run)
         }
     }

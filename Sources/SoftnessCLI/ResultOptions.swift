@@ -21,6 +21,11 @@ struct ResultOptions: ParsableArguments {
 
     func store(for input: String) -> ResultStore { ResultStore(inputPath: input, path: results) }
 
+    /// The results file for an input given with its (possibly mapped) layout.
+    func store(for input: InputArguments) throws -> ResultStore {
+        ResultStore(inputPath: input.file, path: results, links: try input.links())
+    }
+
     /// The run name, defaulting to the command name.
     func runName(default name: String) -> String { run ?? name }
 

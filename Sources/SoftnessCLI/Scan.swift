@@ -31,7 +31,8 @@ struct ScanCommand: ParsableCommand {
         guard !ns.isEmpty, ns.allSatisfy({ $0 > 0 }) else { throw ValidationError("--n needs positive training-set sizes") }
         guard !cValues.values.isEmpty, cValues.values.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--c-values must be positive") }
         let name = results.runName(default: "scan")
-        try checkRunName(results, input: input.file, name: name)
+        let store = try results.store(for: input)
+        try checkRunName(results, store: store, name: name)
         let loaded = try input.load(seed: svm.seed, results: results)
         let bar = ProgressBar("scan")
         let cells = try naming(input.file) { try Diagnostics.Scan.run(loaded.input, trainingSizes: ns, cValues: cValues.values, seeds: (1...seeds).map(UInt64.init),
@@ -51,7 +52,7 @@ struct ScanCommand: ParsableCommand {
         parameters["n"] = ns.map(String.init).joined(separator: ",")
         parameters["c_values"] = cValues.values.map { String($0) }.joined(separator: ",")
         parameters["seeds"] = String(seeds)
-        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: parameters) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: parameters) { run in
             try ResultWriting.write(cells, to: run)
         }
     }

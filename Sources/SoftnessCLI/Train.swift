@@ -17,7 +17,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let name = results.runName(default: "train")
-        try checkRunName(results, input: input.file, name: name)
+        let store = try results.store(for: input)
+        try checkRunName(results, store: store, name: name)
         let loaded = try input.load(seed: svm.seed, results: results)
         let data = loaded.input
         let trainingRows = data.isTraining.indices.filter { data.isTraining[$0] }
@@ -40,7 +41,7 @@ struct Train: ParsableCommand {
             print(String(format: "training accuracy %.4f, |w| = %.4g", accuracy, norm))
             for (name, weight) in zip(data.featureNames, model.weights) { print(String(format: "  w[%@] = %+.6f", name, weight)) }
         }
-        try storeRun(results, input: loaded.path, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
             try ResultWriting.writeModel(standardization: standardization, model: model, names: data.featureNames, to: run)
             try run.createDataset("softness", values: softness, options: .rowChunked(1 << 16))
         }

@@ -11,7 +11,7 @@ struct Validate: ParsableCommand {
     @Argument(help: "Particle-table HDF5 file.")
     var file: String
 
-    @Option(help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
+    @Option(name: .customLong("label-encoding"), help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
     var labels: LabelEncoding = .plusMinusOne
 
     @Flag(help: "Record a balanced selection of training rows (majority class subsampled per temperature).")

@@ -41,7 +41,7 @@ private func snapshot(_ dir: URL) throws -> [String: Data] {
             let run = try softness(["diagnose", "t.h5", "--run", "first", "--bootstrap", "3"], in: dir)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("Arrhenius: ΔE_inf(S)"))
-            #expect(run.stdout.contains("results: \(dir.appendingPathComponent("t.results.h5").path):/results/first/"))
+            #expect(run.stderr.contains("results: \(dir.appendingPathComponent("t.results.h5").path):/results/first/"))
             #expect(try Data(contentsOf: dir.appendingPathComponent("t.h5")) == input, "the input is never written")
             let results = try File.open(dir.appendingPathComponent("t.results.h5").path)
             #expect(try results.dataset("results/first/softness").shape() == [2000])
@@ -73,7 +73,7 @@ private func snapshot(_ dir: URL) throws -> [String: Data] {
     @Test(arguments: [
         ("oneclass", "t.h5: All 200 training rows have label 1.0"),
         ("nan", "non-finite value (NaN or Inf) at row 5, column 1"),
-        ("zeroone", "pass --labels 01"),
+        ("zeroone", "pass --label-encoding 01"),
         ("nofeatures", "d = 0"),
         ("fewrows", "t.h5: "),
         ("notest", "t.h5: "),
@@ -107,6 +107,65 @@ private func snapshot(_ dir: URL) throws -> [String: Data] {
             #expect(result.status != 0)
             #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
             #expect(try snapshot(dir) == before, "files changed")
+        }
+    }
+}
+
+/// `softness diagnose` on an arbitrary HDF5 layout mapped on the command line or in a mapping file.
+@Suite struct MappedLayoutTests {
+    /// An HDF5 file in a user's own layout: /sim/x [N, 2], /sim/R [N] (0/1), /sim/T [N], /sim/use [N].
+    private func external(_ path: String, rows: Int = 1200) throws {
+        var generator = SplitMix64(seed: 4)
+        let x = (0..<(2 * rows)).map { _ in Double.random(in: -2...2, using: &generator) }
+        let t = (0..<rows).map { [0.5, 0.8][$0 % 2] }
+        let r: [Int32] = (0..<rows).map { Double.random(in: 0..<1, using: &generator) < 1 / (1 + exp(2 * x[2 * $0] / t[$0])) ? 1 : 0 }
+        let file = try File.create(path)
+        try file.createDataset("sim/x", values: x.map(Float.init), shape: [rows, 2])
+        try file.createDataset("sim/R", values: r)
+        try file.createDataset("sim/T", values: t)
+        try file.createDataset("sim/use", values: (0..<rows).map { UInt8(($0 / 2) % 2) })
+        try file.createDataset("sim/short", values: [1.0, 2.0])
+        file.close()
+    }
+
+    @Test func commandLineAndFileMappingsGiveTheSameResult() throws {
+        try withScratch { dir in
+            try external(dir.appendingPathComponent("ext.h5").path)
+            let source = try Data(contentsOf: dir.appendingPathComponent("ext.h5"))
+            let a = try softness(["diagnose", "ext.h5", "--features", "/sim/x", "--labels", "/sim/R", "--label-encoding", "01",
+                                  "--temperature", "/sim/T", "--split", "/sim/use", "--run", "a", "--bootstrap", "0", "--json"], in: dir)
+            #expect(a.status == 0, "\(a.stderr)")
+            try Data(#"{"features": "/sim/x", "labels": "/sim/R", "temperature": "/sim/T", "split": "/sim/use"}"#.utf8)
+                .write(to: dir.appendingPathComponent("map.json"))
+            let b = try softness(["diagnose", "ext.h5", "--mapping", "map.json", "--label-encoding", "01", "--run", "b", "--bootstrap", "0", "--json"], in: dir)
+            #expect(b.status == 0, "\(b.stderr)")
+            let ja = try #require(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
+            let jb = try #require(try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])
+            #expect(ja["weights"] as? [Double] == jb["weights"] as? [Double])
+            #expect((ja["weights"] as? [Double])?.count == 2)
+            #expect(try Data(contentsOf: dir.appendingPathComponent("ext.h5")) == source, "the source file is never written")
+            let results = try File.open(dir.appendingPathComponent("ext.results.h5").path)
+            #expect(try results.dataset("features").shape() == [1200, 2], "/features links to /sim/x")
+            #expect(try results.group("results").memberNames() == ["a", "b"])
+        }
+    }
+
+    @Test(arguments: [
+        (["--features", "/sim/nope", "--labels", "/sim/R", "--temperature", "0.5"], "ext.h5: /sim/nope: no such dataset"),
+        (["--features", "/sim/x", "--labels", "/sim/short", "--temperature", "0.5"], "ext.h5: /sim/short: has shape [2], expected [1200]"),
+        (["--features", "/sim/x", "--labels", "/sim/R"], "needs --features, --labels and --temperature"),
+        (["--features", "/sim", "--labels", "/sim/R", "--temperature", "0.5"], "ext.h5: /sim: is not a dataset"),
+        (["--mapping", "missing.json"], "missing.json: cannot read the mapping file"),
+    ])
+    func badMappingsAreRefused(arguments: [String], message: String) throws {
+        try withScratch { dir in
+            try external(dir.appendingPathComponent("ext.h5").path)
+            let before = try Data(contentsOf: dir.appendingPathComponent("ext.h5"))
+            let result = try softness(["diagnose", "ext.h5", "--label-encoding", "01"] + arguments, in: dir)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+            #expect(try Data(contentsOf: dir.appendingPathComponent("ext.h5")) == before)
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ext.results.h5").path))
         }
     }
 }

@@ -50,7 +50,7 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             let report = try ParticleTableValidator.validate(path: path)
             #expect(report.problems == [
                 "/features: 2 non-finite values (NaN or Inf), first at row 0, column 1 (f1)",
-                "/labels: 1 rows hold values outside {+1, -1}, first 0 at row 1; the labels look like 0/1: pass --labels 01 to accept them",
+                "/labels: 1 rows hold values outside {+1, -1}, first 0 at row 1; the labels look like 0/1: pass --label-encoding 01 to accept them",
                 "/temperature: 1 rows are not positive and finite",
                 "/split: 1 rows hold values other than 0 (train) and 1 (test)",
                 "/features: column 0 (f0) is constant (1.0); remove it, it cannot be standardized",
@@ -68,7 +68,7 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             let path = dir.appendingPathComponent("01.h5").path
             try table(path, features: [1, 2, 3, 4], labels: [1, 0, 0, 1], temperature: [1, 1, 1, 1], split: nil)
             let refused = #expect(throws: ParticleDataError.self) { try ParticleTableReader.load(path: path) }
-            #expect(refused?.description.contains("pass --labels 01") == true)
+            #expect(refused?.description.contains("pass --label-encoding 01") == true)
             #expect(try ParticleTableReader.load(path: path, labels: .zeroOne).labels == [1, -1, -1, 1])
             let oneClass = dir.appendingPathComponent("one.h5").path
             try table(oneClass, features: [1, 2, 3, 4, 5, 6], labels: [1, 1, 1], temperature: [1, 1, 1], split: [0, 0, 1])
