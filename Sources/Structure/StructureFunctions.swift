@@ -67,12 +67,18 @@ public enum StructureFunctions {
         let F = p.featureCount
         var values = [Double](repeating: 0, count: centers.count * F)
         let nThreads = resolvedThreadCount(threads)
+        // Visit centres cell by cell so consecutive centres share neighbour cells (cache reuse);
+        // each row is computed independently, so the visiting order does not affect results.
+        let rowOrder = (0..<centers.count).sorted {
+            (grid.cellOf[centers[$0]], $0) < (grid.cellOf[centers[$1]], $1)
+        }
         values.withUnsafeMutableBufferPointer { out in
             channel.withUnsafeBufferPointer { ch in
                 parallelChunks(count: centers.count, chunk: 32, threads: nThreads) { _, range in
                     var scratch = NeighborScratch(capacity: 1024)
                     var work = Kernel.Workspace(kernel: kernel)
-                    for row in range {
+                    for slot in range {
+                        let row = rowOrder[slot]
                         grid.gather(center: centers[row], into: &scratch)
                         let dst = UnsafeMutableBufferPointer(rebasing: out[(row * F)..<((row + 1) * F)])
                         kernel.evaluate(scratch, channels: ch, rcRadial2: rcR * rcR,
