@@ -24,7 +24,7 @@ let package = Package(
             providers: [.apt(["libhdf5-dev"])]
         ),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
-        .target(name: "GlassData", dependencies: ["HDF5"]),
+        .target(name: "GlassData", dependencies: ["HDF5", "Structure"]),
         .target(name: "Learning"),
         .target(name: "Diagnostics", dependencies: ["Learning", "GlassData"]),
         .target(name: "Structure"),

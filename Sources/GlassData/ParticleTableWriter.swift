@@ -17,8 +17,8 @@ public final class ParticleTableWriter {
     private let temporaryPath: String
     private var file: File?
     private let features: Dataset
-    private let labels: Dataset
-    private let temperature: Dataset
+    private let labels: Dataset?
+    private let temperature: Dataset?
     private let optional: [OptionalColumn: Dataset]
 
     /// Rows per chunk of every per-row dataset (features chunks are rows × d).
@@ -26,8 +26,11 @@ public final class ParticleTableWriter {
 
     /// Creates the table. `attributes` go on the root group next to `schema`, `schema_version`,
     /// `creator` and `created`. Throws `.outputExists` if `path` exists and `overwrite` is false.
+    /// With `labelled` false the file is a *feature table* (`schema = "softness.features"`): the
+    /// same layout without `/labels` and `/temperature`, for features computed before labels exist.
     public init(path: String, featureNames: [String], storage: FeatureStorage, optionalColumns: Set<OptionalColumn>,
-                attributes: [String: AttributeValue] = [:], overwrite: Bool = false, deflateLevel: Int? = 4) throws {
+                attributes: [String: AttributeValue] = [:], overwrite: Bool = false, deflateLevel: Int? = 4,
+                labelled: Bool = true) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
             throw ParticleTableError.outputExists(file: path)
         }
@@ -40,7 +43,7 @@ public final class ParticleTableWriter {
         self.file = file
         do {
             let schema = ParticleSchema.v1
-            try file.setAttribute("schema", .string(schema.schema))
+            try file.setAttribute("schema", .string(labelled ? schema.schema : "softness.features"))
             try file.setAttribute("schema_version", .integer(schema.schemaVersion))
             try file.setAttribute("creator", .string("softness \(SoftnessVersion.current)"))
             try file.setAttribute("created", .string(ISO8601DateFormatter().string(from: Date())))
@@ -53,8 +56,8 @@ public final class ParticleTableWriter {
             case .float64: features = try file.createDataset("features", of: Double.self, shape: [0, featureNames.count], options: rows)
             }
             try file.createStringDataset("feature_names", values: featureNames)
-            labels = try file.createDataset("labels", of: Int8.self, shape: [0], options: rows)
-            temperature = try file.createDataset("temperature", of: Double.self, shape: [0], options: rows)
+            labels = labelled ? try file.createDataset("labels", of: Int8.self, shape: [0], options: rows) : nil
+            temperature = labelled ? try file.createDataset("temperature", of: Double.self, shape: [0], options: rows) : nil
             var optional: [OptionalColumn: Dataset] = [:]
             for column in optionalColumns {
                 switch column {
@@ -78,12 +81,13 @@ public final class ParticleTableWriter {
     /// Appends a block of rows. Every present column must have one entry per row, and the
     /// block must carry exactly the optional columns the table was created with.
     public func append(_ block: ParticleBlock) throws {
-        let n = block.rowCount
+        // A feature table has no labels: its row count comes from the features.
+        let n = labels == nil ? block.features.count / max(featureCount, 1) : block.rowCount
         func fail(_ message: String) -> ParticleTableError { .inconsistentBlock(file: path, message: message) }
         guard block.features.count == n * featureCount else {
             throw fail("block has \(block.features.count) feature values for \(n) rows × \(featureCount) features")
         }
-        guard block.temperature.count == n else { throw fail("block has \(block.temperature.count) temperatures for \(n) rows") }
+        guard labels == nil || block.temperature.count == n else { throw fail("block has \(block.temperature.count) temperatures for \(n) rows") }
         // Check every column before writing any, so a bad block leaves the table unchanged.
         let lengths: [OptionalColumn: Int?] = [
             .split: block.split?.count, .energyBarrier: block.energyBarrier?.count, .frame: block.frame?.count,
@@ -93,8 +97,8 @@ public final class ParticleTableWriter {
             throw fail("block lacks \(n) values of \(column.path)")
         }
         try features.append(block.features)
-        try labels.append(block.labels)
-        try temperature.append(block.temperature)
+        try labels?.append(block.labels)
+        try temperature?.append(block.temperature)
         for (column, dataset) in optional {
             switch column {
             case .split: try dataset.append(block.split ?? [])

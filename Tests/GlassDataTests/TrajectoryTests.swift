@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GlassData
 import HDF5
+import Structure
 
 /// Committed fixtures (the test target declares no resources, so they are found next to this file).
 private func fixture(_ name: String) -> String {
@@ -54,6 +55,25 @@ private func gzip(_ arguments: [String], output: URL) throws {
     #expect(process.terminationStatus == 0)
 }
 
+/// Writes a one-atom LAMMPS dump with `ITEM: BOX BOUNDS <header>` and the three `rows` (the box
+/// lines are lines 6–8 of the file) into `directory`; returns its path.
+private func writeBoxDump(_ directory: URL, header: String, rows: [String], name: String = "box.dump") throws -> String {
+    let path = directory.appendingPathComponent(name).path
+    let text = "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1\nITEM: BOX BOUNDS \(header)\n"
+        + rows.joined(separator: "\n") + "\nITEM: ATOMS id type xs ys zs\n1 1 0.5 0.5 0.5\n"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// The box of a one-frame triclinic dump (`ITEM: BOX BOUNDS xy xz yz pp pp pp`) with `rows`.
+private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
+    try withTemporaryDirectory { directory in
+        let frames = try readAll(path: try writeBoxDump(directory, header: "xy xz yz pp pp pp", rows: rows))
+        try #require(frames.count == 1)
+        return frames[0].box
+    }
+}
+
 @Suite struct LAMMPSDumpTests {
     @Test func orthogonalUnwrappedDumpWithExtraColumn() throws {
         let path = fixture("orthogonal_unwrapped.dump")
@@ -67,7 +87,8 @@ private func gzip(_ arguments: [String], output: URL) throws {
 
         let first = frames[0]
         #expect(first.index == 0 && first.timestep == 0 && first.time == nil)
-        #expect(first.box == SimulationBox(origin: SIMD3(0, -5, 0), a: SIMD3(10, 0, 0), b: SIMD3(0, 10, 0), c: SIMD3(0, 0, 20), periodic: .all))
+        #expect(first.box == (try SimulationBox(lengths: SIMD3(10, 10, 20), origin: SIMD3(0, -5, 0), periodic: .all)))
+        #expect(first.box.a == SIMD3(10, 0, 0) && first.box.b == SIMD3(0, 10, 0) && first.box.c == SIMD3(0, 0, 20))
         #expect(first.box.isOrthogonal && first.box.volume == 2000)
         #expect(first.ids == [1, 2, 3, 4])
         #expect(first.species == [1, 2, 1, 2])
@@ -78,7 +99,7 @@ private func gzip(_ arguments: [String], output: URL) throws {
         // Second frame: rows shuffled in the file, sorted back by id; ITEM: TIME; z not periodic.
         let second = frames[1]
         #expect(second.index == 1 && second.timestep == 100 && second.time == 0.5)
-        #expect(second.box.periodic == BoxPeriodicity(x: true, y: true, z: false))
+        #expect(second.box.periodic == Periodicity(true, true, false))
         #expect(second.ids == [1, 2, 3, 4])
         #expect(second.species == [1, 2, 1, 2])
         #expect(second.positions == [SIMD3(-0.25, -4.5, 1.0), SIMD3(1.5, -3.5, 2.125), SIMD3(12.5, -2.5, 3.0), SIMD3(3.5, -1.5, 4.0)])
@@ -130,10 +151,42 @@ private func gzip(_ arguments: [String], output: URL) throws {
         // Negative tilts: xy = −3, xz = 2, yz = −1 with bounds x [−4, 12], y [−1, 9], z [0, 5]:
         // xlo = −4 − min(0, −3, 2, −1) = −1; xhi = 12 − max(0, −3, 2, −1) = 10
         // ylo = −1 − min(0, −1) = 0;         yhi = 9 − max(0, −1) = 9
-        let other = SimulationBox(lammpsLowBounds: SIMD3(-4, -1, 0), highBounds: SIMD3(12, 9, 5),
-                                  tilts: SIMD3(-3, 2, -1), periodic: .all)
+        // (Read through the dump reader, i.e. Structure's SimulationBox(lammpsBounds:periodic:).)
+        let other = try triclinicBoxFromDump(["-4 12 -3", "-1 9 2", "0 5 -1"])
         #expect(other.origin == SIMD3(-1, 0, 0))
         #expect(other.a == SIMD3(11, 0, 0) && other.b == SIMD3(-3, 9, 0) && other.c == SIMD3(2, -1, 5))
+    }
+
+    @Test func generalTriclinicBoxInLAMMPSFormIsRead() throws {
+        try withTemporaryDirectory { directory in
+            // The cell of triclinic.dump written as `abc origin`: a, b, c rows with the origin last.
+            let path = try writeBoxDump(directory, header: "abc origin pp pp ff",
+                                        rows: ["10 0 0 1", "2 8 0 -2", "-1 1.5 6 0.5"])
+            let frames = try readAll(path: path)
+            try #require(frames.count == 1)
+            let box = frames[0].box
+            #expect(box.origin == SIMD3(1, -2, 0.5))
+            #expect(box.a == SIMD3(10, 0, 0) && box.b == SIMD3(2, 8, 0) && box.c == SIMD3(-1, 1.5, 6))
+            #expect(box.periodic == Periodicity(true, true, false))
+            #expect(frames[0].positions == [SIMD3(6.5, 2.75, 3.5)])
+
+            // A rotated general box (a not along x) is reported with file, line and frame.
+            let rotated = try writeBoxDump(directory, header: "abc origin pp pp pp",
+                                           rows: ["8 6 0 0", "0 10 0 0", "0 0 10 0"], name: "rotated.dump")
+            let error = try #require(readingError(rotated))
+            #expect(error.kind == .unsupported)
+            #expect(error.line == 8 && error.frame == 0 && error.timestep == 0)
+            #expect(error.description.hasPrefix(rotated + ":8: frame 0 (timestep 0): general triclinic box not in LAMMPS form is not supported ("))
+        }
+    }
+
+    @Test func invertedBoxBoundsAreRejected() throws {
+        try withTemporaryDirectory { directory in
+            let path = try writeBoxDump(directory, header: "pp pp pp", rows: ["0 -1", "0 1", "0 1"])
+            let error = try #require(readingError(path))
+            #expect(error.kind == .malformed)
+            #expect(error.description == path + ":8: frame 0 (timestep 0): invalid ITEM: BOX BOUNDS: box edge length along axis 0 must be finite and > 0, got -1.0")
+        }
     }
 
     @Test func gzipCompressedDumpReadsLikeThePlainOne() throws {
@@ -252,7 +305,8 @@ private func gzip(_ arguments: [String], output: URL) throws {
             #expect(frame.index == f && frame.timestep == 10 * f && frame.time == 0.05 * Double(f))
             #expect(frame.ids == [1, 2, 3, 4])
             #expect(frame.species == [1, 1, 2, 2])
-            #expect(frame.box == SimulationBox(origin: .zero, a: SIMD3(10, 0, 0), b: SIMD3(0, 12, 0), c: SIMD3(0, 0, 14), periodic: .all))
+            #expect(frame.box == (try SimulationBox(lengths: SIMD3(10, 12, 14), origin: .zero, periodic: .all)))
+            #expect(frame.box.a == SIMD3(10, 0, 0) && frame.box.b == SIMD3(0, 12, 0) && frame.box.c == SIMD3(0, 0, 14))
             #expect(frame.positionKind == .wrappedWithImages)
             #expect(frame.positions == (1...4).map { id in SIMD3(Double(id) + 0.5 * Double(f), 2 * Double(id), 9.5) })
         }
@@ -326,11 +380,71 @@ private func gzip(_ arguments: [String], output: URL) throws {
             let reader = try H5MDReader(path: path)
             let first = try #require(try reader.nextFrame())
             #expect(first.ids == [5, 6])
-            #expect(first.box.periodic == BoxPeriodicity(x: true, y: true, z: false))
+            #expect(first.box.periodic == Periodicity(true, true, false))
             let error = #expect(throws: TrajectoryError.self) { _ = try reader.nextFrame() }
             #expect(error?.kind == .duplicateID)
             #expect(error?.frame == 1)
             #expect(error?.description == "\(path): /particles/all/id: frame 1 (step 1): particle id 6 appears twice (rows 0 and 1)")
+        }
+    }
+}
+
+@Suite struct H5MDBoxTests {
+    /// Writes a one-frame H5MD file with `positions`, the given `boundary` and optional `edges`.
+    private func write(_ path: String, boundary: [String], edges: [Double]?, edgeShape: [Int]? = nil,
+                       positions: [Double]) throws {
+        let file = try File.create(path)
+        let box = try file.createGroup("particles/all/box")
+        try box.setAttribute("dimension", .integer(3))
+        try box.setAttribute("boundary", .strings(boundary))
+        if let edges {
+            if let edgeShape {
+                try box.createDataset("edges", values: edges, shape: edgeShape)
+            } else {
+                try box.createDataset("edges", values: edges)
+            }
+        }
+        try file.createDataset("particles/all/position/step", values: [0])
+        try file.createDataset("particles/all/position/value", values: positions, shape: [1, positions.count / 3, 3])
+        file.close()
+    }
+
+    @Test func edgelessNonPeriodicBoxIsThePositionsBoundingBox() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("open.h5").path
+            // z is flat (all 4): its extent 0 counts as 1.
+            try write(path, boundary: ["none", "none", "none"], edges: nil,
+                      positions: [1, -2, 4, 3, 5, 4, -1, 0, 4])
+            let reader = try H5MDReader(path: path)
+            #expect(reader.periodicity == .none)
+            let frame = try #require(try reader.nextFrame())
+            #expect(frame.positionKind == .unwrapped)
+            #expect(frame.box == (try SimulationBox(lengths: SIMD3(4, 7, 1), origin: SIMD3(-1, -2, 4), periodic: .none)))
+
+            // Periodic without edges stays an error at open.
+            let periodic = directory.appendingPathComponent("periodic.h5").path
+            try write(periodic, boundary: ["periodic", "none", "none"], edges: nil, positions: [0, 0, 0])
+            let error = #expect(throws: TrajectoryError.self) { _ = try H5MDReader(path: periodic) }
+            #expect(error?.kind == .missingObject)
+            #expect(error?.description == "\(periodic): /particles/all/box/edges: no 'edges' although the box is periodic")
+        }
+    }
+
+    @Test func invalidEdgesNameFileObjectAndFrame() throws {
+        try withTemporaryDirectory { directory in
+            let rotated = directory.appendingPathComponent("rotated.h5").path
+            try write(rotated, boundary: ["periodic", "periodic", "periodic"],
+                      edges: [8, 6, 0, 0, 10, 0, 0, 0, 10], edgeShape: [3, 3], positions: [1, 1, 1])
+            let error = try #require(readingError(rotated))
+            #expect(error.kind == .unsupported)
+            #expect(error.object == "/particles/all/box/edges" && error.frame == 0 && error.timestep == 0)
+            #expect(error.description.hasPrefix("\(rotated): /particles/all/box/edges: frame 0 (step 0): box edges not in LAMMPS restricted-triclinic form are not supported ("))
+
+            let flat = directory.appendingPathComponent("flat.h5").path
+            try write(flat, boundary: ["periodic", "periodic", "periodic"], edges: [4, 0, 4], positions: [1, 1, 1])
+            let zero = try #require(readingError(flat))
+            #expect(zero.kind == .malformed)
+            #expect(zero.description == "\(flat): /particles/all/box/edges: frame 0 (step 0): invalid box: box edge length along axis 1 must be finite and > 0, got 0.0")
         }
     }
 }

@@ -1,4 +1,5 @@
 import HDF5
+import Structure
 
 /// Reads the particle trajectory of an H5MD file (https://www.nongnu.org/h5md/h5md.html) one
 /// frame at a time, each frame by row-range (hyperslab) reads of the `value` datasets, so memory
@@ -14,8 +15,16 @@ import HDF5
 ///     particles/<group>/image      optional, integer or float, [N][3] or image/value [frames][N][3]
 ///
 /// Samples of `box`, `species`, `id` and `image` are matched to position frames by step.
-/// Edge-vector rows are the box vectors a, b, c (a vector `edges` is a cuboid's diagonal); H5MD
-/// stores no box origin, so `origin` is zero. Per the spec, positions along periodic directions
+/// Edge-vector rows are the box vectors a, b, c (a vector `edges` is a cuboid's diagonal); they
+/// become a `Structure.SimulationBox` through `SimulationBox(edgeVectors:origin:periodic:)`, so a
+/// [3][3] `edges` must already be in LAMMPS restricted-triclinic form (a = (lx,0,0),
+/// b = (xy,ly,0), c = (xz,yz,lz)) with positive lx, ly, lz. H5MD stores no box origin, so
+/// `origin` is zero. A box without `edges` is accepted only when every direction is
+/// non-periodic (`boundary` = "none" ×3); each frame's box is then the axis-aligned bounding box
+/// of that frame's positions (origin = the smallest coordinates, lengths = the extents, an extent
+/// of zero — one particle, a planar configuration, no particles — counted as 1 length unit).
+/// No image shift is ever applied along a non-periodic direction, so this box only sets the
+/// frame's extent. Per the spec, positions along periodic directions
 /// are those of an *arbitrary* periodic image: with `image` they are `.wrappedWithImages`;
 /// without it they are `.wrapped` unless every direction is non-periodic or the caller declares
 /// them unwrapped (`Options.positionsAreUnwrapped`). `unit` attributes are not interpreted.
@@ -44,8 +53,8 @@ public final class H5MDReader: Trajectory {
     public let frameCount: Int
     /// Number of particles per frame.
     public let particleCount: Int
-    /// Periodicity from `box/boundary`.
-    public let periodicity: BoxPeriodicity
+    /// Periodicity from `box/boundary` (all periodic when the attribute is absent).
+    public let periodicity: Periodicity
 
     private let file: File
     private let groupPath: String
@@ -62,7 +71,8 @@ public final class H5MDReader: Trajectory {
     /// Opens `path` and checks the structure of the particle group (shapes of every element).
     ///
     /// - Throws: `TrajectoryError` naming the file and object: `.missingObject` (no `particles`
-    ///   group, no `position`, no `box`, no `edges`), `.wrongShape`, `.unsupported`, `.unreadable`.
+    ///   group, no `position`, no `box`, no `edges` while some direction
+    ///   is periodic), `.wrongShape`, `.unsupported`, `.unreadable`.
     public init(path: String, options: Options = Options()) throws {
         self.path = path
         let file: File
@@ -126,7 +136,7 @@ public final class H5MDReader: Trajectory {
                     throw fail(.unsupported, box.objectPath + " attribute 'dimension'", "is \(value); only 3-D boxes are supported")
                 }
             }
-            var periodic = BoxPeriodicity.all
+            var periodic = Periodicity.all
             if let boundary = try box.attribute("boundary") {
                 let values: [String]
                 switch boundary {
@@ -137,7 +147,7 @@ public final class H5MDReader: Trajectory {
                 guard values.count == 3, values.allSatisfy({ $0 == "periodic" || $0 == "none" }) else {
                     throw fail(.wrongShape, box.objectPath + " attribute 'boundary'", "is \(boundary); expected three of \"periodic\" / \"none\"")
                 }
-                periodic = BoxPeriodicity(x: values[0] == "periodic", y: values[1] == "periodic", z: values[2] == "periodic")
+                periodic = Periodicity(values[0] == "periodic", values[1] == "periodic", values[2] == "periodic")
             }
             periodicity = periodic
             let edges = try H5MDElement.open(box, "edges")
@@ -195,6 +205,9 @@ public final class H5MDReader: Trajectory {
     ///
     /// - Throws: `TrajectoryError` naming the file, object and frame (`.duplicateID`,
     ///   `.inconsistentParticles`, `.notANumber`, `.missingObject`, `.unsupported`, `.hdf5`).
+    ///   A box that `SimulationBox` rejects is reported against the `edges` dataset (or `box`): `.unsupported` when
+    ///   the [3][3] edges are not in LAMMPS restricted-triclinic form, `.notANumber` for a
+    ///   non-finite value, `.malformed` for a non-positive edge length.
     public func nextFrame() throws -> TrajectoryFrame? {
         guard nextIndex < frameCount else { return nil }
         let frame = nextIndex
@@ -206,6 +219,22 @@ public final class H5MDReader: Trajectory {
         } catch let error as HDF5Error {
             throw Self.translate(error, file: path, frame: frame, timestep: step)
         }
+    }
+
+    /// The box of an edge-less (fully non-periodic) H5MD frame: the axis-aligned bounding box of
+    /// `positions`, an extent of zero counted as 1.
+    private static func boundingBox(of positions: [SIMD3<Double>], periodic: Periodicity) throws -> SimulationBox {
+        guard var low = positions.first else {
+            return try SimulationBox(lengths: SIMD3(1, 1, 1), origin: .zero, periodic: periodic)
+        }
+        var high = low
+        for p in positions.dropFirst() {
+            low = pointwiseMin(low, p)
+            high = pointwiseMax(high, p)
+        }
+        var lengths = high - low
+        for k in 0..<3 where !(lengths[k] > 0) { lengths[k] = 1 }
+        return try SimulationBox(lengths: lengths, origin: low, periodic: periodic)
     }
 
     private func readFrame(_ frame: Int, step: Int) throws -> TrajectoryFrame {
@@ -225,20 +254,23 @@ public final class H5MDReader: Trajectory {
             positions[i] = p
         }
 
-        var box = SimulationBox(origin: .zero, a: .zero, b: .zero, c: .zero, periodic: periodicity)
-        if let edges {
-            let values: [Double] = try edges.read(frame: frame, step: step, as: Double.self)
-            if values.count == 3 {
-                box.a = SIMD3(values[0], 0, 0)
-                box.b = SIMD3(0, values[1], 0)
-                box.c = SIMD3(0, 0, values[2])
-            } else if values.count == 9 {
-                box.a = SIMD3(values[0], values[1], values[2])
-                box.b = SIMD3(values[3], values[4], values[5])
-                box.c = SIMD3(values[6], values[7], values[8])
+        let box: SimulationBox
+        let boxObject = edges?.data.objectPath ?? (groupPath + "/box")
+        do {
+            if let edges {
+                let values: [Double] = try edges.read(frame: frame, step: step, as: Double.self)
+                guard values.count == 3 || values.count == 9 else {
+                    throw fail(.wrongShape, edges.data.objectPath, "read \(values.count) edge values, expected 3 or 9")
+                }
+                box = try SimulationBox(edgeVectors: values, origin: .zero, periodic: periodicity)
             } else {
-                throw fail(.wrongShape, edges.data.objectPath, "read \(values.count) edge values, expected 3 or 9")
+                box = try Self.boundingBox(of: positions, periodic: periodicity)
             }
+        } catch let error as StructureError {
+            if case .edgeVectorsNotLammpsForm(let detail) = error {
+                throw fail(.unsupported, boxObject, "box edges not in LAMMPS restricted-triclinic form are not supported (\(detail))")
+            }
+            throw fail(TrajectoryError.Kind(boxError: error), boxObject, "invalid box: \(error)")
         }
 
         var speciesValues = [Int32](repeating: 0, count: n)

@@ -1,4 +1,5 @@
 import Foundation
+import Structure
 
 /// Reads a LAMMPS text dump (`dump custom`, `dump atom`; https://docs.lammps.org/dump.html)
 /// one frame at a time. Plain text or gzip (detected by the `1f 8b` magic, decompressed by a
@@ -7,9 +8,12 @@ import Foundation
 /// Each frame is a sequence of items; `ITEM: TIMESTEP`, `ITEM: NUMBER OF ATOMS` and
 /// `ITEM: BOX BOUNDS` are required, `ITEM: TIME` and `ITEM: UNITS` optional, and
 /// `ITEM: ATOMS <columns>` ends the header, followed by exactly NUMBER OF ATOMS lines.
-/// Box headers: `BOX BOUNDS pp pp pp` (orthogonal; `xlo xhi` lines), `BOX BOUNDS xy xz yz pp pp pp`
-/// (restricted triclinic; converted as in `SimulationBox.init(lammpsLowBounds:highBounds:tilts:periodic:)`)
-/// and `BOX BOUNDS abc origin pp pp pp` (general triclinic: `ax ay az ox` lines).
+/// Box headers: `BOX BOUNDS pp pp pp` (orthogonal; `xlo xhi` lines) and `BOX BOUNDS xy xz yz pp pp pp`
+/// (restricted triclinic; bounding box converted back to the cell by
+/// `SimulationBox.init(lammpsBounds:periodic:)`), and `BOX BOUNDS abc origin pp pp pp`
+/// (general triclinic: `ax ay az ox` lines), read through `SimulationBox.init(edgeVectors:origin:periodic:)`
+/// and therefore only when a, b, c are already in LAMMPS restricted form
+/// (a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz)); a rotated general box is rejected as `.unsupported`.
 /// A direction is periodic when its flag is `pp` (no flags at all, as in very old dumps: periodic).
 /// Columns, in any order: `id`, `type`, one complete position triple — `xu yu zu` (unwrapped),
 /// `xsu ysu zsu` (scaled unwrapped), `x y z` (wrapped) or `xs ys zs` (scaled wrapped), preferred
@@ -91,11 +95,11 @@ public final class LAMMPSDumpReader: Trajectory {
         let general = words.contains("abc")
         let triclinic = !general && (words.contains("xy") || words.contains("xz") || words.contains("yz"))
         let flags = words.filter { !["xy", "xz", "yz", "abc", "origin"].contains($0) }
-        let periodic: BoxPeriodicity
+        let periodic: Periodicity
         if flags.isEmpty {
             periodic = .all
         } else if flags.count == 3, flags.allSatisfy({ $0.count == 2 && $0.allSatisfy { "pfsm".contains($0) } }) {
-            periodic = BoxPeriodicity(x: flags[0] == "pp", y: flags[1] == "pp", z: flags[2] == "pp")
+            periodic = Periodicity(flags[0] == "pp", flags[1] == "pp", flags[2] == "pp")
         } else {
             throw failure(.malformed, line: lines.lineNumber, frame: frame, timestep: timestep,
                           "ITEM: BOX BOUNDS has unknown boundary flags '\(words.joined(separator: " "))'")
@@ -119,24 +123,31 @@ public final class LAMMPSDumpReader: Trajectory {
             }
             rows.append(values)
         }
-        if general {
-            return SimulationBox(origin: SIMD3(rows[0][3], rows[1][3], rows[2][3]),
-                                 a: SIMD3(rows[0][0], rows[0][1], rows[0][2]),
-                                 b: SIMD3(rows[1][0], rows[1][1], rows[1][2]),
-                                 c: SIMD3(rows[2][0], rows[2][1], rows[2][2]), periodic: periodic)
+        do {
+            if general {
+                // Lines `ax ay az ox`, `bx by bz oy`, `cx cy cz oz`.
+                return try SimulationBox(edgeVectors: rows.flatMap { $0.prefix(3) },
+                                         origin: SIMD3(rows[0][3], rows[1][3], rows[2][3]), periodic: periodic)
+            }
+            return try SimulationBox(lammpsBounds: rows, periodic: periodic)
+        } catch let error as StructureError {
+            let stamp = "frame \(frame)\(timestep.map { " (timestep \($0))" } ?? "")"
+            if case .edgeVectorsNotLammpsForm(let detail) = error {
+                throw failure(.unsupported, line: lines.lineNumber, frame: frame, timestep: timestep,
+                              "\(stamp): general triclinic box not in LAMMPS form is not supported (\(detail))")
+            }
+            throw failure(TrajectoryError.Kind(boxError: error), line: lines.lineNumber, frame: frame, timestep: timestep,
+                          "\(stamp): invalid ITEM: BOX BOUNDS: \(error)")
         }
-        let tilts = triclinic ? SIMD3(rows[0][2], rows[1][2], rows[2][2]) : SIMD3<Double>(0, 0, 0)
-        return SimulationBox(lammpsLowBounds: SIMD3(rows[0][0], rows[1][0], rows[2][0]),
-                             highBounds: SIMD3(rows[0][1], rows[1][1], rows[2][1]),
-                             tilts: tilts, periodic: periodic)
     }
 
     /// Reads the next frame, or returns nil at the end of the file.
     ///
     /// - Throws: `TrajectoryError`: `.truncated` (file ends inside a frame, fewer atom lines than
     ///   announced), `.wrongColumnCount`, `.notANumber`, `.missingBox`, `.missingColumns`,
-    ///   `.malformed`, `.duplicateID`, `.inconsistentParticles`, `.decompression`; each names the
-    ///   file and line.
+    ///   `.malformed` (also for a box with a non-positive edge length), `.unsupported` (general
+    ///   triclinic box not in LAMMPS form), `.duplicateID`, `.inconsistentParticles`,
+    ///   `.decompression`; each names the file and line.
     public func nextFrame() throws -> TrajectoryFrame? {
         let frame = framesRead
         var timestep: Int?

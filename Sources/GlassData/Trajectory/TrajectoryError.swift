@@ -1,3 +1,5 @@
+import Structure
+
 /// An error while reading a trajectory. Its description names the file, and the line number
 /// (LAMMPS dumps) or the object path inside the file (H5MD), and the frame where relevant, e.g.
 /// `run.dump:1234: expected 5 values (id type xu yu zu), found 4`.
@@ -69,5 +71,18 @@ public struct TrajectoryError: Error, CustomStringConvertible, Sendable, Equatab
         if let line { text += ":\(line)" }
         if let object { text += ": \(object)" }
         return text + ": " + message
+    }
+}
+
+extension TrajectoryError.Kind {
+    /// The kind under which a reader reports a `StructureError` thrown while building a frame's
+    /// `SimulationBox`: `.unsupported` for edge vectors not in LAMMPS restricted-triclinic form,
+    /// `.notANumber` for non-finite box numbers, `.malformed` otherwise (e.g. a non-positive length).
+    init(boxError: StructureError) {
+        switch boxError {
+        case .edgeVectorsNotLammpsForm: self = .unsupported
+        case .nonFiniteBoxParameter: self = .notANumber
+        default: self = .malformed
+        }
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import HDF5
+
+/// Joins particle tables of several runs (e.g. one per temperature, from `softness featurize
+/// --labels`) into one particle table with a train/test split.
+public enum TableJoin {
+    /// How rows are assigned to the test split.
+    public enum SplitRule: String, Sendable, CaseIterable {
+        /// Whole frames go to train or test (no particle is seen at the same instant in both).
+        case frame
+        /// Each row independently.
+        case row
+    }
+
+    /// Concatenates `inputs` (schema-v1 tables with identical feature names) into `output`,
+    /// assigning `/split` with a seeded draw (`testFraction` of frames or rows to test).
+    /// Keeps `/frame`, `/particle_id`, `/species` when every input has them. Returns the row count.
+    public static func run(inputs: [String], output: String, testFraction: Double, rule: SplitRule, seed: UInt64,
+                           storage: FeatureStorage = .float32, overwrite: Bool = false) throws -> Int {
+        guard !inputs.isEmpty else { throw ParticleTableError.inconsistentBlock(file: output, message: "no input tables to join") }
+        guard testFraction > 0, testFraction < 1 else {
+            throw ParticleTableError.inconsistentBlock(file: output, message: "the test fraction must be in (0, 1), got \(testFraction)")
+        }
+        var names: [String]?
+        var carry: Set<OptionalColumn> = [.frame, .particleID, .species]
+        for input in inputs {
+            let file = try File.open(input)
+            defer { file.close() }
+            try ParticleSchema.v1.requireConforming(file)
+            let these = try file.dataset("feature_names").readStrings()
+            if let names, names != these {
+                throw ParticleTableError.inconsistentBlock(file: input, message: "its feature names differ from those of \(inputs[0]); featurize every run with the same parameters")
+            }
+            names = these
+            for column in carry where !file.isDataset(column.path) { carry.remove(column) }
+        }
+        let writer = try ParticleTableWriter(path: output, featureNames: names ?? [], storage: storage,
+                                             optionalColumns: carry.union([.split]),
+                                             attributes: ["source": .string("softness join " + inputs.joined(separator: " ")),
+                                                          "split_rule": .string(rule.rawValue), "split_seed": .integer(Int(truncatingIfNeeded: seed)),
+                                                          "test_fraction": .real(testFraction)],
+                                             overwrite: overwrite)
+        var generator = SplitMix64(seed: seed)
+        for input in inputs {
+            let data = try ParticleTableReader.load(path: input)
+            let file = try File.open(input)
+            defer { file.close() }
+            let frame: [Int64]? = carry.contains(.frame) ? try file.dataset("frame").read() : nil
+            var testFrames: [Int64: Bool] = [:]
+            let split: [UInt8] = (0..<data.rows).map { row in
+                if rule == .frame, let frame {
+                    let key = frame[row]
+                    if let known = testFrames[key] { return known ? 1 : 0 }
+                    let test = Double.random(in: 0..<1, using: &generator) < testFraction
+                    testFrames[key] = test
+                    return test ? 1 : 0
+                }
+                return Double.random(in: 0..<1, using: &generator) < testFraction ? 1 : 0
+            }
+            try writer.append(ParticleBlock(
+                features: data.features, labels: data.labels.map { $0 > 0 ? 1 : -1 }, temperature: data.temperature, split: split,
+                frame: frame, particleID: carry.contains(.particleID) ? try file.dataset("particle_id").read() : nil,
+                species: carry.contains(.species) ? try file.dataset("species").read() : nil))
+        }
+        try writer.finish()
+        return writer.rowCount
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HDF5
+import Structure
+
+/// Computes structure functions (Schoenholz et al. 2016; `Structure.StructureFunctions`) on the
+/// frames of a trajectory and writes them as a particle table.
+public enum TrajectoryFeaturizer {
+    /// What to featurize.
+    public enum Selection: Sendable {
+        /// Every `every`-th frame (from frame 0), all particles: a feature table without labels.
+        case frames(every: Int)
+        /// Exactly the labelled (frame, particle) pairs, with their labels and the run's
+        /// temperature: a complete particle table (schema v1).
+        case labelled(LabelTable, temperature: Double)
+    }
+
+    /// Streams `trajectory` and writes `output` (atomically). Rows carry `/frame`, `/particle_id`
+    /// and `/species`. Returns the number of rows written. `progress` gets the frames read so far.
+    public static func run(trajectory path: String, parameters: StructureFunctionParameters, selection: Selection,
+                           output: String, storage: FeatureStorage = .float32, overwrite: Bool = false, threads: Int? = nil,
+                           progress: (Int) -> Void = { _ in }) throws -> Int {
+        var byFrame: [Int: [(id: Int64, label: Int8)]] = [:]
+        var temperature = 0.0
+        var every = 1
+        switch selection {
+        case .frames(let step):
+            guard step >= 1 else { throw ParticleTableError.inconsistentBlock(file: output, message: "--every must be at least 1") }
+            every = step
+        case .labelled(let table, let t):
+            guard t.isFinite, t > 0 else { throw ParticleTableError.inconsistentBlock(file: output, message: "temperature must be positive, got \(t)") }
+            temperature = t
+            for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i])) }
+        }
+        let labelled = !byFrame.isEmpty
+        var attributes: [String: AttributeValue] = [
+            "source": .string(path),
+            "structure_radial_centers": .reals(parameters.radialCenters),
+            "structure_radial_width": .real(parameters.radialWidth),
+            "structure_angular_xi": .reals(parameters.angularXi),
+            "structure_angular_lambda": .reals(parameters.angularLambda),
+            "structure_angular_zeta": .reals(parameters.angularZeta),
+            "structure_species": .integers(parameters.species),
+            "structure_radial_cutoff": .real(parameters.radialCutoff),
+            "structure_angular_cutoff": .real(parameters.angularCutoff),
+        ]
+        if labelled { attributes["temperature"] = .real(temperature) }
+        let writer = try ParticleTableWriter(path: output, featureNames: parameters.featureNames, storage: storage,
+                                             optionalColumns: [.frame, .particleID, .species], attributes: attributes,
+                                             overwrite: overwrite, labelled: labelled)
+        var trajectory = try TrajectoryFormat.open(path: path)
+        var framesRead = 0
+        while let frame = try trajectory.nextFrame() {
+            defer { framesRead += 1; progress(framesRead) }
+            var rows: [Int] = []
+            var labels: [Int8] = []
+            if labelled {
+                guard let wanted = byFrame[frame.index] else { continue }
+                for (id, label) in wanted {
+                    guard let row = rowOf(id, in: frame.ids) else {
+                        throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
+                                              message: "the labels name particle id \(id), which frame \(frame.index) does not have (labels from another trajectory?)")
+                    }
+                    rows.append(row)
+                    labels.append(label)
+                }
+            } else {
+                guard frame.index % every == 0 else { continue }
+                rows = Array(0..<frame.count)
+            }
+            let positions = frame.positions.map { frame.box.wrap($0).position }
+            let species = frame.species.map { Int($0) }
+            let values: [Double]
+            do {
+                values = try StructureFunctions.compute(positions: positions, species: species, box: frame.box,
+                                                        parameters: parameters, particles: rows, threads: threads).values
+            } catch let error as StructureError {
+                throw TrajectoryError(.unsupported, file: path, frame: frame.index, timestep: frame.timestep,
+                                      message: "structure functions: \(error); use smaller functions (--preset small, --r0, --xi) or a larger box")
+            }
+            try writer.append(ParticleBlock(
+                features: values, labels: labels, temperature: [Double](repeating: temperature, count: labelled ? rows.count : 0),
+                frame: [Int64](repeating: Int64(frame.index), count: rows.count),
+                particleID: rows.map { frame.ids[$0] }, species: rows.map { frame.species[$0] }))
+        }
+        try writer.finish()
+        return writer.rowCount
+    }
+
+    /// Row of particle `id` in a frame whose ids are sorted ascending (binary search).
+    static func rowOf(_ id: Int64, in ids: [Int64]) -> Int? {
+        var low = 0, high = ids.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ids[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < ids.count && ids[low] == id ? low : nil
+    }
+}

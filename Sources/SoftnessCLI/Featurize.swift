@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import GlassData
+import Structure
+
+extension TableJoin.SplitRule: ExpressibleByArgument {}
+
+/// Structure-function presets selectable on the command line.
+enum StructurePreset: String, ExpressibleByArgument, CaseIterable {
+    /// Schoenholz et al. 2016 for Kob–Andersen (100 radial + 72 angular; needs a box wider than 14 σ).
+    case schoenholz2016
+    /// 50 radial + 20 angular functions with species pooled (the benchmark set).
+    case pooled
+    /// A set for small boxes (half width > 4.6 σ): r0 = 0.5…4.0, δ = 0.1 per species, ξ ∈ {0.8, 1.0, 1.2}, λ = ±1, ζ ∈ {1, 2}.
+    case small
+
+    func parameters() throws -> StructureFunctionParameters {
+        switch self {
+        case .schoenholz2016: return .schoenholz2016KobAndersen
+        case .pooled: return .pooled50Radial20Angular
+        case .small:
+            return try StructureFunctionParameters(radialCenters: (5...40).map { Double($0) / 10 }, radialWidth: 0.1,
+                                                   angularXi: [0.8, 1.0, 1.2], angularLambda: [-1, 1], angularZeta: [1, 2],
+                                                   species: [1, 2], speciesNames: ["A", "B"])
+        }
+    }
+}
+
+struct Featurize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Structure functions G_X(i; r0) and Ψ_XY(i; ξ, λ, ζ) per particle and frame of a trajectory (LAMMPS dump or H5MD).",
+        discussion: """
+        With --labels (from `softness label`) and --temperature, exactly the labelled (frame, particle) pairs are
+        featurized and the output is a complete particle table for `softness diagnose`. Without them every
+        --every-th frame is featurized for all particles (a feature table, schema softness.features).
+        Periodic boundaries, triclinic boxes and cell lists as in the Structure module; both cores are used.
+        """)
+
+    @Argument(help: "Trajectory: LAMMPS text dump (optionally .gz) or H5MD file.")
+    var trajectory: String
+
+    @Option(name: [.short, .long], help: "Output HDF5 file.")
+    var output: String
+
+    @Option(help: "Labels file written by `softness label` for this trajectory.")
+    var labels: String?
+
+    @Option(help: "Temperature of this run (required with --labels).")
+    var temperature: Double?
+
+    @Option(help: "Featurize only frames whose index is a multiple of n.")
+    var every: Int = 1
+
+    @Flag(help: "With --labels: keep, per frame, all rearranging pairs and as many quiet pairs drawn at random (balanced classes).")
+    var balance = false
+
+    @Option(help: "Seed of --balance.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Function set: schoenholz2016, pooled, or small (for boxes narrower than ~11 σ).")
+    var preset: StructurePreset = .schoenholz2016
+
+    @Option(help: "Override the radial centres r0: start:stop:step (e.g. 0.1:5.0:0.1).")
+    var r0: String?
+
+    @Option(help: "Override the radial width δ.")
+    var width: Double?
+
+    @Option(help: "Override the angular ξ values, comma-separated.")
+    var xi: NumberList?
+
+    @Option(help: "Override the angular ζ values, comma-separated.")
+    var zeta: NumberList?
+
+    @Option(help: "Feature storage: float32 or float64.")
+    var storage: FeatureStorage = .float32
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Replace the output file if it exists.")
+    var force = false
+
+    func validate() throws {
+        if labels != nil && temperature == nil { throw ValidationError("--labels needs --temperature (the temperature of this run)") }
+        if let temperature, !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive, got \(temperature)") }
+        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
+        if !force && FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output): output file exists; pass --force to replace it") }
+    }
+
+    func parameters() throws -> StructureFunctionParameters {
+        let base = try preset.parameters()
+        var centers = base.radialCenters
+        if let r0 {
+            let parts = r0.split(separator: ":").compactMap { Double($0) }
+            guard parts.count == 3, parts[2] > 0, parts[1] >= parts[0] else { throw ValidationError("--r0 must be start:stop:step, got \(r0)") }
+            let count = Int(((parts[1] - parts[0]) / parts[2]).rounded()) + 1
+            centers = (0..<count).map { parts[0] + Double($0) * parts[2] }
+        }
+        return try StructureFunctionParameters(radialCenters: centers, radialWidth: width ?? base.radialWidth,
+                                               angularXi: xi?.values ?? base.angularXi, angularLambda: base.angularLambda,
+                                               angularZeta: zeta?.values ?? base.angularZeta, species: base.species,
+                                               speciesNames: base.speciesNames, resolveSpecies: base.resolveSpecies)
+    }
+
+    func run() throws {
+        let parameters = try parameters()
+        let selection: TrajectoryFeaturizer.Selection
+        if let labels, let temperature {
+            var table = try LabelTable.read(path: labels)
+            if balance || every > 1 { table = balance ? table.balanced(seed: seed, every: every) : table.everyFrame(every) }
+            selection = .labelled(table, temperature: temperature)
+        } else {
+            selection = .frames(every: every)
+        }
+        let bar = ProgressBar("featurize")
+        let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: output,
+                                                storage: storage, overwrite: force, threads: threads) { frames in bar.update(frames, of: frames) }
+        print("wrote \(output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
+    }
+}
+
+struct Label: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rearrangement labels from p_hop on unwrapped coordinates (Candelier et al. 2009; Schoenholz et al. 2016).",
+        discussion: "p_hop(i,t) = sqrt(<(r_i − <r_i>_B)²>_A · <(r_i − <r_i>_A)²>_B) with A = [t − h, t], B = [t, t + h] frames. R = +1 where p_hop > p_c; R = −1 where p_hop ≤ p_c for all of [t − q, t + q]; other pairs are left out.")
+
+    @Argument(help: "Trajectory with unwrapped coordinates (xu yu zu, or x y z with ix iy iz), LAMMPS dump or H5MD.")
+    var trajectory: String
+
+    @Option(name: [.short, .long], help: "Output labels file (HDF5).")
+    var output: String
+
+    @Option(name: .customLong("half-window"), help: "h = t_R/2 in frames.")
+    var halfWindow: Int = 5
+
+    @Option(name: .customLong("p-c"), help: "Threshold p_c in length² units.")
+    var threshold: Double = 0.2
+
+    @Option(name: .customLong("quiet-window"), help: "q in frames: R = −1 needs p_hop ≤ p_c for all of [t − q, t + q].")
+    var quietWindow: Int = 10
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Replace the output file if it exists.")
+    var force = false
+
+    func validate() throws {
+        guard halfWindow >= 1 else { throw ValidationError("--half-window must be at least 1 frame") }
+        guard threshold > 0, threshold.isFinite else { throw ValidationError("--p-c must be positive") }
+        guard quietWindow >= 0 else { throw ValidationError("--quiet-window must be zero or positive") }
+        if !force && FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output): output file exists; pass --force to replace it") }
+    }
+
+    func run() throws {
+        let bar = ProgressBar("label")
+        let summary = try RearrangementLabelling.run(trajectory: trajectory, settings: PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow),
+                                                     output: output, overwrite: force, threads: threads) { frames in bar.update(frames, of: frames) }
+        let pairs = summary.phopFrames * summary.particles
+        print("wrote \(output): \(summary.frames) frames × \(summary.particles) particles, p_hop on \(summary.phopFrames) frames; "
+              + "\(summary.rearranging) rearranging (R = +1) and \(summary.quiet) quiet (R = −1) pairs of \(pairs)")
+    }
+}
+
+struct Join: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Join particle tables of several runs (e.g. one per temperature) into one table with a train/test split.")
+
+    @Argument(help: "Particle tables (from `softness featurize --labels … --temperature …`).")
+    var inputs: [String]
+
+    @Option(name: [.short, .long], help: "Output particle table.")
+    var output: String
+
+    @Option(name: .customLong("test-fraction"), help: "Fraction of frames (or rows) in the test split.")
+    var testFraction: Double = 0.5
+
+    @Option(name: .customLong("split-by"), help: "frame (whole frames to train or test) or row.")
+    var splitBy: TableJoin.SplitRule = .frame
+
+    @Option(help: "Seed of the split.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Replace the output file if it exists.")
+    var force = false
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one input table") }
+        if !force && FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output): output file exists; pass --force to replace it") }
+    }
+
+    func run() throws {
+        let rows = try TableJoin.run(inputs: inputs, output: output, testFraction: testFraction, rule: splitBy, seed: seed, overwrite: force)
+        print("wrote \(output): \(rows) rows from \(inputs.count) tables (split by \(splitBy.rawValue), \(Int(testFraction * 100))% test)")
+    }
+}

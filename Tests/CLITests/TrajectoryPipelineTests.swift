@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import GlassData
+import HDF5
+
+/// label → featurize → join → inspect on a synthetic LAMMPS dump with one known hop.
+@Suite struct TrajectoryPipelineTests {
+    /// 300 particles in a 10σ box jiggling by ±0.02; particle id 8 jumps by 1.5σ along x at frame 15.
+    private func writeDump(_ url: URL, frames: Int = 30) throws {
+        var generator = SplitMix64(seed: 11)
+        let n = 300, length = 10.0
+        let base = (0..<n).map { _ in SIMD3(Double.random(in: 0..<length, using: &generator), Double.random(in: 0..<length, using: &generator),
+                                            Double.random(in: 0..<length, using: &generator)) }
+        var text = ""
+        for frame in 0..<frames {
+            text += "ITEM: TIMESTEP\n\(frame * 100)\nITEM: NUMBER OF ATOMS\n\(n)\nITEM: BOX BOUNDS pp pp pp\n0 \(length)\n0 \(length)\n0 \(length)\nITEM: ATOMS id type xu yu zu\n"
+            for i in 0..<n {
+                var p = base[i] + SIMD3(Double.random(in: -0.02...0.02, using: &generator), Double.random(in: -0.02...0.02, using: &generator), 0)
+                if i == 7 && frame >= 15 { p.x += 1.5 }
+                text += "\(i + 1) \(i % 5 == 0 ? 2 : 1) \(p.x) \(p.y) \(p.z)\n"
+            }
+        }
+        try Data(text.utf8).write(to: url)
+    }
+
+    @Test func labelFeaturizeJoin() throws {
+        try withScratch { dir in
+            try writeDump(dir.appendingPathComponent("run.dump"))
+            let labelled = try softness(["label", "run.dump", "-o", "labels.h5", "--half-window", "3", "--p-c", "0.2", "--quiet-window", "3"], in: dir)
+            #expect(labelled.status == 0, "\(labelled.stderr)")
+            let labels = try LabelTable.read(path: dir.appendingPathComponent("labels.h5").path)
+            // The hop between frames 14 and 15 is seen (p_hop > 0.2) only by particle id 8, at frames 12...17.
+            let rearranging = labels.label.indices.filter { labels.label[$0] > 0 }
+            #expect(Set(rearranging.map { labels.particleID[$0] }) == [8])
+            #expect(Set(rearranging.map { labels.frame[$0] }) == Set(12...17))
+            #expect(labels.label.filter { $0 < 0 }.count > 0)
+
+            for (name, temperature) in [("a.h5", "0.5"), ("b.h5", "0.7")] {
+                let made = try softness(["featurize", "run.dump", "--labels", "labels.h5", "--temperature", temperature, "--balance",
+                                         "--preset", "small", "-o", name], in: dir)
+                #expect(made.status == 0, "\(made.stderr)")
+            }
+            let a = try File.open(dir.appendingPathComponent("a.h5").path)
+            #expect(ParticleSchema.v1.problems(in: a) == [])
+            #expect(try a.dataset("features").shape() == [12, 108], "6 rearranging + 6 quiet pairs × (72 radial + 36 angular)")
+            #expect(try a.dataset("particle_id").read(as: Int64.self).filter { $0 == 8 }.count >= 6)
+            #expect(try Set(a.dataset("temperature").read(as: Double.self)) == [0.5])
+            a.close()
+
+            let joined = try softness(["join", "a.h5", "b.h5", "-o", "table.h5"], in: dir)
+            #expect(joined.status == 0, "\(joined.stderr)")
+            let summary = try ParticleTableSummary.read(path: dir.appendingPathComponent("table.h5").path)
+            #expect(summary.rows == 24)
+            #expect(Set(summary.cells.map(\.temperature)) == [0.5, 0.7])
+            #expect(summary.optionalDatasets == ["/split", "/frame", "/particle_id", "/species"])
+
+            let wrong = try softness(["featurize", "run.dump", "--labels", "labels.h5", "-o", "c.h5"], in: dir)
+            #expect(wrong.status != 0)
+            #expect(wrong.stderr.contains("--labels needs --temperature"))
+            let tooBig = try softness(["featurize", "run.dump", "--preset", "schoenholz2016", "-o", "d.h5"], in: dir)
+            #expect(tooBig.status != 0)
+            #expect(tooBig.stderr.contains("run.dump"), "\(tooBig.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.h5").path))
+        }
+    }
+}
