@@ -149,15 +149,7 @@ public final class Dataset: @unchecked Sendable {
     /// Writes `values` (whole rows, row-major) starting at row `firstRow`; the rows must exist.
     public func writeRows<T: HDF5Scalar>(_ values: [T], at firstRow: Int) throws {
         let shape = try shape()
-        guard !shape.isEmpty else {
-            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
-        }
-        let rowSize = shape.dropFirst().reduce(1, *)
-        guard rowSize > 0, values.count % rowSize == 0 else {
-            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
-                            message: "rows hold \(rowSize) values each; \(values.count) values are not whole rows")
-        }
-        let rows = firstRow..<(firstRow + values.count / rowSize)
+        let rows = firstRow..<(firstRow + (try wholeRows(values.count, shape: shape)))
         guard firstRow >= 0, rows.upperBound <= shape[0] else {
             throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
                             message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
@@ -177,6 +169,20 @@ public final class Dataset: @unchecked Sendable {
         }
     }
 
+    /// The number of whole rows `count` values make in a dataset of `shape`; throws for a scalar
+    /// or a count that is not a multiple of the row size.
+    private func wholeRows(_ count: Int, shape: [Int]) throws -> Int {
+        guard !shape.isEmpty else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
+        }
+        let rowSize = shape.dropFirst().reduce(1, *)
+        guard rowSize > 0, count % rowSize == 0 else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows hold \(rowSize) values each; \(count) values are not whole rows")
+        }
+        return count / rowSize
+    }
+
     /// Writes whole chunks through `ChunkPipeline` when the layout and the row block allow it;
     /// returns false (nothing written) otherwise.
     private func writeChunksInParallel<T: HDF5Scalar>(_ values: [T], firstRow: Int, shape: [Int]) throws -> Bool {
@@ -192,16 +198,9 @@ public final class Dataset: @unchecked Sendable {
     /// Appends whole rows to a dataset created with `extendable: true` (unlimited first dimension).
     public func append<T: HDF5Scalar>(_ values: [T]) throws {
         var shape = try shape()
-        guard !shape.isEmpty else {
-            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; cannot append rows")
-        }
-        let rowSize = shape.dropFirst().reduce(1, *)
-        guard rowSize > 0, values.count % rowSize == 0 else {
-            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
-                            message: "rows hold \(rowSize) values each; \(values.count) values are not whole rows")
-        }
+        let added = try wholeRows(values.count, shape: shape)
         let firstRow = shape[0]
-        shape[0] += values.count / rowSize
+        shape[0] += added
         let dims = shape.map { hsize_t($0) }
         try checked(site, "cannot extend the dataset (was it created extendable, with an unlimited first dimension?)",
                     kind: .invalidArgument) { H5Dset_extent(handle.id, dims) }

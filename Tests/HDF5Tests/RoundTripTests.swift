@@ -133,6 +133,8 @@ import Testing
             try file.createDataset("empty", values: [Int32](), shape: [0, 4])
             #expect(try file.dataset("empty").read(as: Int32.self) == [])
             #expect(throws: HDF5Error.self) { try file.dataset("scalar").readRows(0..<1, as: Double.self) }
+            let appendToScalar = #expect(throws: HDF5Error.self) { try file.dataset("scalar").append([1.0]) }
+            #expect(appendToScalar?.description.contains("is a scalar") == true)
         }
     }
 }
