@@ -32,3 +32,5 @@ echo "== verdict"
 grep -E "^(verdict|accuracy|\\\$ softness (diagnose|rfe))" "$log" | sed 's/^\$ softness /  /'
 echo
 echo "Everything above is in $log; results are in $dir/*.results.h5 under /results/<run>/ (open with h5py or h5dump)."
+
+DEMO_DIR="$dir" SOFTNESS="$softness" bash tools/demo_md.sh
