@@ -29,7 +29,7 @@ public final class ParticleTableWriter {
     /// With `labelled` false the file is a *feature table* (`schema = "softness.features"`): the
     /// same layout without `/labels` and `/temperature`, for features computed before labels exist.
     public init(path: String, featureNames: [String], storage: FeatureStorage, optionalColumns: Set<OptionalColumn>,
-                attributes: [String: AttributeValue] = [:], overwrite: Bool = false, deflateLevel: Int? = 4,
+                attributes: [String: AttributeValue] = [:], overwrite: Bool = false, deflateLevel: Int? = 1,
                 labelled: Bool = true) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
             throw ParticleTableError.outputExists(file: path)
