@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Regenerate sample-data/: Kob-Andersen 80:20 binary LJ trajectories (LAMMPS text dumps,
+# columns `id type xu yu zu`, gzipped) at several supercooled temperatures.
+#
+#   tools/make_ka_sample.sh            # writes sample-data/ka_T*.dump.gz (+ .log.gz)
+#   JOBS=1 tools/make_ka_sample.sh     # run temperatures one after another (default JOBS=2)
+#   OUT=/tmp/x tools/make_ka_sample.sh # write elsewhere
+#   TEMPS="0.80" tools/make_ka_sample.sh  # only some temperatures
+#
+# Deterministic: fixed seeds, serial LAMMPS (1 MPI rank, no OpenMP), `gzip -n` (no name or
+# time stamp in the gzip header), so the same LAMMPS build gives byte-identical files.
+# Runtime: ~6.5 min wall with JOBS=2 on two (shared) cores: ~640k MD steps of N=1000 in total,
+# 1000-1600 steps/s per core with Debian 12's LAMMPS 20220106 ("29 Sep 2021 update 2").
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+OUT="${OUT:-$root/sample-data}"
+JOBS="${JOBS:-2}"
+INPUT="$here/lammps/in.ka"
+
+# --- parameters (documented in sample-data/README.md) -------------------------------------
+N_EDGE=10          # N = 10^3 = 1000 atoms (800 A + 200 B), number density 1.2, L = 9.41
+NEVERY=200         # dump every 200 steps = 1.0 tau (dt = 0.005)
+NFRAMES=100        # production frames after t=0 -> 101 frames, 100 tau
+SEED0=20240611     # per-temperature seed = SEED0 + 1000*T (e.g. 20241161 at T=0.55)
+# temperature : equilibration steps at T (after a 20 tau melt at T=2); longest first so that
+# JOBS=2 keeps both cores busy. tau_alpha (F_s(q=7.25)=1/e, A) measured on these runs:
+# ~200 at T=0.50 (F_s(100 tau) = 0.51), 26-68 at 0.55 (two seeds), 11-13 at 0.60, 5-6 at 0.70,
+# 3 at 0.80.
+RUNS=(
+  "0.50 300000"    # 1500 tau ~ 7 tau_alpha
+  "0.55 100000"    # 500 tau ~ 7-20 tau_alpha
+  "0.60 60000"     # 300 tau ~ 25 tau_alpha
+  "0.70 30000"     # 150 tau
+  "0.80 30000"     # 150 tau
+)
+# TEMPS="0.55 0.60" limits the run to those entries of RUNS (same seeds, same output)
+if [ -n "${TEMPS:-}" ]; then
+  sel=()
+  for r in "${RUNS[@]}"; do
+    for t in $TEMPS; do [ "${r%% *}" = "$t" ] && sel+=("$r"); done
+  done
+  [ "${#sel[@]}" -gt 0 ] || { echo "error: TEMPS='$TEMPS' matches none of: ${RUNS[*]%% *}" >&2; exit 1; }
+  RUNS=("${sel[@]}")
+fi
+
+# --- LAMMPS -------------------------------------------------------------------------------
+find_lmp() {
+  for b in lmp lmp_serial lmp_stable lmp_mpi; do
+    if command -v "$b" >/dev/null 2>&1; then command -v "$b"; return 0; fi
+  done
+  return 1
+}
+if ! LMP="$(find_lmp)"; then
+  echo "LAMMPS not found; installing the Debian package (needs root)..." >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y lammps
+  LMP="$(find_lmp)" || { echo "error: no lmp binary after installing lammps" >&2; exit 1; }
+fi
+echo "LAMMPS: $LMP ($("$LMP" -h | sed -n '2p' | sed 's/^ *//'))"
+
+mkdir -p "$OUT"
+work="$(mktemp -d "${TMPDIR:-/tmp}/ka_sample.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+run_one() {  # $1 = index, $2 = T, $3 = equilibration steps
+  local i="$1" T="$2" neq="$3"
+  local name="ka_T${T}"
+  local seed
+  seed=$(awk -v t="$T" -v s="$SEED0" 'BEGIN { printf "%d", s + int(1000 * t + 0.5) }')
+  local t0=$SECONDS
+  # run inside $work with relative paths so the log holds no temporary directory name
+  ( cd "$work" && OMP_NUM_THREADS=1 "$LMP" -nocite -screen none -log "$name.log" -in "$INPUT" \
+      -var T "$T" -var n "$N_EDGE" -var seed "$seed" -var neq "$neq" \
+      -var nevery "$NEVERY" -var nframes "$NFRAMES" -var dumpfile "$name.dump" ) \
+    || { echo "error: LAMMPS failed for T=$T (log: $work/$name.log)" >&2; tail -5 "$work/$name.log" >&2; return 1; }
+  gzip -9 -n -c "$work/$name.dump" > "$OUT/$name.dump.gz.tmp"
+  mv "$OUT/$name.dump.gz.tmp" "$OUT/$name.dump.gz"
+  # the log documents the run (input echo + thermo output); drop the timing lines so the
+  # file is reproducible byte for byte
+  grep -v -E '^(Loop time|Performance|.*CPU use|Total wall time|MPI task timing|Section +\||-{20,}|(Pair|Neigh|Comm|Output|Modify|Other) +\|)' \
+    "$work/$name.log" | gzip -9 -n > "$OUT/$name.log.gz"
+  echo "T=$T done in $((SECONDS - t0)) s"
+}
+
+t_start=$SECONDS
+pids=()
+for i in "${!RUNS[@]}"; do
+  read -r T neq <<<"${RUNS[$i]}"
+  run_one "$i" "$T" "$neq" &
+  pids+=($!)
+  # keep at most $JOBS runs going
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+done
+fail=0
+for p in "${pids[@]}"; do wait "$p" || fail=1; done
+[ "$fail" -eq 0 ] || { echo "error: at least one run failed" >&2; exit 1; }
+
+# --- summary ------------------------------------------------------------------------------
+echo
+echo "wrote $OUT in $((SECONDS - t_start)) s (N=$((N_EDGE**3)), dt=0.005, dump every $NEVERY steps, $((NFRAMES + 1)) frames)"
+printf '%-20s %10s %7s %9s %10s %9s\n' file bytes frames "<T>prod" "<PE/N>" "<P>"
+for r in "${RUNS[@]}"; do
+  read -r T _ <<<"$r"
+  f="$OUT/ka_T${T}.dump.gz"
+  frames=$(zcat "$f" | grep -c '^ITEM: TIMESTEP')
+  # averages over the production thermo lines (last run block of the log)
+  stats=$(zcat "$OUT/ka_T${T}.log.gz" | awk '
+    /^ *Step /{blk++; next} /^Loop time/{inb=0}
+    blk>0 && NF==4 && $1 ~ /^[0-9]+$/ {if (blk!=last){n=0;st=0;sp=0;sP=0;last=blk}; n++; st+=$2; sp+=$3; sP+=$4}
+    END{printf "%9.4f %10.4f %9.3f", st/n, sp/n, sP/n}')
+  printf '%-20s %10s %7s %s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$frames" "$stats"
+done
+echo "total: $(du -cb "$OUT"/ka_T*.gz | tail -1 | cut -f1) bytes"
