@@ -64,3 +64,33 @@ import HDF5
         }
     }
 }
+
+/// The committed Kob–Andersen sample end to end: label → featurize → join → diagnose.
+@Suite struct SamplePipelineTests {
+    @Test func kobAndersenSampleRunsThroughTheDiagnostic() throws {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sample-data")
+        try withScratch { dir in
+            var tables: [String] = []
+            for temperature in ["0.55", "0.60"] {
+                let dump = sample.appendingPathComponent("ka_T\(temperature).dump.gz").path
+                let labelled = try softness(["label", dump, "-o", "l\(temperature).h5", "--half-window", "5", "--p-c", "0.2", "--quiet-window", "5"], in: dir)
+                #expect(labelled.status == 0, "\(labelled.stderr)")
+                #expect(labelled.stdout.contains("101 frames × 1000 particles, p_hop on 91 frames"))
+                let made = try softness(["featurize", dump, "--labels", "l\(temperature).h5", "--temperature", temperature, "--balance",
+                                         "--every", "10", "--preset", "small", "-o", "f\(temperature).h5"], in: dir)
+                #expect(made.status == 0, "\(made.stderr)")
+                tables.append("f\(temperature).h5")
+            }
+            #expect(try softness(["join"] + tables + ["-o", "ka.h5", "--split-by", "row"], in: dir).status == 0)
+            let summary = try ParticleTableSummary.read(path: dir.appendingPathComponent("ka.h5").path)
+            #expect(summary.featureCount == 108)
+            #expect(summary.cells.allSatisfy { $0.rearranging > 0 && $0.notRearranging > 0 })
+            let diagnosed = try softness(["diagnose", "ka.h5", "--bootstrap", "0", "--json"], in: dir)
+            #expect(diagnosed.status == 0, "\(diagnosed.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(diagnosed.stdout.utf8)) as? [String: Any])
+            #expect((json["testAccuracy"] as? Double ?? 0) > 0.55, "structure predicts rearrangements better than chance")
+            #expect(json["arrhenius"] != nil)
+        }
+    }
+}
