@@ -22,9 +22,10 @@ demo: release
 test: setup
 	$(SWIFT) test
 
-## bench: HDF5 write/read against h5py (needs python3 with h5py), results to stdout.
+## bench: HDF5 vs h5py, SVM/diagnose/RFE vs scikit-learn, featurize vs numpy (needs python3 with h5py, numpy, scipy, scikit-learn).
 bench: setup
 	bash benchmarks/run.sh
+	bash benchmarks/run_diagnostics.sh
 
 ## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn).
 fixtures:
