@@ -144,7 +144,7 @@ public enum ParticleTableReader {
     /// Loads every row of the table at `path`, checking the layout, label encoding, split values
     /// and finiteness of features, temperature and barrier. Reads features in blocks of `blockRows`.
     public static func load(path: String, labels encoding: LabelEncoding = .plusMinusOne, mapping: DatasetMapping = .schemaV1,
-                            blockRows: Int = 1 << 18) throws -> ParticleTableData {
+                            blockRows: Int = 1 << 16) throws -> ParticleTableData {
         let file = try File.open(path)
         defer { file.close() }
         if mapping.isSchema { try ParticleSchema.v1.requireConforming(file) }
