@@ -26,6 +26,7 @@ test: setup
 bench: setup
 	bash benchmarks/run.sh
 	bash benchmarks/run_diagnostics.sh
+	bash benchmarks/featurize_bench.sh
 
 ## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn).
 fixtures:
