@@ -54,6 +54,8 @@ private func snapshot(_ dir: URL) throws -> [String: Data] {
             #expect(again.status != 0)
             #expect(again.stderr.contains("/results/first exists; choose another --run name or pass --overwrite"))
             #expect(try softness(["diagnose", "t.h5", "--run", "first", "--overwrite", "--bootstrap", "0"], in: dir).status == 0)
+            let inspected = try softness(["inspect", "t.h5"], in: dir)
+            #expect(inspected.stdout.contains("results:   first (\(dir.appendingPathComponent("t.results.h5").path))"), "\(inspected.stdout)")
         }
     }
 
