@@ -115,7 +115,8 @@ struct Featurize: ParsableCommand {
         }
         let bar = ProgressBar("featurize")
         let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: output,
-                                                storage: storage, overwrite: force, threads: threads) { frames in bar.update(frames, of: frames) }
+                                                storage: storage, overwrite: force, threads: threads) { frames in bar.count(frames, unit: "frames") }
+        bar.finish()
         print("wrote \(output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
     }
 }
@@ -156,7 +157,8 @@ struct Label: ParsableCommand {
     func run() throws {
         let bar = ProgressBar("label")
         let summary = try RearrangementLabelling.run(trajectory: trajectory, settings: PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow),
-                                                     output: output, overwrite: force, threads: threads) { frames in bar.update(frames, of: frames) }
+                                                     output: output, overwrite: force, threads: threads) { frames in bar.count(frames, unit: "frames") }
+        bar.finish()
         let pairs = summary.phopFrames * summary.particles
         print("wrote \(output): \(summary.frames) frames × \(summary.particles) particles, p_hop on \(summary.phopFrames) frames; "
               + "\(summary.rearranging) rearranging (R = +1) and \(summary.quiet) quiet (R = −1) pairs of \(pairs)")

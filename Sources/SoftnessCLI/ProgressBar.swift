@@ -13,6 +13,21 @@ final class ProgressBar {
         self.enabled = enabled
     }
 
+    /// A counter for work of unknown size (e.g. frames of a trajectory being streamed).
+    func count(_ done: Int, unit: String) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let line = String(format: "\r%@: %d %@  %.1fs", label, done, unit, now.timeIntervalSince(start))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Ends a `count` line.
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
     func update(_ done: Int, of total: Int) {
         guard enabled else { return }
         let now = Date()
