@@ -93,8 +93,8 @@ public enum BarrierDiagnostic {
     }
 
     /// The pipeline on a subset of columns and training rows of an already validated input.
-    static func analyze(_ input: DiagnosticInput, columns: [Int], trainingRows: [Int], testRows: [Int],
-                        options: DiagnosticOptions, warmStart: LinearSVMModel?,
+    static func analyze(_ input: DiagnosticInput, columns: [Int], trainingRows: some RandomAccessCollection<Int>,
+                        testRows: some RandomAccessCollection<Int>, options: DiagnosticOptions, warmStart: LinearSVMModel?,
                         bootstrap: Bool) throws(DiagnosticError) -> DiagnosticResult {
         try options.validate()
         let d = columns.count
@@ -112,8 +112,8 @@ public enum BarrierDiagnostic {
 
         // 1. Standardization from the training rows (DESIGN 1.2) and the standardized training matrix.
         let standardization = try standardize(input, columns: columns, rows: trainingRows)
-        let zTrain = try trainingMatrix(input, columns: columns, rows: trainingRows, standardization)
         let yTrain = trainingRows.map { input.labels[$0] }
+        let zTrain = try trainingMatrix(input, columns: columns, rows: trainingRows, standardization)
 
         // 2. Linear SVM (DESIGN 1.3).
         let model = try learning { () throws(LearningError) in
@@ -131,9 +131,11 @@ public enum BarrierDiagnostic {
         let trainingAccuracy = Double(correctTraining) / Double(trainingRows.count)
 
         // 4. Group the test rows by temperature.
-        let trainingTemperatures = Set(trainingRows.map { input.temperature[$0] }).sorted()
+        var trainingTemperatureSet = Set<Double>()
+        for r in trainingRows { trainingTemperatureSet.insert(input.temperature[r]) }
+        let trainingTemperatures = trainingTemperatureSet.sorted()
         let groups = groupTestRows(input, testRows: testRows, softness: softness,
-                                   trainingTemperatures: Set(trainingTemperatures))
+                                   trainingTemperatures: trainingTemperatureSet)
         let testTemperatures = groups.map(\.temperature)
         var accuracyByTemperature: [TemperatureAccuracy] = []
         var correctAtTraining = 0, rowsAtTraining = 0, correctAll = 0
@@ -276,7 +278,8 @@ public enum BarrierDiagnostic {
 
     /// Mean and population sd of the selected columns over the training rows (two-pass, as
     /// `Learning.Standardization`), with feature names in the constant-column error.
-    static func standardize(_ input: DiagnosticInput, columns: [Int], rows: [Int]) throws(DiagnosticError) -> Standardization {
+    static func standardize(_ input: DiagnosticInput, columns: [Int],
+                            rows: some RandomAccessCollection<Int>) throws(DiagnosticError) -> Standardization {
         let d = columns.count, stride = input.featureCount
         var mean = [Double](repeating: 0, count: d)
         var sumSquares = [Double](repeating: 0, count: d)
@@ -311,25 +314,28 @@ public enum BarrierDiagnostic {
     }
 
     /// The standardized training rows × selected columns as one matrix (one allocation).
-    static func trainingMatrix(_ input: DiagnosticInput, columns: [Int], rows: [Int],
+    static func trainingMatrix(_ input: DiagnosticInput, columns: [Int], rows: some RandomAccessCollection<Int>,
                                _ st: Standardization) throws(DiagnosticError) -> DenseMatrix {
         let d = columns.count, stride = input.featureCount
         let mean = st.means
         let inverseSD = st.standardDeviations.map { 1 / $0 }
-        var out = [Double](repeating: 0, count: rows.count * d)
-        input.features.withUnsafeBufferPointer { v in
-            columns.withUnsafeBufferPointer { cols in
-                mean.withUnsafeBufferPointer { m in
-                    inverseSD.withUnsafeBufferPointer { f in
-                        out.withUnsafeMutableBufferPointer { o in
-                            for (i, r) in rows.enumerated() {
-                                let base = r * stride, target = i * d
+        // Written once, without a zero fill: the pages are first touched by the values themselves.
+        let out = [Double](unsafeUninitializedCapacity: rows.count * d) { o, initialized in
+            input.features.withUnsafeBufferPointer { v in
+                columns.withUnsafeBufferPointer { cols in
+                    mean.withUnsafeBufferPointer { m in
+                        inverseSD.withUnsafeBufferPointer { f in
+                            var target = 0
+                            for r in rows {
+                                let base = r * stride
                                 for k in 0..<d { o[target + k] = (v[base + cols[k]] - m[k]) * f[k] }
+                                target += d
                             }
                         }
                     }
                 }
             }
+            initialized = rows.count * d
         }
         return try learning { () throws(LearningError) in try DenseMatrix(rows: rows.count, columns: d, values: out) }
     }
@@ -362,48 +368,87 @@ public enum BarrierDiagnostic {
     }
 
     /// Test rows grouped by temperature (ascending), each sorted by (S, label, ΔE).
-    static func groupTestRows(_ input: DiagnosticInput, testRows: [Int], softness: [Double],
+    ///
+    /// Built from row indices (counted first, so every list is allocated once at its final size);
+    /// each group's (S, R, ΔE) entries exist only while that group is sorted.
+    static func groupTestRows(_ input: DiagnosticInput, testRows: some RandomAccessCollection<Int>, softness: [Double],
                               trainingTemperatures: Set<Double>) -> [TemperatureGroup] {
-        struct Entry { var s: Double; var y: Double; var e: Double }
         var slot: [Double: Int] = [:]
-        var entries: [[Entry]] = []
-        let energy = input.energyBarrier
+        var counts: [Int] = []
         for r in testRows {
             let t = input.temperature[r]
-            let k: Int
-            if let existing = slot[t] {
-                k = existing
+            if let k = slot[t] {
+                counts[k] += 1
             } else {
-                k = entries.count
-                slot[t] = k
-                entries.append([])
+                slot[t] = counts.count
+                counts.append(1)
             }
-            entries[k].append(Entry(s: softness[r], y: input.labels[r], e: energy?[r] ?? 0))
         }
-        let sortedEntries = parallelMap(entries.count) { k in
-            entries[k].sorted { p, q in
+        var members = counts.map { RowIndices(capacity: $0, rowCount: input.rowCount) }
+        for r in testRows { members[slot[input.temperature[r]]!].append(r) }
+        let energy = input.energyBarrier
+        let labels = input.labels
+        let sorted = parallelMap(members.count) { k -> (s: [Double], y: [Double], e: [Double]?) in
+            let rows = members[k]
+            var list = [GroupEntry]()
+            list.reserveCapacity(rows.count)
+            for r in rows { list.append(GroupEntry(s: softness[r], y: labels[r], e: energy?[r] ?? 0)) }
+            list.sort { p, q in
                 if p.s != q.s { return p.s < q.s }
                 if p.y != q.y { return p.y < q.y }
                 return p.e < q.e
             }
+            return (list.map(\.s), list.map(\.y), energy == nil ? nil : list.map(\.e))
         }
+        members = []
         return slot.sorted { $0.key < $1.key }.map { t, k in
-            let list = sortedEntries[k]
-            return TemperatureGroup(temperature: t, isTraining: trainingTemperatures.contains(t),
-                                    softness: list.map(\.s), labels: list.map(\.y),
-                                    energy: energy == nil ? nil : list.map(\.e))
+            TemperatureGroup(temperature: t, isTraining: trainingTemperatures.contains(t),
+                             softness: sorted[k].s, labels: sorted[k].y, energy: sorted[k].e)
         }
     }
 }
 
+/// (S, R, ΔE) of one test row while its temperature group is sorted.
+private struct GroupEntry { var s: Double; var y: Double; var e: Double }
+
 /// Training and test row indices of an input, in input order.
 struct RowSplit {
-    var training: [Int] = []
-    var test: [Int] = []
+    var training: RowIndices
+    var test: RowIndices
 
     init(_ input: DiagnosticInput) {
-        for i in 0..<input.rowCount {
+        let n = input.rowCount
+        var trainingCount = 0
+        for i in 0..<n where input.isTraining[i] { trainingCount += 1 }
+        training = RowIndices(capacity: trainingCount, rowCount: n)
+        test = RowIndices(capacity: n - trainingCount, rowCount: n)
+        for i in 0..<n {
             if input.isTraining[i] { training.append(i) } else { test.append(i) }
         }
+    }
+}
+
+/// Row indices in a fixed order, stored as 32-bit integers (half the memory of `[Int]`) whenever
+/// every row index fits.
+struct RowIndices: RandomAccessCollection, Sendable {
+    private var narrow: [UInt32] = []
+    private var wide: [Int] = []
+    private let isWide: Bool
+
+    /// Empty list with room for `capacity` indices below `rowCount`.
+    init(capacity: Int, rowCount: Int) {
+        isWide = rowCount > Int(UInt32.max)
+        if isWide { wide.reserveCapacity(capacity) } else { narrow.reserveCapacity(capacity) }
+    }
+
+    mutating func append(_ row: Int) {
+        if isWide { wide.append(row) } else { narrow.append(UInt32(truncatingIfNeeded: row)) }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { isWide ? wide.count : narrow.count }
+
+    @inline(__always) subscript(position: Int) -> Int {
+        isWide ? wide[position] : Int(narrow[position])
     }
 }

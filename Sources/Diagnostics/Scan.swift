@@ -94,8 +94,8 @@ public enum Scan {
 
     /// `count` distinct elements of `rows` by a seeded partial Fisher–Yates shuffle, returned in
     /// ascending order.
-    static func sample(_ rows: [Int], count: Int, seed: UInt64) -> [Int] {
-        var pool = rows
+    static func sample(_ rows: some Collection<Int>, count: Int, seed: UInt64) -> [Int] {
+        var pool = Array(rows)
         var rng = SeededGenerator(seed: seed, StreamPurpose.scanSubset, UInt64(count))
         for i in 0..<count {
             let j = i + rng.nextInt(below: pool.count - i)

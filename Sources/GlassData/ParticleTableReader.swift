@@ -174,11 +174,15 @@ public enum ParticleTableReader {
         }
         var digest = FNV1a64()
 
+        // Every per-row dataset is read in blocks of `blockRows` rows straight into its final
+        // array, so no whole-table transient (raw Int64 labels or split, converted copies) is
+        // ever alive beside the feature matrix.
+        let blockStep = max(blockRows, 1)
         var features = [Double]()
         features.reserveCapacity(rows * d)
         var start = 0
         while start < rows {
-            let range = start..<min(rows, start + blockRows)
+            let range = start..<min(rows, start + blockStep)
             let block: [Double] = try featuresSet.readRows(range)
             if let bad = block.firstIndex(where: { !$0.isFinite }) {
                 throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: start + bad / max(d, 1), column: bad % max(d, 1))
@@ -189,13 +193,18 @@ public enum ParticleTableReader {
         }
         let labelsSet = try dataset(mapping.labels)
         try requireRows(labelsSet, rows)
-        let rawLabels: [Int64] = try labelsSet.read()
         var labels = [Double](repeating: 0, count: rows)
-        for i in 0..<rows {
-            guard let value = encoding.map(rawLabels[i]) else {
-                throw ParticleDataError.invalidLabel(file: path, dataset: mapping.labels, row: i, value: rawLabels[i], encoding: encoding)
+        start = 0
+        while start < rows {
+            let range = start..<min(rows, start + blockStep)
+            let rawLabels: [Int64] = try labelsSet.readRows(range)
+            for (offset, raw) in rawLabels.enumerated() {
+                guard let value = encoding.map(raw) else {
+                    throw ParticleDataError.invalidLabel(file: path, dataset: mapping.labels, row: start + offset, value: raw, encoding: encoding)
+                }
+                labels[start + offset] = value
             }
-            labels[i] = value
+            start = range.upperBound
         }
         digest.add(labels)
         let temperature: [Double]
@@ -218,12 +227,19 @@ public enum ParticleTableReader {
         if let name = mapping.split, !mapping.isSchema || file.isDataset(name) {
             let set = try dataset(name)
             try requireRows(set, rows)
-            let raw: [Int64] = try set.read()
-            if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                throw ParticleDataError.invalidSplit(file: path, dataset: name, row: bad, value: raw[bad])
+            var values = [UInt8](repeating: 0, count: rows)
+            var start = 0
+            while start < rows {
+                let range = start..<min(rows, start + blockStep)
+                let raw: [Int64] = try set.readRows(range)
+                if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+                    throw ParticleDataError.invalidSplit(file: path, dataset: name, row: start + bad, value: raw[bad])
+                }
+                for (offset, value) in raw.enumerated() { values[start + offset] = UInt8(value) }
+                start = range.upperBound
             }
-            split = raw.map { UInt8($0) }
-            digest.add(raw.map(Double.init))
+            digest.add(values)
+            split = values
         }
         var barrier: [Double]?
         if let name = mapping.energyBarrier, !mapping.isSchema || file.isDataset(name) {
@@ -258,6 +274,15 @@ public struct FNV1a64: Sendable {
         var h = state
         for value in values {
             h = (h ^ value.bitPattern) &* 0x0000_0100_0000_01b3
+        }
+        state = h
+    }
+
+    /// The same as `add(values.map(Double.init))`, without the Double copy.
+    mutating func add(_ values: [UInt8]) {
+        var h = state
+        for value in values {
+            h = (h ^ Double(value).bitPattern) &* 0x0000_0100_0000_01b3
         }
         state = h
     }

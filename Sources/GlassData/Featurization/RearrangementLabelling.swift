@@ -92,10 +92,13 @@ public enum RearrangementLabelling {
                            threads: Int? = nil, progress: (Int) -> Void = { _ in }) throws -> Summary {
         if !overwrite && FileManager.default.fileExists(atPath: output) { throw ParticleTableError.outputExists(file: output) }
         var trajectory = try TrajectoryFormat.open(path: path)
+        // The text reader parses a frame's atom lines on `threads` cores too.
+        (trajectory as? LAMMPSDumpReader)?.parseThreads = threads
         var calculator: PhopCalculator?
         var ids: [Int64] = []
         var timesteps: [Int] = []
         var phop: [[Double]] = []
+        var phopStored: [Float] = []   // /phop as written, row after row
         var firstPhopFrame = 0
         var frames = 0
         while let frame = try trajectory.nextFrame() {
@@ -106,7 +109,10 @@ public enum RearrangementLabelling {
                 firstPhopFrame = settings.halfWindow
             }
             timesteps.append(frame.timestep)
-            if let done = try calculator?.add(frame: positions) { phop.append(done.values) }
+            if let done = try calculator?.add(frame: positions) {
+                phop.append(done.values)
+                phopStored.append(contentsOf: done.values.lazy.map(Float.init))
+            }
             frames += 1
             progress(frames)
         }
@@ -114,7 +120,9 @@ public enum RearrangementLabelling {
             throw TrajectoryError(.malformed, file: path, message: "\(frames) frames are too few for p_hop with a half window of \(settings.halfWindow) frames (need more than \(2 * settings.halfWindow))")
         }
         let series = PhopSeries(firstFrame: firstPhopFrame, values: phop)
-        let labels = try RearrangementLabeler(threshold: settings.threshold, quietWindow: settings.quietWindow).labels(for: series)
+        phop = []
+        // The labels are computed on another thread while /phop is compressed and written.
+        let labelling = LabelsInBackground(series: series, settings: settings, ids: ids, timesteps: timesteps)
 
         let url = URL(fileURLWithPath: output)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
@@ -129,15 +137,18 @@ public enum RearrangementLabelling {
             try file.setAttribute("threshold_p_c", .real(settings.threshold))
             try file.setAttribute("quiet_window_frames", .integer(settings.quietWindow))
             try file.setAttribute("definition", .string("p_hop(i,t) = sqrt(<(r_i - <r_i>_B)^2>_A <(r_i - <r_i>_A)^2>_B), A = [t-h, t], B = [t, t+h] frames; R = +1 if p_hop > p_c; R = -1 if p_hop <= p_c on all of [t-q, t+q]"))
-            let options = DatasetOptions.rowChunked(1 << 16)
-            try file.createDataset("frame", values: labels.map { Int64($0.frame) }, options: options)
-            try file.createDataset("timestep", values: labels.map { Int64(timesteps[$0.frame]) }, options: options)
-            try file.createDataset("particle_id", values: labels.map { ids[$0.particle] }, options: options)
-            try file.createDataset("labels", values: labels.map(\.label), options: options)
-            try file.createDataset("phop", values: phop.flatMap { $0.map(Float.init) }, shape: [phop.count, ids.count],
+            let phopCount = series.values.count
+            try file.createDataset("phop", values: phopStored, shape: [phopCount, ids.count],
                                    options: DatasetOptions(chunks: [1, ids.count], deflateLevel: 4, shuffle: true))
-            try file.createDataset("phop_frame", values: (0..<phop.count).map { Int64(firstPhopFrame + $0) })
+            phopStored = []
+            try file.createDataset("phop_frame", values: (0..<phopCount).map { Int64(firstPhopFrame + $0) })
             try file.createDataset("particle_ids", values: ids)
+            let columns = try labelling.wait()
+            let options = DatasetOptions.rowChunked(1 << 16, deflateLevel: 1)
+            try file.createDataset("frame", values: columns.frame, options: options)
+            try file.createDataset("timestep", values: columns.timestep, options: options)
+            try file.createDataset("particle_id", values: columns.particleID, options: options)
+            try file.createDataset("labels", values: columns.label, options: options)
             file.close()
         } catch {
             file.close()
@@ -146,7 +157,45 @@ public enum RearrangementLabelling {
         guard rename(temporary, output) == 0 else {
             throw ParticleTableError.inconsistentBlock(file: output, message: "cannot move the labels file into place: \(String(cString: strerror(errno)))")
         }
-        let rearranging = labels.filter { $0.label > 0 }.count
-        return Summary(frames: frames, particles: ids.count, phopFrames: phop.count, rearranging: rearranging, quiet: labels.count - rearranging)
+        let columns = try labelling.wait()
+        let rearranging = columns.label.lazy.filter { $0 > 0 }.count
+        return Summary(frames: frames, particles: ids.count, phopFrames: series.values.count, rearranging: rearranging,
+                       quiet: columns.label.count - rearranging)
+    }
+}
+
+/// `RearrangementLabeler.labels(for:)` and the label columns of the labels file, computed on a
+/// background thread; `wait()` returns them (or rethrows the labeller's error).
+private final class LabelsInBackground: @unchecked Sendable {
+    struct Columns {
+        var frame: [Int64]
+        var timestep: [Int64]
+        var particleID: [Int64]
+        var label: [Int8]
+    }
+
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Columns, Error>?
+    /// Only touched by the thread that calls `wait()`.
+    private var waited = false
+
+    init(series: PhopSeries, settings: PhopLabelSettings, ids: [Int64], timesteps: [Int]) {
+        DispatchQueue.global().async { [self] in
+            result = Result {
+                let labels = try RearrangementLabeler(threshold: settings.threshold, quietWindow: settings.quietWindow).labels(for: series)
+                return Columns(frame: labels.map { Int64($0.frame) }, timestep: labels.map { Int64(timesteps[$0.frame]) },
+                               particleID: labels.map { ids[$0.particle] }, label: labels.map(\.label))
+            }
+            done.signal()
+        }
+    }
+
+    /// Blocks until the labels are ready (any number of calls).
+    func wait() throws -> Columns {
+        if !waited {
+            done.wait()
+            waited = true
+        }
+        return try result!.get()
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Structure
 
@@ -36,7 +37,7 @@ public final class LAMMPSDumpReader: Trajectory {
     /// - Throws: `TrajectoryError` `.unreadable` when the file cannot be opened,
     ///   `.decompression` when gzip cannot be started.
     public convenience init(path: String) throws {
-        try self.init(path: path, bufferCapacity: 1 << 20)
+        try self.init(path: path, bufferCapacity: 1 << 22)
     }
 
     /// Opens `path` with a line buffer of `bufferCapacity` bytes (tests use tiny buffers to
@@ -272,19 +273,127 @@ public final class LAMMPSDumpReader: Trajectory {
         var images: [SIMD3<Int32>]?
     }
 
-    /// Parses `count` atom lines in place: whitespace-separated tokens, only the used columns converted.
+    /// Where an atom line cannot be read; the reader adds the file, line and frame.
+    private enum LineProblem {
+        case value(column: Int, token: String, what: String)
+        case columnCount(found: Int)
+    }
+
+    /// The preallocated destination of a frame's atom lines (row-indexed) and the column roles.
+    private struct AtomSinks: @unchecked Sendable {
+        let ids: UnsafeMutablePointer<Int64>
+        let species: UnsafeMutablePointer<Int32>
+        let positions: UnsafeMutablePointer<SIMD3<Double>>
+        /// Nil when the layout has no image flags.
+        let images: UnsafeMutablePointer<SIMD3<Int32>>?
+        let roles: UnsafePointer<UInt8>
+        let columnCount: Int
+    }
+
+    /// Parses one atom line (without its newline and `\r`) in place: whitespace-separated tokens,
+    /// only the used columns converted, stored at `row`.
+    @inline(__always)
+    private static func parseAtomLine(_ line: UnsafePointer<UInt8>, length: Int, row: Int, into sinks: AtomSinks) -> LineProblem? {
+        let roles = sinks.roles
+        let columnCount = sinks.columnCount
+        var id: Int64 = 0
+        var type: Int32 = 0
+        var position = SIMD3<Double>.zero
+        var image = SIMD3<Int32>.zero
+        var column = 0
+        var p = line
+        let end = line + length
+        while true {
+            while p < end && (p.pointee == 32 || p.pointee == 9) { p += 1 }
+            if p >= end { break }
+            let start = p
+            while p < end && p.pointee != 32 && p.pointee != 9 { p += 1 }
+            if column < columnCount {
+                let role = roles[column]
+                if role >= LAMMPSDumpColumns.Role.x.rawValue && role <= LAMMPSDumpColumns.Role.z.rawValue {
+                    guard let value = TrajectoryNumberParsing.double(start, p) else {
+                        return .value(column: column, token: token(start, p), what: "a finite number")
+                    }
+                    position[Int(role - LAMMPSDumpColumns.Role.x.rawValue)] = value
+                } else if role == LAMMPSDumpColumns.Role.id.rawValue {
+                    guard let value = TrajectoryNumberParsing.integer(start, p) else {
+                        return .value(column: column, token: token(start, p), what: "an integer id")
+                    }
+                    id = value
+                } else if role == LAMMPSDumpColumns.Role.type.rawValue {
+                    guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
+                        return .value(column: column, token: token(start, p), what: "an integer type")
+                    }
+                    type = narrow
+                } else if role >= LAMMPSDumpColumns.Role.imageX.rawValue {
+                    guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
+                        return .value(column: column, token: token(start, p), what: "an integer image flag")
+                    }
+                    image[Int(role - LAMMPSDumpColumns.Role.imageX.rawValue)] = narrow
+                }
+            }
+            column += 1
+        }
+        if column != columnCount { return .columnCount(found: column) }
+        sinks.ids[row] = id
+        sinks.species[row] = type
+        sinks.positions[row] = position
+        sinks.images?[row] = image
+        return nil
+    }
+
+    private static func token(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+    }
+
+    /// Parses the lines `lines` of a block (line `k` is `base[starts[k] ..< starts[k + 1] - 1]`)
+    /// as rows `firstRow + k`; stops at the first bad line and returns its index and problem.
+    private static func parseAtomLines(_ base: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, lines: Range<Int>,
+                                       firstRow: Int, into sinks: AtomSinks) -> (line: Int, problem: LineProblem)? {
+        for k in lines {
+            let line = base + starts[k]
+            var length = starts[k + 1] - 1 - starts[k]
+            if length > 0 && line[length - 1] == 13 { length -= 1 }
+            if let problem = parseAtomLine(line, length: length, row: firstRow + k, into: sinks) { return (k, problem) }
+        }
+        return nil
+    }
+
+    /// Threads for parsing the atom lines of a frame (nil: all cores).
+    var parseThreads: Int?
+
+    /// Lines per parallel parsing task, and the smallest block worth splitting.
+    private static let linesPerTask = 2048
+
+    /// Reusable line offsets of the current block (`TrajectoryLineReader.nextLineBlock`).
+    private var lineStarts: [Int] = []
+
+    /// Parses `count` atom lines: the complete lines in the read buffer are taken as one block
+    /// and split into runs of lines parsed in parallel into the preallocated rows. Results and
+    /// errors are those of reading the lines one by one: the first bad line (lowest row) is
+    /// reported, and a header line or the end of the file within the atom lines only after the
+    /// lines before it were found good.
     private func readAtoms(count: Int, layout: LAMMPSDumpColumns, frame: Int, timestep: Int) throws -> Atoms {
+        if count == 0 { return Atoms(ids: [], species: [], positions: [], images: layout.hasImages ? [] : nil) }
         var ids = [Int64](repeating: 0, count: count)
         var species = [Int32](repeating: 0, count: count)
         var positions = [SIMD3<Double>](repeating: .zero, count: count)
         var images = [SIMD3<Int32>](repeating: .zero, count: layout.hasImages ? count : 0)
         let columnCount = layout.roles.count
         let lines = self.lines
+        let threads = max(1, parseThreads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var lineStarts = self.lineStarts
+        defer { self.lineStarts = lineStarts }
 
-        func badValue(_ column: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ what: String) -> TrajectoryError {
-            let token = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-            return failure(.notANumber, line: lines.lineNumber, frame: frame, timestep: timestep,
-                           "column '\(layout.names[column])' value '\(Self.shortened(token))' is not \(what)")
+        func describe(_ problem: LineProblem, line: Int) -> TrajectoryError {
+            switch problem {
+            case .value(let column, let token, let what):
+                return failure(.notANumber, line: line, frame: frame, timestep: timestep,
+                               "column '\(layout.names[column])' value '\(Self.shortened(token))' is not \(what)")
+            case .columnCount(let found):
+                return failure(.wrongColumnCount, line: line, frame: frame, timestep: timestep,
+                               "expected \(columnCount) values (\(layout.names.joined(separator: " "))), found \(found)")
+            }
         }
 
         try layout.roles.withUnsafeBufferPointer { roles in
@@ -292,64 +401,62 @@ public final class LAMMPSDumpReader: Trajectory {
                 try species.withUnsafeMutableBufferPointer { species in
                     try positions.withUnsafeMutableBufferPointer { positions in
                         try images.withUnsafeMutableBufferPointer { images in
-                            for row in 0..<count {
-                                guard let line = try lines.nextLine() else {
+                            let sinks = AtomSinks(ids: ids.baseAddress!, species: species.baseAddress!, positions: positions.baseAddress!,
+                                                  images: layout.hasImages ? images.baseAddress : nil,
+                                                  roles: roles.baseAddress!, columnCount: columnCount)
+                            var row = 0
+                            while row < count {
+                                guard let block = try lines.nextLineBlock(maximum: count - row, starts: &lineStarts) else {
                                     throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
                                                   "the file ends after \(row) of the \(count) atom lines of frame \(frame) (timestep \(timestep))")
                                 }
-                                // A header where an atom line should be: the frame is shorter than announced.
-                                if line.count >= 5, line[0] == UInt8(ascii: "I"), Self.text(line).hasPrefix("ITEM:") {
-                                    throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
-                                                  "frame \(frame) (timestep \(timestep)) announces \(count) atoms but has only \(row) atom lines before '\(Self.shortened(Self.text(line)))'")
-                                }
-                                var id: Int64 = 0
-                                var type: Int32 = 0
-                                var position = SIMD3<Double>.zero
-                                var image = SIMD3<Int32>.zero
-                                var column = 0
-                                if let base = line.baseAddress {
-                                    var p = UnsafePointer(base)
-                                    let end = p + line.count
-                                    while true {
-                                        while p < end && (p.pointee == 32 || p.pointee == 9) { p += 1 }
-                                        if p >= end { break }
-                                        let start = p
-                                        while p < end && p.pointee != 32 && p.pointee != 9 { p += 1 }
-                                        if column < columnCount {
-                                            let role = roles[column]
-                                            if role >= LAMMPSDumpColumns.Role.x.rawValue && role <= LAMMPSDumpColumns.Role.z.rawValue {
-                                                guard let value = TrajectoryNumberParsing.double(start, p) else {
-                                                    throw badValue(column, start, p, "a finite number")
-                                                }
-                                                position[Int(role - LAMMPSDumpColumns.Role.x.rawValue)] = value
-                                            } else if role == LAMMPSDumpColumns.Role.id.rawValue {
-                                                guard let value = TrajectoryNumberParsing.integer(start, p) else {
-                                                    throw badValue(column, start, p, "an integer id")
-                                                }
-                                                id = value
-                                            } else if role == LAMMPSDumpColumns.Role.type.rawValue {
-                                                guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
-                                                    throw badValue(column, start, p, "an integer type")
-                                                }
-                                                type = narrow
-                                            } else if role >= LAMMPSDumpColumns.Role.imageX.rawValue {
-                                                guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
-                                                    throw badValue(column, start, p, "an integer image flag")
-                                                }
-                                                image[Int(role - LAMMPSDumpColumns.Role.imageX.rawValue)] = narrow
+                                let firstLine = lines.lineNumber - block.count + 1
+                                let firstRow = row
+                                try lineStarts.withUnsafeBufferPointer { startsBuffer in
+                                    let starts = startsBuffer.baseAddress!
+                                    let base = block.base
+                                    // A header where an atom line should be: the frame is shorter than announced.
+                                    var usable = block.count
+                                    var header: String?
+                                    for k in 0..<block.count {
+                                        let line = base + starts[k]
+                                        if line.pointee == UInt8(ascii: "I"), starts[k + 1] - 1 - starts[k] >= 5 {
+                                            var length = starts[k + 1] - 1 - starts[k]
+                                            if line[length - 1] == 13 { length -= 1 }
+                                            let text = Self.text(UnsafeBufferPointer(start: line, count: length))
+                                            if length >= 5, text.hasPrefix("ITEM:") {
+                                                usable = k
+                                                header = text
+                                                break
                                             }
                                         }
-                                        column += 1
+                                    }
+                                    var bad: (line: Int, problem: LineProblem)?
+                                    let tasks = threads > 1 ? min(threads * 4, usable / Self.linesPerTask) : 1
+                                    if tasks <= 1 {
+                                        bad = Self.parseAtomLines(base, starts: starts, lines: 0..<usable, firstRow: firstRow, into: sinks)
+                                    } else {
+                                        var results = [(line: Int, problem: LineProblem)?](repeating: nil, count: tasks)
+                                        let lineCount = usable
+                                        results.withUnsafeMutableBufferPointer { results in
+                                            nonisolated(unsafe) let results = results
+                                            nonisolated(unsafe) let starts = starts
+                                            nonisolated(unsafe) let base = base
+                                            DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                                                let range = (lineCount * task / tasks)..<(lineCount * (task + 1) / tasks)
+                                                results[task] = Self.parseAtomLines(base, starts: starts, lines: range, firstRow: firstRow, into: sinks)
+                                            }
+                                        }
+                                        // Tasks cover increasing lines: the first failing one holds the first bad line.
+                                        bad = results.first(where: { $0 != nil }) ?? nil
+                                    }
+                                    if let bad { throw describe(bad.problem, line: firstLine + bad.line) }
+                                    if let header {
+                                        throw failure(.truncated, line: firstLine + usable, frame: frame, timestep: timestep,
+                                                      "frame \(frame) (timestep \(timestep)) announces \(count) atoms but has only \(firstRow + usable) atom lines before '\(Self.shortened(header))'")
                                     }
                                 }
-                                if column != columnCount {
-                                    throw failure(.wrongColumnCount, line: lines.lineNumber, frame: frame, timestep: timestep,
-                                                  "expected \(columnCount) values (\(layout.names.joined(separator: " "))), found \(column)")
-                                }
-                                ids[row] = id
-                                species[row] = type
-                                positions[row] = position
-                                if layout.hasImages { images[row] = image }
+                                row += block.count
                             }
                         }
                     }

@@ -139,6 +139,8 @@ final class TrajectoryLineReader {
     private var start = 0
     private var end = 0
     private var atEnd = false
+    /// A read error met while reading ahead (`nextLineBlock`), raised by the next real refill.
+    private var pendingError: Error?
     /// Number of the line last returned (1-based); 0 before the first.
     private(set) var lineNumber = 0
 
@@ -179,7 +181,51 @@ final class TrajectoryLineReader {
         }
     }
 
+    /// Up to `maximum` complete lines at once, for parsing a block of lines in parallel: the
+    /// buffer base and the number of lines `n`, with `starts[0...n]` set so that line `k` is
+    /// `base[starts[k] ..< starts[k + 1] - 1]` (before the `\r` check: a line's last byte may be
+    /// a `\r` the caller drops, as `nextLine` does). The lines stay valid until the next call;
+    /// `lineNumber` is advanced past them. Nil at the end of the input.
+    ///
+    /// When less than half the buffer is filled it reads more first, so blocks are large; a read
+    /// error met there is kept and raised only when the data before it has been used up (where
+    /// `nextLine` would have met it).
+    func nextLineBlock(maximum: Int, starts: inout [Int]) throws -> (base: UnsafePointer<UInt8>, count: Int)? {
+        guard maximum > 0 else { return nil }
+        if !atEnd && pendingError == nil && end - start < capacity / 2 {
+            do { try refill() } catch { pendingError = error }
+        }
+        starts.removeAll(keepingCapacity: true)
+        while true {
+            var position = start
+            var found = 0
+            while found < maximum && position < end, let newline = memchr(buffer + position, 10, end - position) {
+                starts.append(position)
+                position = newline.assumingMemoryBound(to: UInt8.self) - buffer + 1
+                found += 1
+            }
+            if found == 0 && atEnd && start < end {
+                // The last line, without a final newline.
+                starts.append(start)
+                position = end + 1
+                found = 1
+            }
+            if found > 0 {
+                starts.append(position)
+                start = min(position, end)
+                lineNumber += found
+                return (UnsafePointer(buffer), found)
+            }
+            if atEnd { return nil }
+            try refill()
+        }
+    }
+
     private func refill() throws {
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
         if start > 0 {
             let remaining = end - start
             if remaining > 0 { memmove(buffer, buffer + start, remaining) }
