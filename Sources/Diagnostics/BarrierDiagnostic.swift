@@ -110,14 +110,15 @@ public enum BarrierDiagnostic {
         if positives == trainingRows.count { throw .singleClassInTraining(label: 1, rows: trainingRows.count) }
         var warnings: [String] = []
 
-        // 1. Standardization from the training rows (DESIGN 1.2) and the standardized training matrix.
+        // 1. Standardization from the training rows (DESIGN 1.2), applied on the fly: the SVM reads
+        //    the training rows of the raw features through a view, never a standardized copy.
         let standardization = try standardize(input, columns: columns, rows: trainingRows)
         let yTrain = trainingRows.map { input.labels[$0] }
-        let zTrain = try trainingMatrix(input, columns: columns, rows: trainingRows, standardization)
 
         // 2. Linear SVM (DESIGN 1.3).
         let model = try learning { () throws(LearningError) in
-            try LinearSVM.fit(x: zTrain, labels: yTrain, options: options.svm, warmStart: warmStart)
+            let zTrain = try trainingView(input, columns: columns, rows: trainingRows, standardization)
+            return try LinearSVM.fit(zTrain, labels: yTrain, options: options.svm, warmStart: warmStart)
         }
         if !model.report.converged { warnings.append("SVM did not converge: \(model.report.summary)") }
 
@@ -313,31 +314,24 @@ public enum BarrierDiagnostic {
         return try learning { () throws(LearningError) in try Standardization(means: mean, standardDeviations: sd) }
     }
 
-    /// The standardized training rows × selected columns as one matrix (one allocation).
-    static func trainingMatrix(_ input: DiagnosticInput, columns: [Int], rows: some RandomAccessCollection<Int>,
-                               _ st: Standardization) throws(DiagnosticError) -> DenseMatrix {
-        let d = columns.count, stride = input.featureCount
-        let mean = st.means
-        let inverseSD = st.standardDeviations.map { 1 / $0 }
-        // Written once, without a zero fill: the pages are first touched by the values themselves.
-        let out = [Double](unsafeUninitializedCapacity: rows.count * d) { o, initialized in
-            input.features.withUnsafeBufferPointer { v in
-                columns.withUnsafeBufferPointer { cols in
-                    mean.withUnsafeBufferPointer { m in
-                        inverseSD.withUnsafeBufferPointer { f in
-                            var target = 0
-                            for r in rows {
-                                let base = r * stride
-                                for k in 0..<d { o[target + k] = (v[base + cols[k]] - m[k]) * f[k] }
-                                target += d
-                            }
-                        }
-                    }
-                }
+    /// The standardized training rows × selected columns as a view of the raw features: z =
+    /// (x − mean)·(1/sd), the reciprocal rounded once per column. The primal SVM solver
+    /// standardizes each row as it reads it, so no copy of the training rows is made; the dual
+    /// solver (hinge loss or fewer than 20 rows per feature) materializes the view itself.
+    static func trainingView(_ input: DiagnosticInput, columns: [Int], rows: some RandomAccessCollection<Int>,
+                             _ st: Standardization) throws(LearningError) -> TrainingView {
+        if let indices = rows as? RowIndices {
+            if let narrow = indices.narrowStorage {
+                return try TrainingView(matrix: input.features, rows: narrow, columns: columns,
+                                        standardization: st, arithmetic: .reciprocalMultiplication)
             }
-            initialized = rows.count * d
         }
-        return try learning { () throws(LearningError) in try DenseMatrix(rows: rows.count, columns: d, values: out) }
+        if input.rowCount <= Int(UInt32.max) {
+            return try TrainingView(matrix: input.features, rows: rows.map { UInt32(truncatingIfNeeded: $0) },
+                                    columns: columns, standardization: st, arithmetic: .reciprocalMultiplication)
+        }
+        return try TrainingView(matrix: input.features, rows: Array(rows), columns: columns,
+                                standardization: st, arithmetic: .reciprocalMultiplication)
     }
 
     /// Sᵢ = (w·zᵢ + b)/‖w‖ for every row, with z computed on the fly from the raw features.
@@ -440,6 +434,9 @@ struct RowIndices: RandomAccessCollection, Sendable {
         isWide = rowCount > Int(UInt32.max)
         if isWide { wide.reserveCapacity(capacity) } else { narrow.reserveCapacity(capacity) }
     }
+
+    /// The 32-bit index array (shared, not copied), or nil when the indices are stored as `Int`.
+    var narrowStorage: [UInt32]? { isWide ? nil : narrow }
 
     mutating func append(_ row: Int) {
         if isWide { wide.append(row) } else { narrow.append(UInt32(truncatingIfNeeded: row)) }

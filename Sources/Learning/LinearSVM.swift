@@ -188,6 +188,61 @@ public enum LinearSVM {
     /// - Returns: the model; check `model.report.converged`.
     public static func fit(x: DenseMatrix, labels: [Double], options: LinearSVMOptions = LinearSVMOptions(),
                            warmStart: LinearSVMModel? = nil) throws(LearningError) -> LinearSVMModel {
+        try validate(options)
+        let counts = try validateClassificationData(x: x, labels: labels)
+        return try fitValidated(TrainingView(matrix: x), materialized: x, labels: labels, counts: counts,
+                                options: options, warmStart: warmStart)
+    }
+
+    /// Fits the SVM to a `TrainingView` — rows and columns of a raw matrix with an optional
+    /// per-column standardization applied on the fly — without materializing the view.
+    ///
+    /// The result is bitwise the model that `fit(x: view.materialize(), labels:options:warmStart:)`
+    /// returns (same weights, bias and report), for every thread count. Memory: the squared-hinge
+    /// primal solver (`.primalNewton`, which `.automatic` picks for squared hinge with
+    /// rows ≥ 20·columns) reads the raw matrix in place and standardizes each row as it loads it
+    /// into its row tile, so no copy of the training rows is made. The dual coordinate descent
+    /// solver (hinge loss, small problems) still materializes the view first (rowCount ×
+    /// columnCount values), since it visits rows in random order many times per pass.
+    ///
+    /// - Parameters:
+    ///   - view: the training rows; `labels[i]` is the label of view row i.
+    ///   - warmStart: as in `fit(x:labels:options:warmStart:)`, with weights for the view's columns
+    ///     (in standardized units when the view standardizes).
+    /// - Throws: as `fit(x:labels:options:warmStart:)`; a `.nonFiniteValue` error gives the view's
+    ///   row and column (of the standardized value).
+    public static func fit(_ view: TrainingView, labels: [Double], options: LinearSVMOptions = LinearSVMOptions(),
+                           warmStart: LinearSVMModel? = nil) throws(LearningError) -> LinearSVMModel {
+        try validate(options)
+        let counts = try validateClassificationData(view: view, labels: labels, threads: options.threadCount)
+        return try fitValidated(view, materialized: nil, labels: labels, counts: counts, options: options,
+                                warmStart: warmStart)
+    }
+
+    /// Fits the SVM to the rows `rows` and columns `columns` of the raw matrix `x`, standardized on
+    /// the fly by `standardization` (z = (x − mean)/sd, exactly as `Standardization.apply`).
+    ///
+    /// Same as `fit(_:labels:options:warmStart:)` with
+    /// `TrainingView(matrix: x, rows: rows, columns: columns, standardization: standardization)`:
+    /// bitwise the model of fitting the materialized matrix
+    /// `standardization.apply(to: x.selectingRows(rows).selectingColumns(columns))`, without
+    /// building it (primal solver; the dual solver materializes it).
+    /// - Parameters:
+    ///   - rows: row indices into `x` (nil = all rows); `labels[i]` belongs to `rows[i]`.
+    ///   - columns: column indices into `x` (nil = all columns).
+    ///   - standardization: means and sds of the selected columns, in `columns` order (nil = raw).
+    /// - Throws: as `fit(_:labels:options:warmStart:)`, plus `.indexOutOfRange` for bad indices and
+    ///   `.columnCountMismatch` for a standardization of the wrong length.
+    public static func fit(x: DenseMatrix, rows: [Int]?, columns: [Int]? = nil,
+                           standardization: Standardization? = nil, labels: [Double],
+                           options: LinearSVMOptions = LinearSVMOptions(),
+                           warmStart: LinearSVMModel? = nil) throws(LearningError) -> LinearSVMModel {
+        let view = try TrainingView(matrix: x, rows: rows, columns: columns, standardization: standardization)
+        return try fit(view, labels: labels, options: options, warmStart: warmStart)
+    }
+
+    /// Checks C, tolerance, iteration and thread counts.
+    private static func validate(_ options: LinearSVMOptions) throws(LearningError) {
         guard options.c.isFinite, options.c > 0 else { throw .invalidRegularization(options.c) }
         guard options.tolerance > 0, options.tolerance.isFinite else {
             throw .invalidOption(name: "tolerance", reason: "must be finite and > 0 (got \(options.tolerance))")
@@ -198,19 +253,27 @@ public enum LinearSVM {
         if let threads = options.threadCount, threads < 1 {
             throw .invalidOption(name: "threadCount", reason: "must be ≥ 1 or nil (got \(threads))")
         }
-        let counts = try validateClassificationData(x: x, labels: labels)
-        if let warm = warmStart, warm.weights.count != x.columns {
-            throw .columnCountMismatch(expected: x.columns, actual: warm.weights.count)
+    }
+
+    /// The fit after the data were validated; `materialized` is the view as a matrix when the
+    /// caller already has it (the dual solver needs one).
+    private static func fitValidated(_ view: TrainingView, materialized: DenseMatrix?, labels: [Double],
+                                     counts: ClassCounts, options: LinearSVMOptions,
+                                     warmStart: LinearSVMModel?) throws(LearningError) -> LinearSVMModel {
+        let rows = view.rowCount, columns = view.columnCount
+        if let warm = warmStart, warm.weights.count != columns {
+            throw .columnCountMismatch(expected: columns, actual: warm.weights.count)
         }
-        let solver = resolvedSolver(options.solver, loss: options.loss, rows: x.rows, columns: x.columns)
+        let solver = resolvedSolver(options.solver, loss: options.loss, rows: rows, columns: columns)
         if solver == .primalNewton && options.loss == .hinge {
             throw .lossNotSupportedBySolver(loss: .hinge, solver: .primalNewton)
         }
         switch solver {
         case .primalNewton, .automatic:
-            return PrimalNewtonSolver(x: x, labels: labels, options: options, classCounts: counts)
+            return PrimalNewtonSolver(x: view, labels: labels, options: options, classCounts: counts)
                 .solve(warmStart: warmStart)
         case .dualCoordinateDescent:
+            let x = materialized ?? (view.isIdentity ? view.matrix : view.materialize())
             return DualCoordinateDescentSolver(x: x, labels: labels, options: options)
                 .solve(warmStart: warmStart)
         }
@@ -249,16 +312,21 @@ struct ClassCounts: Sendable {
 
 /// Checks shapes, labels in {+1, −1}, both classes present and finite features.
 func validateClassificationData(x: DenseMatrix, labels: [Double]) throws(LearningError) -> ClassCounts {
-    guard x.columns > 0 else { throw .noColumns }
-    guard x.rows > 0 else { throw .noRows }
-    guard labels.count == x.rows else { throw .labelCountMismatch(labels: labels.count, rows: x.rows) }
+    try validateClassificationData(view: TrainingView(matrix: x), labels: labels, threads: nil)
+}
+
+/// As `validateClassificationData(x:labels:)` for a view (finiteness of the standardized values).
+func validateClassificationData(view: TrainingView, labels: [Double], threads: Int?) throws(LearningError) -> ClassCounts {
+    guard view.columnCount > 0 else { throw .noColumns }
+    guard view.rowCount > 0 else { throw .noRows }
+    guard labels.count == view.rowCount else { throw .labelCountMismatch(labels: labels.count, rows: view.rowCount) }
     var positives = 0
     for (i, label) in labels.enumerated() {
         if label == 1 { positives += 1 } else if label != -1 { throw .invalidLabel(row: i, value: label) }
     }
     if positives == 0 { throw .singleClass(label: -1) }
     if positives == labels.count { throw .singleClass(label: 1) }
-    if let bad = x.firstNonFiniteValue() { throw .nonFiniteValue(row: bad.row, column: bad.column) }
+    if let bad = view.firstNonFiniteValue(threads: threads) { throw .nonFiniteValue(row: bad.row, column: bad.column) }
     return ClassCounts(positives: positives, negatives: labels.count - positives)
 }
 

@@ -11,14 +11,17 @@
 /// solved on the (d+1)×(d+1) matrix: the Cholesky Newton step when it lies inside the region,
 /// otherwise Steihaug's truncated conjugate gradients (as TRON's `trcg`) up to the boundary.
 /// Each iteration therefore costs one pass over the data.
+///
+/// The data are a `TrainingView` (rows/columns of a raw matrix, standardized on the fly), so a
+/// subset of a larger matrix is fitted without materializing it.
 struct PrimalNewtonSolver {
-    let x: DenseMatrix
+    let x: TrainingView
     let labels: [Double]
     let options: LinearSVMOptions
     let classCounts: ClassCounts
 
     func solve(warmStart: LinearSVMModel?) -> LinearSVMModel {
-        let d = x.columns, p = d + 1
+        let d = x.columnCount, p = d + 1
         let evaluator = SquaredHingeEvaluator(x: x, labels: labels, c: options.c, threads: options.threadCount)
         var w = [Double](repeating: 0, count: p)
         if let warm = warmStart {

@@ -9,8 +9,13 @@
 /// accumulates its own partial sums (gathering active rows, 64 at a time, into a feature-major
 /// scratch tile and doing SIMD dot products for the rank-64 update), and the partials are added
 /// in block order, so the result is bitwise independent of the number of threads.
+///
+/// The data are a `TrainingView`: rows of a view that is not the raw matrix itself (row or
+/// column subset, standardization) are computed as they are loaded, four at a time, into a small
+/// per-block staging buffer, with the same operations as `TrainingView.materialize()`, so the
+/// result is bitwise that of the materialized matrix.
 final class SquaredHingeEvaluator {
-    let x: DenseMatrix
+    let x: TrainingView
     let labels: [Double]
     let c: Double
     let threads: Int?
@@ -23,14 +28,14 @@ final class SquaredHingeEvaluator {
 
     static let tile = 64
 
-    init(x: DenseMatrix, labels: [Double], c: Double, threads: Int?) {
+    init(x: TrainingView, labels: [Double], c: Double, threads: Int?) {
         self.x = x
         self.labels = labels
         self.c = c
         self.threads = threads
-        d = x.columns
-        p = x.columns + 1
-        blocks = RowBlocks(rowCount: x.rows)
+        d = x.columnCount
+        p = x.columnCount + 1
+        blocks = RowBlocks(rowCount: x.rowCount)
         stride = 1 + p + p * p
         partials = [Double](repeating: 0, count: blocks.count * stride)
     }
@@ -45,16 +50,16 @@ final class SquaredHingeEvaluator {
     /// f, ∇f and H at `w` (p = columns + 1 values, bias last).
     func evaluate(_ w: [Double]) -> Evaluation {
         let d = self.d, p = self.p, stride = self.stride, blocks = self.blocks
-        x.withUnsafeBufferPointer { xBuffer in
+        x.withRowSource { source in
             labels.withUnsafeBufferPointer { yBuffer in
                 w.withUnsafeBufferPointer { wBuffer in
                     partials.withUnsafeMutableBufferPointer { partialBuffer in
-                        guard let xBase = xBuffer.baseAddress, let yBase = yBuffer.baseAddress,
+                        guard let yBase = yBuffer.baseAddress,
                               let wBase = wBuffer.baseAddress, let out = partialBuffer.baseAddress
                         else { return }
                         blocks.forEachBlock(threads: threads) { block in
                             accumulateSquaredHingeBlock(
-                                x: xBase, y: yBase, rows: blocks.range(block), d: d, p: p,
+                                x: source, y: yBase, rows: blocks.range(block), d: d, p: p,
                                 w: wBase, out: out + block * stride)
                         }
                     }
@@ -92,16 +97,17 @@ final class SquaredHingeEvaluator {
     func gradientAtZero() -> [Double] {
         let d = self.d, p = self.p, blocks = self.blocks
         var sums = [Double](repeating: 0, count: blocks.count * p)
-        x.withUnsafeBufferPointer { xBuffer in
+        x.withRowSource { source in
             labels.withUnsafeBufferPointer { yBuffer in
                 sums.withUnsafeMutableBufferPointer { sumBuffer in
-                    guard let xBase = xBuffer.baseAddress, let yBase = yBuffer.baseAddress,
-                          let out = sumBuffer.baseAddress else { return }
+                    guard let yBase = yBuffer.baseAddress, let out = sumBuffer.baseAddress else { return }
                     blocks.forEachBlock(threads: threads) { block in
                         let o = out + block * p
+                        let stage = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
+                        defer { stage.deallocate() }
                         for i in blocks.range(block) {
                             let yi = yBase[i]
-                            let row = xBase + i * d
+                            let row = source.row(i, stage: stage)
                             for j in 0..<d { o[j] += yi * row[j] }
                             o[d] += yi
                         }
@@ -120,29 +126,30 @@ final class SquaredHingeEvaluator {
 /// One block's partial sums: out[0] = Σ slack², out[1...p] = Σ y·slack·x̃,
 /// out[1+p ..< 1+p+p²] = Σ x̃x̃ᵀ (upper triangle), over active rows (margin < 1).
 private func accumulateSquaredHingeBlock(
-    x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Range<Int>, d: Int, p: Int,
+    x: RowSource, y: UnsafePointer<Double>, rows: Range<Int>, d: Int, p: Int,
     w: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>
 ) {
     let tile = SquaredHingeEvaluator.tile
     out.initialize(repeating: 0, count: 1 + p + p * p)
     // Feature-major tile: column j of the gathered active rows at at[j*tile ..< (j+1)*tile];
     // coefficients y·slack after it.
-    let scratch = UnsafeMutableRawPointer.allocate(byteCount: (p + 1) * tile * 8, alignment: 64)
+    // Then four staged rows (used when the view is not read in place).
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: ((p + 1) * tile + 4 * d) * 8, alignment: 64)
     defer { scratch.deallocate() }
-    let at = scratch.bindMemory(to: Double.self, capacity: (p + 1) * tile)
+    let at = scratch.bindMemory(to: Double.self, capacity: (p + 1) * tile + 4 * d)
     let coef = at + p * tile
+    let stage = coef + tile
     var filled = 0
     var loss = 0.0
     let bias = w[d]
 
-    @inline(__always) func consider(_ i: Int, _ score: Double) {
+    @inline(__always) func consider(_ i: Int, _ score: Double, _ row: UnsafePointer<Double>) {
         let yi = y[i]
         let margin = yi * score
         if margin < 1 {
             let slack = 1 - margin
             loss += slack * slack
             coef[filled] = yi * slack
-            let row = x + i * d
             for j in 0..<d { at[j * tile + filled] = row[j] }
             at[d * tile + filled] = 1
             filled += 1
@@ -156,7 +163,8 @@ private func accumulateSquaredHingeBlock(
     var i = rows.lowerBound
     let end = rows.upperBound
     while i + 4 <= end {
-        let r0 = x + i * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d
+        let r0 = x.row(i, stage: stage), r1 = x.row(i + 1, stage: stage + d)
+        let r2 = x.row(i + 2, stage: stage + 2 * d), r3 = x.row(i + 3, stage: stage + 3 * d)
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         for j in 0..<d {
             let wj = w[j]
@@ -165,17 +173,17 @@ private func accumulateSquaredHingeBlock(
             s2 += wj * r2[j]
             s3 += wj * r3[j]
         }
-        consider(i, s0 + bias)
-        consider(i + 1, s1 + bias)
-        consider(i + 2, s2 + bias)
-        consider(i + 3, s3 + bias)
+        consider(i, s0 + bias, r0)
+        consider(i + 1, s1 + bias, r1)
+        consider(i + 2, s2 + bias, r2)
+        consider(i + 3, s3 + bias, r3)
         i += 4
     }
     while i < end {
-        let r0 = x + i * d
+        let r0 = x.row(i, stage: stage)
         var s0 = 0.0
         for j in 0..<d { s0 += w[j] * r0[j] }
-        consider(i, s0 + bias)
+        consider(i, s0 + bias, r0)
         i += 1
     }
     if filled > 0 {
