@@ -25,6 +25,14 @@ public struct DenseMatrix: Sendable, Equatable, Hashable {
         self.values = values
     }
 
+    /// Wraps values whose count the caller has already made equal to `rows * columns`.
+    init(validatedRows rows: Int, columns: Int, values: [Double]) {
+        precondition(values.count == rows * columns, "DenseMatrix: \(values.count) values for \(rows) × \(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
     /// A `rows × columns` matrix with every element equal to `value`.
     public init(rows: Int, columns: Int, repeating value: Double = 0) throws(LearningError) {
         guard rows >= 0, columns >= 0 else { throw .negativeDimension(rows: rows, columns: columns) }

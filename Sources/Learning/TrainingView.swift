@@ -141,8 +141,7 @@ public struct TrainingView: Sendable {
             }
             initialized = n * d
         }
-        // Sizes match by construction.
-        return try! DenseMatrix(rows: n, columns: d, values: values)
+        return DenseMatrix(validatedRows: n, columns: d, values: values)
     }
 
     /// Calls `body` with raw pointers to the view's data, valid only during the call.

@@ -137,7 +137,7 @@ public struct StructureFunctionParameters: Sendable, Equatable {
             species: [1, 2], speciesNames: ["A", "B"], resolveSpecies: false)) ?? fallback
     }
 
-    /// Never used in practice: keeps the static presets free of `try!`.
+    /// Never used in practice: lets the static presets avoid a forced `try`.
     private static var fallback: StructureFunctionParameters {
         StructureFunctionParameters(unchecked: ())
     }
