@@ -38,6 +38,19 @@ enum Logistic1DFailure: Error, Sendable, Equatable {
 
 private struct Logistic1DState {
     var f = 0.0, ga = 0.0, gb = 0.0, haa = 0.0, hab = 0.0, hbb = 0.0
+
+    /// Adds one row's gradient and Hessian terms, q = σ(−m) being the probability of the wrong label.
+    @inline(__always)
+    mutating func addDerivatives(q: Double, weight wi: Double, label yi: Double, softness si: Double) {
+        let r = -yi * q * wi
+        ga += r
+        gb += r * si
+        let h = wi * q * (1 - q)
+        haa += h
+        let hs = h * si
+        hab += hs
+        hbb += hs * si
+    }
 }
 
 /// One pass: negative log-likelihood, gradient and Hessian at (a, b).
@@ -63,14 +76,7 @@ private func logisticPass(_ s: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPoi
                 st.f += wi * (log1p(e) - m)
                 q = 1 / (1 + e)
             }
-            let r = -yi * q * wi
-            st.ga += r
-            st.gb += r * si
-            let h = wi * q * (1 - q)
-            st.haa += h
-            let hs = h * si
-            st.hab += hs
-            st.hbb += hs * si
+            st.addDerivatives(q: q, weight: wi, label: yi, softness: si)
         }
         i += 1
     }
@@ -90,14 +96,7 @@ private func logisticDerivativePass(_ s: UnsafeBufferPointer<Double>, _ y: Unsaf
             let si = s[i]
             let yi = y[i]
             let q = 1 / (1 + exp(yi * (a + b * si)))  // σ(−m); exp overflow gives q = 0, correct
-            let r = -yi * q * wi
-            st.ga += r
-            st.gb += r * si
-            let h = wi * q * (1 - q)
-            st.haa += h
-            let hs = h * si
-            st.hab += hs
-            st.hbb += hs * si
+            st.addDerivatives(q: q, weight: wi, label: yi, softness: si)
         }
         i += 1
     }

@@ -154,10 +154,11 @@ public enum ParticleTableReader {
             }
             return try file.dataset(name)
         }
-        func requireRows(_ set: Dataset, _ rows: Int) throws {
+        /// Throws unless `set` is one-dimensional with `count` entries.
+        func requireLength(_ set: Dataset, _ count: Int, _ what: String = "one value per row of \(mapping.features)") throws {
             let shape = try set.shape()
-            guard shape == [rows] else {
-                throw ParticleDataError.mapping(file: path, dataset: set.objectPath, message: "has shape \(shape), expected [\(rows)] (one value per row of \(mapping.features))")
+            guard shape == [count] else {
+                throw ParticleDataError.mapping(file: path, dataset: set.objectPath, message: "has shape \(shape), expected [\(count)] (\(what))")
             }
         }
         let featuresSet = try dataset(mapping.features)
@@ -169,7 +170,7 @@ public enum ParticleTableReader {
         var names = (0..<d).map { "feature\($0)" }
         if let namesPath = mapping.featureNames, !mapping.isSchema || file.isDataset(namesPath) {
             let set = try dataset(namesPath)
-            try requireRowsOrThrow(set, d, what: "one name per feature column")
+            try requireLength(set, d, "one name per feature column")
             names = try set.readStrings()
         }
         var digest = FNV1a64()
@@ -192,7 +193,7 @@ public enum ParticleTableReader {
             start = range.upperBound
         }
         let labelsSet = try dataset(mapping.labels)
-        try requireRows(labelsSet, rows)
+        try requireLength(labelsSet, rows)
         var labels = [Double](repeating: 0, count: rows)
         start = 0
         while start < rows {
@@ -216,7 +217,7 @@ public enum ParticleTableReader {
             temperature = [Double](repeating: value, count: rows)
         case .dataset(let name):
             let set = try dataset(name)
-            try requireRows(set, rows)
+            try requireLength(set, rows)
             temperature = try set.read()
             if let bad = temperature.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
                 throw ParticleDataError.nonFinite(file: path, dataset: "\(name) (must be positive and finite)", row: bad, column: nil)
@@ -226,7 +227,7 @@ public enum ParticleTableReader {
         var split: [UInt8]?
         if let name = mapping.split, !mapping.isSchema || file.isDataset(name) {
             let set = try dataset(name)
-            try requireRows(set, rows)
+            try requireLength(set, rows)
             var values = [UInt8](repeating: 0, count: rows)
             var start = 0
             while start < rows {
@@ -244,7 +245,7 @@ public enum ParticleTableReader {
         var barrier: [Double]?
         if let name = mapping.energyBarrier, !mapping.isSchema || file.isDataset(name) {
             let set = try dataset(name)
-            try requireRows(set, rows)
+            try requireLength(set, rows)
             let values: [Double] = try set.read()
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw ParticleDataError.nonFinite(file: path, dataset: name, row: bad, column: nil)
@@ -253,13 +254,6 @@ public enum ParticleTableReader {
         }
         return ParticleTableData(path: path, featureNames: names, rows: rows, features: features, labels: labels,
                                  temperature: temperature, split: split, energyBarrier: barrier, digest: digest.hex)
-
-        func requireRowsOrThrow(_ set: Dataset, _ count: Int, what: String) throws {
-            let shape = try set.shape()
-            guard shape == [count] else {
-                throw ParticleDataError.mapping(file: path, dataset: set.objectPath, message: "has shape \(shape), expected [\(count)] (\(what))")
-            }
-        }
     }
 }
 

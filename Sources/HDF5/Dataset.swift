@@ -225,15 +225,8 @@ public final class Dataset: @unchecked Sendable {
 extension Group {
     /// Opens an existing dataset.
     public func dataset(_ path: String) throws -> Dataset {
-        let target = absolute(path)
-        guard contains(path) else {
-            throw HDF5Error(.objectNotFound, file: filePath, object: target, message: "no such dataset")
-        }
-        guard isDataset(path) else {
-            throw HDF5Error(.typeMismatch, file: filePath, object: target, message: "is a group, not a dataset")
-        }
-        let id = try checked(site(target), "cannot open the dataset") { H5Dopen2(handle.id, path, chdf5_p_default()) }
-        return Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
+        let id = try openExisting(path, isGroup: false) { H5Dopen2(handle.id, path, chdf5_p_default()) }
+        return Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: absolute(path))
     }
 
     /// Creates an empty numeric dataset whose elements are stored as `Storage`

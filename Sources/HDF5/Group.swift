@@ -83,14 +83,22 @@ public class Group: @unchecked Sendable {
     /// Opens an existing group.
     public func group(_ path: String) throws -> Group {
         let target = absolute(path)
-        guard contains(path) else {
-            throw HDF5Error(.objectNotFound, file: filePath, object: target, message: "no such group")
-        }
-        guard isGroup(path) else {
-            throw HDF5Error(.typeMismatch, file: filePath, object: target, message: "is not a group")
-        }
-        let id = try checked(site(target), "cannot open the group") { H5Gopen2(handle.id, path, chdf5_p_default()) }
+        let id = try openExisting(path, isGroup: true) { H5Gopen2(handle.id, path, chdf5_p_default()) }
         return Group(handle: Handle(id, kind: .group, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
+    }
+
+    /// Opens the group or dataset at `path` with `open`, after checking that it exists and has
+    /// the expected kind, so both failures get a clear message.
+    func openExisting(_ path: String, isGroup wantGroup: Bool, _ open: () -> hid_t) throws -> hid_t {
+        let target = absolute(path)
+        let noun = wantGroup ? "group" : "dataset"
+        guard contains(path) else {
+            throw HDF5Error(.objectNotFound, file: filePath, object: target, message: "no such \(noun)")
+        }
+        guard wantGroup ? isGroup(path) : isDataset(path) else {
+            throw HDF5Error(.typeMismatch, file: filePath, object: target, message: wantGroup ? "is not a group" : "is a group, not a dataset")
+        }
+        return try checked(site(target), "cannot open the \(noun)", open)
     }
 
     /// Creates a group, creating missing intermediate groups; fails if it exists.
