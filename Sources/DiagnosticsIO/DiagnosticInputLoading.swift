@@ -11,6 +11,9 @@ public struct LoadedInput: Sendable {
     public var path: String
     /// Notes for the user (e.g. "no /split: rows split at random").
     public var notes: [String]
+    /// The split drawn at random (0 train, 1 test, one entry per row of the file) when the file
+    /// has no `/split`; stored with the run so the same rows can be found again.
+    public var generatedSplit: [UInt8]?
 }
 
 extension LoadedInput {
@@ -24,11 +27,13 @@ extension LoadedInput {
         let data = try ParticleTableReader.load(path: path, labels: labels, mapping: mapping)
         var notes: [String] = []
         var isTraining: [Bool]
+        var generatedSplit: [UInt8]?
         if let split = data.split {
             isTraining = split.map { $0 == 0 }
         } else {
             var generator = SplitMix64(seed: seed)
             isTraining = (0..<data.rows).map { _ in Double.random(in: 0..<1, using: &generator) >= testFraction }
+            generatedSplit = isTraining.map { $0 ? 0 : 1 }
             notes.append("\(path) has no /split: \(Int((testFraction * 100).rounded()))% of rows drawn at random (seed \(seed)) as test rows")
         }
         var rows: [Int]?
@@ -43,6 +48,6 @@ extension LoadedInput {
         var input = try DiagnosticInput(features: features, labels: data.labels, temperature: data.temperature,
                                         isTraining: isTraining, energyBarrier: data.energyBarrier, featureNames: data.featureNames)
         if let rows { input = try input.selectingRows(rows) }
-        return LoadedInput(input: input, digest: data.digest, path: path, notes: notes)
+        return LoadedInput(input: input, digest: data.digest, path: path, notes: notes, generatedSplit: generatedSplit)
     }
 }

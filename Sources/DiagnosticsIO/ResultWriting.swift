@@ -2,24 +2,61 @@ import Diagnostics
 import HDF5
 import Learning
 
+/// Units written on result datasets. Energies and temperatures share one unit (k_B = 1), the
+/// unit of the input's temperatures; softness is a distance in standardized feature space.
+enum ResultUnits {
+    static let none = "1"
+    static let temperature = "temperature units of the input (k_B = 1)"
+    static let energy = "energy in temperature units of the input (k_B = 1)"
+    static let softness = "standardized feature units (distance to the SVM hyperplane)"
+    static let logit = "1 (log-odds)"
+    static let logitPerSoftness = "1 / standardized feature units"
+    static let energySquared = "energy² in temperature units of the input (k_B = 1)"
+    static let rawFeature = "units of the input's features"
+    static let rows = "rows"
+}
+
+extension Group {
+    /// Creates a result dataset with its `units` and a one-line `description` as attributes
+    /// (h5py: `ds.attrs["units"]`, `ds.attrs["description"]`).
+    @discardableResult
+    func result<T: HDF5Scalar>(_ path: String, _ values: [T], shape: [Int]? = nil, units: String, _ description: String,
+                               options: DatasetOptions = .contiguous) throws -> Dataset {
+        let dataset = try createDataset(path, values: values, shape: shape, options: options)
+        try dataset.setAttribute("units", .string(units))
+        try dataset.setAttribute("description", .string(description))
+        return dataset
+    }
+
+    /// Creates a string result dataset with a one-line `description`.
+    @discardableResult
+    func result(_ path: String, strings: [String], _ description: String) throws -> Dataset {
+        let dataset = try createStringDataset(path, values: strings)
+        try dataset.setAttribute("units", .string(ResultUnits.none))
+        try dataset.setAttribute("description", .string(description))
+        return dataset
+    }
+}
+
 /// Writes diagnostic results into a run group (`/results/<run>/` of the results file), as plain
-/// datasets and attributes that h5py and h5dump read without custom code. The layout is
-/// documented in schemas/results-v1.md.
+/// datasets and attributes that h5py and h5dump read without custom code; every dataset carries
+/// `units` and `description` attributes. The layout is documented in schemas/results-v2.md.
 public enum ResultWriting {
     /// Writes the whole barrier diagnostic: standardization, SVM, softness, per-temperature
     /// logistic fits, Arrhenius table, truth check, accuracies, variance and warnings.
     public static func write(_ result: DiagnosticResult, to run: Group) throws {
         try writeModel(standardization: result.standardization, model: result.model, names: result.featureNames, to: run)
-        try run.createDataset("softness", values: result.softness, options: .rowChunked(1 << 16))
+        try writeSoftness(result.softness, to: run)
         let logistic = try run.createGroup("logistic")
-        try logistic.createDataset("temperature", values: result.logistic.map(\.temperature))
-        try logistic.createDataset("intercept", values: result.logistic.map(\.intercept))
-        try logistic.createDataset("slope", values: result.logistic.map(\.slope))
-        try logistic.createDataset("intercept_error", values: result.logistic.map(\.interceptError))
-        try logistic.createDataset("slope_error", values: result.logistic.map(\.slopeError))
-        try logistic.createDataset("rows", values: result.logistic.map(\.rows))
-        try logistic.createDataset("rearranging_fraction", values: result.logistic.map(\.rearrangingFraction))
-        try logistic.createDataset("converged", values: result.logistic.map { Int8($0.converged ? 1 : 0) })
+        let fits = result.logistic
+        try logistic.result("temperature", fits.map(\.temperature), units: ResultUnits.temperature, "temperature of each fit")
+        try logistic.result("intercept", fits.map(\.intercept), units: ResultUnits.logit, "a(T) in logit P(R=+1|S,T) = a(T) + b(T) S, fitted on test rows")
+        try logistic.result("slope", fits.map(\.slope), units: ResultUnits.logitPerSoftness, "b(T) in logit P(R=+1|S,T) = a(T) + b(T) S")
+        try logistic.result("intercept_error", fits.map(\.interceptError), units: ResultUnits.logit, "standard error of a(T) (inverse Fisher information)")
+        try logistic.result("slope_error", fits.map(\.slopeError), units: ResultUnits.logitPerSoftness, "standard error of b(T) (inverse Fisher information)")
+        try logistic.result("rows", fits.map(\.rows), units: ResultUnits.rows, "test rows at this temperature")
+        try logistic.result("rearranging_fraction", fits.map(\.rearrangingFraction), units: ResultUnits.none, "fraction of those rows with R = +1")
+        try logistic.result("converged", fits.map { Int8($0.converged ? 1 : 0) }, units: ResultUnits.none, "1 if the logistic fit converged")
         if let arrhenius = result.arrhenius {
             let group = try run.createGroup("arrhenius")
             for (name, value) in [("A0", arrhenius.a0), ("A1", arrhenius.a1), ("B0", arrhenius.b0), ("B1", arrhenius.b1),
@@ -27,10 +64,10 @@ public enum ResultWriting {
                 try group.setAttribute(name, .real(value))
             }
             try group.setAttribute("definition", .string("logit P(R=+1|S,T) = a(T) + b(T) S; a = A0 + A1/T, b = B0 + B1/T; delta_E(S) = -(A1 + B1 S), sigma(S) = A0 + B0 S"))
-            try group.createDataset("S", values: arrhenius.grid.map(\.softness))
-            try group.createDataset("delta_E", values: arrhenius.grid.map(\.deltaE))
-            try group.createDataset("sigma", values: arrhenius.grid.map(\.sigma))
-            try group.createDataset("r2", values: arrhenius.grid.map(\.r2))
+            try group.result("S", arrhenius.grid.map(\.softness), units: ResultUnits.softness, "softness values of the Arrhenius table")
+            try group.result("delta_E", arrhenius.grid.map(\.deltaE), units: ResultUnits.energy, "inferred barrier delta_E_inf(S) = -(A1 + B1 S)")
+            try group.result("sigma", arrhenius.grid.map(\.sigma), units: ResultUnits.logit, "entropic term sigma(S) = A0 + B0 S")
+            try group.result("r2", arrhenius.grid.map(\.r2), units: ResultUnits.none, "R^2 of logit P(R|S,T) against 1/T at this S")
         }
         if let truth = result.truth {
             let group = try run.createGroup("truth")
@@ -39,10 +76,11 @@ public enum ResultWriting {
             try group.setAttribute("r2", .real(truth.r2))
             try group.setAttribute("rows", .integer(truth.rows))
             try group.setAttribute("true_variance", .real(truth.trueVariance))
+            try group.setAttribute("definition", .string("OLS of delta_E_inf(S_i) on the true barrier delta_E_i over test rows at the training temperature; slope 1 means the barrier was learned"))
         }
         let accuracy = try run.createGroup("accuracy")
-        try accuracy.createDataset("temperature", values: result.accuracyByTemperature.map(\.temperature))
-        try accuracy.createDataset("accuracy", values: result.accuracyByTemperature.map(\.accuracy))
+        try accuracy.result("temperature", result.accuracyByTemperature.map(\.temperature), units: ResultUnits.temperature, "temperature")
+        try accuracy.result("accuracy", result.accuracyByTemperature.map(\.accuracy), units: ResultUnits.none, "fraction of test rows at this temperature whose label sign(S) predicts")
         try accuracy.setAttribute("training", .real(result.trainingAccuracy))
         try accuracy.setAttribute("test", .real(result.testAccuracy))
         try run.setAttribute("training_temperatures", .reals(result.trainingTemperatures))
@@ -50,23 +88,29 @@ public enum ResultWriting {
         try run.setAttribute("test_rows", .integer(result.testRowCount))
         if let variance = result.varianceOfInferredBarrier { try run.setAttribute("variance_delta_E_inf", .real(variance)) }
         if let error = result.varianceError { try run.setAttribute("variance_delta_E_inf_error", .real(error)) }
-        try run.createStringDataset("warnings", values: result.warnings)
+        try run.result("warnings", strings: result.warnings, "caveats of this run (non-converged fits, skipped temperatures, ...)")
+    }
+
+    /// Writes per-row softness S = (w·z + b)/‖w‖ (`softness` [N]).
+    public static func writeSoftness(_ softness: [Double], to run: Group) throws {
+        try run.result("softness", softness, units: ResultUnits.softness,
+                       "softness S = (w.z + b)/|w| of every input row (signed distance to the SVM hyperplane)", options: .rowChunked(1 << 16))
     }
 
     /// Writes the standardization (`standardization/{mean,std}`) and the SVM (`svm/…`): weights
     /// and bias in standardized units, the same hyperplane in raw feature units, and the fit report.
     public static func writeModel(standardization: Standardization, model: LinearSVMModel, names: [String], to run: Group) throws {
         let group = try run.createGroup("standardization")
-        try group.createDataset("mean", values: standardization.means)
-        try group.createDataset("std", values: standardization.standardDeviations)
-        try group.createStringDataset("feature_names", values: names)
+        try group.result("mean", standardization.means, units: ResultUnits.rawFeature, "mean of each feature over the training rows")
+        try group.result("std", standardization.standardDeviations, units: ResultUnits.rawFeature, "population standard deviation of each feature over the training rows")
+        try group.result("feature_names", strings: names, "feature columns, in the order of mean, std and the weights")
         let svm = try run.createGroup("svm")
-        try svm.createDataset("weights", values: model.weights)
-        try svm.createDataset("bias", values: [model.bias], shape: [])
+        try svm.result("weights", model.weights, units: ResultUnits.none, "SVM weights w on standardized features z = (x - mean)/std")
+        try svm.result("bias", [model.bias], shape: [], units: ResultUnits.none, "SVM bias b (decision function w.z + b)")
         let raw = zip(model.weights, standardization.standardDeviations).map { $0 / $1 }
         let rawBias = model.bias - zip(raw, standardization.means).reduce(0) { $0 + $1.0 * $1.1 }
-        try svm.createDataset("weights_raw_units", values: raw)
-        try svm.createDataset("bias_raw_units", values: [rawBias], shape: [])
+        try svm.result("weights_raw_units", raw, units: "1 / units of the input's features", "the same hyperplane on raw features: w_j / std_j")
+        try svm.result("bias_raw_units", [rawBias], shape: [], units: ResultUnits.none, "the same hyperplane on raw features: b - sum_j w_j mean_j / std_j")
         try writeReport(model.report, to: svm)
     }
 
@@ -88,62 +132,72 @@ public enum ResultWriting {
     public static func write(_ rfe: RFEResult, featureNames: [String], to run: Group) throws {
         let group = try run.createGroup("rfe")
         let d = featureNames.count
-        try group.createDataset("n_kept", values: rfe.steps.map { $0.kept.count })
-        try group.createDataset("removed", values: rfe.steps.map { $0.removed ?? -1 })
-        try group.createStringDataset("removed_name", values: rfe.steps.map { $0.removed.map { featureNames[$0] } ?? "" })
-        try group.createDataset("variance", values: rfe.steps.map { $0.variance ?? .nan })
-        try group.createDataset("variance_error", values: rfe.steps.map { $0.varianceError ?? .nan })
-        try group.createDataset("accuracy", values: rfe.steps.map(\.testAccuracy))
-        try group.createDataset("slope", values: rfe.steps.map { $0.slope ?? .nan })
-        try group.createDataset("converged", values: rfe.steps.map { Int8($0.report.converged ? 1 : 0) })
-        var weights = [Double](repeating: .nan, count: rfe.steps.count * d)
-        for (index, step) in rfe.steps.enumerated() {
+        let steps = rfe.steps
+        try group.result("n_kept", steps.map { $0.kept.count }, units: ResultUnits.none, "features kept at this step")
+        try group.result("removed", steps.map { $0.removed ?? -1 }, units: ResultUnits.none, "column removed after this step (smallest |w_j|), -1 at the last")
+        try group.result("removed_name", strings: steps.map { $0.removed.map { featureNames[$0] } ?? "" }, "name of the removed column")
+        try group.result("variance", steps.map { $0.variance ?? .nan }, units: ResultUnits.energySquared, "Var(delta_E_inf) over test rows at the training temperature")
+        try group.result("variance_error", steps.map { $0.varianceError ?? .nan }, units: ResultUnits.energySquared, "bootstrap standard error of that variance")
+        try group.result("accuracy", steps.map(\.testAccuracy), units: ResultUnits.none, "test accuracy")
+        try group.result("slope", steps.map { $0.slope ?? .nan }, units: ResultUnits.none, "slope of delta_E_inf on the true barrier (toy data; NaN otherwise)")
+        try group.result("converged", steps.map { Int8($0.report.converged ? 1 : 0) }, units: ResultUnits.none, "1 if the SVM fit of this step converged")
+        var weights = [Double](repeating: .nan, count: steps.count * d)
+        for (index, step) in steps.enumerated() {
             for (position, column) in step.kept.enumerated() where position < step.weights.count {
                 weights[index * d + column] = step.weights[position]
             }
         }
-        try group.createDataset("weights", values: weights, shape: [rfe.steps.count, d])
-        try group.createStringDataset("feature_names", values: featureNames)
+        try group.result("weights", weights, shape: [steps.count, d], units: ResultUnits.none, "standardized SVM weights per step and column, NaN where removed")
+        try group.result("feature_names", strings: featureNames, "columns of weights")
         try group.setAttribute("peak_index", .integer(rfe.peakIndex))
         try group.setAttribute("recommended_index", .integer(rfe.recommendedIndex))
-        try group.createDataset("recommended", values: rfe.recommended)
-        try group.createStringDataset("recommended_names", values: rfe.recommendedNames)
+        try group.result("recommended", rfe.recommended, units: ResultUnits.none, "columns of the recommended feature set")
+        try group.result("recommended_names", strings: rfe.recommendedNames, "names of the recommended feature set")
     }
 
     /// Writes an N × C scan (`scan/…`): one entry per cell, per-seed values as cells × seeds.
     public static func write(_ cells: [ScanCell], to run: Group) throws {
         let group = try run.createGroup("scan")
-        try group.createDataset("n", values: cells.map(\.n))
-        try group.createDataset("c", values: cells.map(\.c))
-        try group.createDataset("slope_mean", values: cells.map { $0.slopeMean ?? .nan })
-        try group.createDataset("slope_sd", values: cells.map { $0.slopeSD ?? .nan })
-        try group.createDataset("accuracy_mean", values: cells.map(\.accuracyMean))
-        try group.createDataset("accuracy_sd", values: cells.map(\.accuracySD))
-        try group.createDataset("variance_mean", values: cells.map { $0.varianceMean ?? .nan })
-        try group.createDataset("variance_sd", values: cells.map { $0.varianceSD ?? .nan })
+        try group.result("n", cells.map(\.n), units: ResultUnits.rows, "training rows N of the cell")
+        try group.result("c", cells.map(\.c), units: ResultUnits.none, "SVM cost parameter C of the cell")
+        try group.result("slope_mean", cells.map { $0.slopeMean ?? .nan }, units: ResultUnits.none, "mean over seeds of the slope of delta_E_inf on the true barrier")
+        try group.result("slope_sd", cells.map { $0.slopeSD ?? .nan }, units: ResultUnits.none, "standard deviation over seeds of that slope")
+        try group.result("accuracy_mean", cells.map(\.accuracyMean), units: ResultUnits.none, "mean test accuracy over seeds")
+        try group.result("accuracy_sd", cells.map(\.accuracySD), units: ResultUnits.none, "standard deviation of test accuracy over seeds")
+        try group.result("variance_mean", cells.map { $0.varianceMean ?? .nan }, units: ResultUnits.energySquared, "mean Var(delta_E_inf) over seeds")
+        try group.result("variance_sd", cells.map { $0.varianceSD ?? .nan }, units: ResultUnits.energySquared, "standard deviation of Var(delta_E_inf) over seeds")
         let seeds = cells.first?.seeds.count ?? 0
         if seeds > 0 {
             func matrix(_ values: (ScanCell) -> [Double]) -> [Double] {
                 cells.flatMap { cell in (0..<seeds).map { index in index < values(cell).count ? values(cell)[index] : .nan } }
             }
-            try group.createDataset("slopes", values: matrix(\.slopes), shape: [cells.count, seeds])
-            try group.createDataset("accuracies", values: matrix(\.accuracies), shape: [cells.count, seeds])
-            try group.createDataset("variances", values: matrix(\.variances), shape: [cells.count, seeds])
-            try group.createDataset("seeds", values: (cells.first?.seeds ?? []).map { Int(truncatingIfNeeded: $0) })
+            let shape = [cells.count, seeds]
+            try group.result("slopes", matrix(\.slopes), shape: shape, units: ResultUnits.none, "slope per cell and seed")
+            try group.result("accuracies", matrix(\.accuracies), shape: shape, units: ResultUnits.none, "test accuracy per cell and seed")
+            try group.result("variances", matrix(\.variances), shape: shape, units: ResultUnits.energySquared, "Var(delta_E_inf) per cell and seed")
+            try group.result("seeds", (cells.first?.seeds ?? []).map { Int(truncatingIfNeeded: $0) }, units: ResultUnits.none, "seeds of the columns")
         }
+    }
+
+    /// Writes the random split a run used (`split`: 0 train, 1 test per row of the input).
+    public static func writeGeneratedSplit(_ split: [UInt8], to run: Group) throws {
+        try run.result("split", split, units: ResultUnits.none,
+                       "train/test split drawn at random for this run because the input has no /split: 0 train, 1 test, one entry per input row",
+                       options: .rowChunked(1 << 16))
     }
 
     /// Writes the binned Arrhenius route (`arrhenius_binned/…`).
     public static func write(_ binned: BinnedArrheniusResult, to run: Group) throws {
         let group = try run.createGroup("arrhenius_binned")
-        try group.createDataset("S", values: binned.points.map(\.softness))
-        try group.createDataset("delta_E", values: binned.points.map(\.deltaE))
-        try group.createDataset("delta_E_error", values: binned.points.map(\.deltaEError))
-        try group.createDataset("sigma", values: binned.points.map(\.sigma))
-        try group.createDataset("sigma_error", values: binned.points.map(\.sigmaError))
-        try group.createDataset("r2", values: binned.points.map(\.r2))
-        try group.createDataset("temperatures_used", values: binned.points.map(\.temperaturesUsed))
-        try group.createStringDataset("skipped", values: binned.skipped.map { "S = \($0.softness): \($0.reason)" })
+        let points = binned.points
+        try group.result("S", points.map(\.softness), units: ResultUnits.softness, "softness of the bin")
+        try group.result("delta_E", points.map(\.deltaE), units: ResultUnits.energy, "barrier from the slope of the response against 1/T in this bin")
+        try group.result("delta_E_error", points.map(\.deltaEError), units: ResultUnits.energy, "standard error of delta_E")
+        try group.result("sigma", points.map(\.sigma), units: ResultUnits.logit, "intercept of the response against 1/T in this bin")
+        try group.result("sigma_error", points.map(\.sigmaError), units: ResultUnits.logit, "standard error of sigma")
+        try group.result("r2", points.map(\.r2), units: ResultUnits.none, "R^2 of the fit against 1/T")
+        try group.result("temperatures_used", points.map(\.temperaturesUsed), units: ResultUnits.none, "temperatures with a usable P_R in this bin")
+        try group.result("skipped", strings: binned.skipped.map { "S = \($0.softness): \($0.reason)" }, "bins left out and why")
         try group.setAttribute("response", .string(binned.response.rawValue))
     }
 }

@@ -1,93 +1,181 @@
 import Foundation
 import HDF5
 
-/// Where diagnostic results live, and how they are written without ever risking the input.
+/// Where diagnostic results live, and how runs are written so that none is ever lost, misplaced
+/// or half-written — also when many processes write runs for the same input at once.
 ///
-/// Design: the input particle table is opened read-only and never written. Results go to a
-/// *results file* beside it (default `NAME.results.h5` for input `NAME.h5`). Its root holds
-/// external links to the input's datasets (`/features`, `/labels`, …), so in h5py or h5dump the
-/// results file reads as the input plus `/results/<run>/`. Each run is written to a copy of the
-/// results file (`.NAME.results.h5.partial-PID`), flushed and fsync'ed, then renamed over the
-/// results file in one atomic step. A process killed at any moment leaves the input untouched and
-/// the results file either as it was before or with the complete new run.
+/// Layout (results schema v2, `schemas/results-v2.md`): the *results file* `NAME.results.h5`
+/// beside the input `NAME.h5` is a small index. Its root links to the input's datasets, and
+/// `/results/<run>` is an external link to the run's own file `NAME.results.runs/<run>.h5`, so
+/// h5py, h5dump and `softness inspect` read the results file as the input plus `/results/<run>/`.
+///
+/// Writing a run: the run file is written under a temporary name and fsync'ed; then, holding an
+/// exclusive lock on the results file (`FileLock`), the run file is renamed into place and a new
+/// index (a copy of the old one, a few kB, with the run's link added) is published atomically.
+/// Concurrent writers serialize only on that small step, so none loses another's run, and the
+/// cost of a run does not grow with the number of runs. `--overwrite` replaces the run's file, so
+/// the old run's space is given back. A process killed at any moment leaves the input untouched,
+/// the index pointing only at complete run files, and at worst a hidden partial file.
+///
+/// In-place mode (`inPlace`) writes the run into the input file itself: the input is copied,
+/// the run added to the copy, and the copy renamed over the input under the same lock. That is
+/// crash-safe too, but each run costs a copy of the whole input.
 public struct ResultStore: Sendable {
     /// Schema name written on the results file's root.
     public static let schema = "softness.results"
-    /// Version of the results layout this program writes and reads.
-    public static let schemaVersion = 1
+    /// Version of the results layout this program writes.
+    public static let schemaVersion = 2
 
+    /// The particle table (or binned table) the results are computed from.
     public let inputPath: String
+    /// The results file (the input itself in in-place mode).
     public let path: String
     /// Links created in a new results file: name in the results file → object path in the input.
     /// Nil links every schema-v1 dataset the input has, under its own name.
     public let links: [String: String]?
+    /// Runs are written into the input file itself.
+    public let inPlace: Bool
+    /// Further files the command reads (mapping files, …): the results path may not be one of them.
+    public let otherInputs: [String]
 
     /// A store for `inputPath`, at `path` or the default `NAME.results.h5` beside the input.
-    public init(inputPath: String, path: String? = nil, links: [String: String]? = nil) {
+    public init(inputPath: String, path: String? = nil, links: [String: String]? = nil, inPlace: Bool = false,
+                otherInputs: [String] = []) {
         self.inputPath = inputPath
-        self.path = path ?? Self.defaultPath(forInput: inputPath)
+        self.path = inPlace ? inputPath : (path ?? Self.defaultPath(forInput: inputPath))
         self.links = links
+        self.inPlace = inPlace
+        self.otherInputs = otherInputs
     }
 
     /// `dir/NAME.results.h5` for `dir/NAME.h5` (any extension is replaced).
     public static func defaultPath(forInput input: String) -> String {
-        let url = URL(fileURLWithPath: input)
-        return url.deletingPathExtension().path + ".results.h5"
+        URL(fileURLWithPath: input).deletingPathExtension().path + ".results.h5"
+    }
+
+    /// The folder of run files: `NAME.results.runs/` for the results file `NAME.results.h5`.
+    public var runsDirectory: String {
+        URL(fileURLWithPath: path).deletingPathExtension().path + ".runs"
     }
 
     /// Names of the runs stored so far (empty when there is no results file yet).
     public func runNames() throws -> [String] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let file = try File.open(path)
-        defer { file.close() }
-        try checkVersion(file)
-        return file.isGroup("results") ? try file.group("results").memberNames() : []
+        return try File.withFile(path) { file in
+            if !inPlace { try checkResultsFile(file, writing: false) }
+            return file.isGroup("results") ? try file.group("results").memberNames() : []
+        }
     }
 
-    /// Writes one run as `/results/<name>/`: refuses an existing name unless `overwrite`,
-    /// writes `provenance` as attributes of the run group, then lets `body` fill the group.
-    /// Atomic: see the type's documentation.
-    public func writeRun(name: String, overwrite: Bool, provenance: [String: AttributeValue], body: (Group) throws -> Void) throws {
-        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-            throw ResultStoreError.invalidRunName(name)
-        }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        let manager = FileManager.default
-        try? manager.removeItem(atPath: temporary)
-        defer { try? manager.removeItem(atPath: temporary) }
-        let file: File
-        if manager.fileExists(atPath: path) {
-            let existing = try File.open(path)
-            try checkVersion(existing)
-            let exists = existing.contains("results/\(name)")
-            existing.close()
-            if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
-            try manager.copyItem(atPath: path, toPath: temporary)
-            file = try File.open(temporary, mode: .readWrite)
-            if exists { try file.remove("results/\(name)") }
-        } else {
-            file = try File.create(temporary, mode: .truncate)
-            try initialize(file)
-        }
-        do {
-            let run = try file.requireGroup("results").createGroup(name)
+    /// Refuses, before any computation, a results path that is an input or an unrelated file,
+    /// and (unless `overwrite`) a run name that exists.
+    public func checkBeforeRun(name: String, overwrite: Bool) throws {
+        try Self.checkRunName(name)
+        try checkTarget()
+        if !overwrite, try runNames().contains(name) { throw ResultStoreError.runExists(file: path, run: name) }
+    }
+
+    /// Writes one run as `/results/<name>/`: refuses an existing name unless `overwrite`, writes
+    /// `provenance` as attributes of the run group and `parameters` as attributes of its
+    /// `parameters` group, then lets `body` fill the run group. Atomic and safe with concurrent
+    /// writers: see the type's documentation.
+    public func writeRun(name: String, overwrite: Bool, provenance: [String: AttributeValue],
+                         parameters: [String: AttributeValue] = [:], body: (Group) throws -> Void) throws {
+        try Self.checkRunName(name)
+        try checkTarget()
+        func fill(_ run: Group) throws {
             for (key, value) in provenance.sorted(by: { $0.key < $1.key }) { try run.setAttribute(key, value) }
+            try run.setAttribute("schema_version", .integer(Self.schemaVersion))
+            let group = try run.createGroup("parameters")
+            try group.setAttribute("description", .string("the settings of this run, one attribute each"))
+            for (key, value) in parameters.sorted(by: { $0.key < $1.key }) { try group.setAttribute(key, value) }
             try body(run)
+        }
+        if inPlace {
+            try writeInPlace(name: name, overwrite: overwrite, fill: fill)
+            return
+        }
+        let directory = runsDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ResultStoreError.cannotWrite(file: directory, reason: "cannot create the folder of run files: \(error.localizedDescription)")
+        }
+        let runPath = directory + "/" + name + ".h5"
+        let runFile = AtomicFile(destination: runPath)
+        try Self.writeHDF5(at: runFile.temporaryPath, fill)
+        try AtomicFile.synchronize(runFile.temporaryPath)
+        try FileLock(for: path).withLock {
+            let index = AtomicFile(destination: path)
+            if FileManager.default.fileExists(atPath: path) {
+                let exists = try File.withFile(path) { file in
+                    try checkResultsFile(file, writing: true)
+                    return try file.isGroup("results") && file.group("results").memberNames().contains(name)
+                }
+                if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
+                // Replacing a run replaces its file; the index already links to it.
+                try runFile.publish()
+                if exists { return }
+                do {
+                    try FileManager.default.copyItem(atPath: path, toPath: index.temporaryPath)
+                } catch {
+                    throw ResultStoreError.cannotWrite(file: path, reason: "cannot copy the index: \(error.localizedDescription)")
+                }
+                try File.withFile(index.temporaryPath, mode: .readWrite) { file in try linkRun(name, in: file) }
+            } else {
+                try runFile.publish()
+                try Self.writeHDF5(at: index.temporaryPath) { file in
+                    try initializeIndex(file)
+                    try linkRun(name, in: file)
+                }
+            }
+            try index.publish()
+        }
+    }
+
+    /// The run's link in the index: relative to the index's folder, so the two move together.
+    private func linkRun(_ name: String, in index: File) throws {
+        let folder = URL(fileURLWithPath: runsDirectory).lastPathComponent
+        try index.createExternalLink("results/\(name)", targetFile: "\(folder)/\(name).h5", object: "/")
+    }
+
+    private func writeInPlace(name: String, overwrite: Bool, fill: (Group) throws -> Void) throws {
+        try FileLock(for: path).withLock {
+            let copy = AtomicFile(destination: path)
+            let exists = try runNames().contains(name)
+            if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
+            do {
+                try FileManager.default.copyItem(atPath: path, toPath: copy.temporaryPath)
+            } catch {
+                throw ResultStoreError.cannotWrite(file: path, reason: "cannot copy the input for --in-place: \(error.localizedDescription)")
+            }
+            try File.withFile(copy.temporaryPath, mode: .readWrite) { file in
+                if exists { try file.remove("results/\(name)") }
+                let results = try file.requireGroup("results")
+                try results.setAttribute("schema", .string(Self.schema))
+                try results.setAttribute("schema_version", .integer(Self.schemaVersion))
+                try fill(try results.createGroup(name))
+                try file.flush()
+            }
+            try copy.publish()
+        }
+    }
+
+    /// Creates an HDF5 file at `path`, lets `body` fill it and closes it; removes it on error.
+    static func writeHDF5(at path: String, _ body: (File) throws -> Void) throws {
+        let file = try File.create(path, mode: .truncate)
+        do {
+            try body(file)
             try file.flush()
             file.close()
         } catch {
             file.close()
+            unlink(path)
             throw error
         }
-        try Self.synchronize(temporary)
-        guard rename(temporary, path) == 0 else {
-            throw ResultStoreError.cannotReplace(file: path, reason: String(cString: strerror(errno)))
-        }
-        try? Self.synchronize(url.deletingLastPathComponent().path)
     }
 
-    private func initialize(_ file: File) throws {
+    private func initializeIndex(_ file: File) throws {
         try file.setAttribute("schema", .string(Self.schema))
         try file.setAttribute("schema_version", .integer(Self.schemaVersion))
         try file.setAttribute("creator", .string("softness \(SoftnessVersion.current)"))
@@ -97,6 +185,7 @@ public struct ResultStore: Sendable {
         // A relative link keeps working when the two files are moved together.
         let target = inputDirectory == storeDirectory ? input.lastPathComponent : input.standardizedFileURL.path
         try file.setAttribute("input", .string(target))
+        try file.createGroup("results")
         // Links only when the input is an HDF5 file (a binned CSV table has nothing to link).
         guard let source = try? File.open(inputPath) else { return }
         defer { source.close() }
@@ -106,22 +195,57 @@ public struct ResultStore: Sendable {
         }
     }
 
-    private func checkVersion(_ file: File) throws {
-        if let version = (try file.attribute("schema_version"))?.integerValue, version > Self.schemaVersion {
-            throw ResultStoreError.newerSchema(file: path, version: version, supported: Self.schemaVersion)
+    /// The results path must not be an input, and an existing file there must be a results file
+    /// of this input.
+    private func checkTarget() throws {
+        guard !inPlace else { return }
+        for other in [inputPath] + otherInputs where Self.sameFile(path, other) {
+            throw ResultStoreError.resultsIsInput(file: path, input: other)
         }
-        if file.isGroup("results"),
-           let version = (try file.group("results").attribute("schema_version"))?.integerValue, version > Self.schemaVersion {
-            throw ResultStoreError.newerSchema(file: path, version: version, supported: Self.schemaVersion)
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let file: File
+        do {
+            file = try File.open(path)
+        } catch {
+            throw ResultStoreError.notResultsFile(file: path, found: "not a readable HDF5 file")
+        }
+        defer { file.close() }
+        try checkResultsFile(file, writing: true)
+        if let recorded = try file.attribute("input")?.stringValue {
+            let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let resolved = recorded.hasPrefix("/") ? recorded : base.appendingPathComponent(recorded).path
+            if FileManager.default.fileExists(atPath: resolved), !Self.sameFile(resolved, inputPath) {
+                throw ResultStoreError.otherInput(file: path, recorded: resolved, input: inputPath)
+            }
         }
     }
 
-    /// fsync a file or folder so the rename that follows publishes complete data.
-    static func synchronize(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw ResultStoreError.cannotReplace(file: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        _ = fsync(descriptor)
+    /// An existing results file must carry our schema, in a version this program reads (and,
+    /// for `writing`, the version it writes).
+    private func checkResultsFile(_ file: File, writing: Bool) throws {
+        let schema = try file.attribute("schema")?.stringValue
+        guard schema == Self.schema else {
+            throw ResultStoreError.notResultsFile(file: path, found: schema.map { "schema '\($0)'" } ?? "no schema attribute")
+        }
+        let version = try file.attribute("schema_version")?.integerValue ?? 0
+        if version > Self.schemaVersion {
+            throw ResultStoreError.newerSchema(file: path, version: version, supported: Self.schemaVersion)
+        }
+        if writing && version < Self.schemaVersion { throw ResultStoreError.olderSchema(file: path, version: version) }
+    }
+
+    /// Run names become file names: no '/', no leading '.', not empty.
+    static func checkRunName(_ name: String) throws {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else {
+            throw ResultStoreError.invalidRunName(name)
+        }
+    }
+
+    /// Whether two paths name the same file (same device and inode; false if either is missing).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }
 
@@ -130,18 +254,30 @@ public enum ResultStoreError: Error, CustomStringConvertible, Sendable, Equatabl
     case runExists(file: String, run: String)
     case invalidRunName(String)
     case newerSchema(file: String, version: Int, supported: Int)
-    case cannotReplace(file: String, reason: String)
+    case olderSchema(file: String, version: Int)
+    case resultsIsInput(file: String, input: String)
+    case notResultsFile(file: String, found: String)
+    case otherInput(file: String, recorded: String, input: String)
+    case cannotWrite(file: String, reason: String)
 
     public var description: String {
         switch self {
         case .runExists(let file, let run):
             return "\(file): /results/\(run) exists; choose another --run name or pass --overwrite"
         case .invalidRunName(let name):
-            return "invalid run name '\(name)': use a non-empty name without '/'"
+            return "invalid run name '\(name)': use a non-empty name without '/' that does not start with '.'"
         case .newerSchema(let file, let version, let supported):
             return "\(file): results written with results schema version \(version), but this softness reads up to version \(supported); upgrade softness or use another --results file"
-        case .cannotReplace(let file, let reason):
-            return "\(file): cannot write the results file: \(reason)"
+        case .olderSchema(let file, let version):
+            return "\(file): results file of schema version \(version) (every run inside one file); this softness adds runs only to version \(ResultStore.schemaVersion) files: its runs stay readable, give a new --results file for new runs"
+        case .resultsIsInput(let file, let input):
+            return "\(file): the results file would be the input \(input); inputs are never written (give another --results, or --in-place to add the run to the input on purpose)"
+        case .notResultsFile(let file, let found):
+            return "\(file): exists and is not a softness results file (\(found)); refusing to write into it, give another --results"
+        case .otherInput(let file, let recorded, let input):
+            return "\(file): holds results of \(recorded), not of \(input); give another --results"
+        case .cannotWrite(let file, let reason):
+            return "\(file): cannot write the results: \(reason)"
         }
     }
 }

@@ -43,7 +43,7 @@ struct ArrheniusCommand: ParsableCommand {
             let table = try BinnedTableReading.read(path: file)
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
             if json { try printJSON(fit) } else { print(Self.render(fit)) }
-            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": response.rawValue]) { run in
+            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue)]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return
@@ -70,7 +70,7 @@ struct ArrheniusCommand: ParsableCommand {
             }
             for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": String(bins), "response": response.rawValue]) { $1 }) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
         }

@@ -35,7 +35,7 @@ struct Diagnose: ParsableCommand {
         } else {
             print(Self.render(result, file: input.file))
         }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
         }
         if result.arrhenius == nil {

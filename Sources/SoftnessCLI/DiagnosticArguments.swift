@@ -134,9 +134,11 @@ struct SVMArguments: ParsableArguments {
                           softnessGridCount: grid, bootstrapSamples: bootstrap, seed: seed)
     }
 
-    var parameters: [String: String] {
-        ["C": String(c), "loss": loss.rawValue, "solver": solver.rawValue, "tolerance": String(tolerance),
-         "max_iterations": String(maxIterations), "grid": String(grid), "bootstrap": String(bootstrap), "seed": String(seed)]
+    /// The settings as run parameters (one attribute each in the results file).
+    var parameters: [String: AttributeValue] {
+        ["C": .real(c), "loss": .string(loss.rawValue), "solver": .string(solver.rawValue), "tolerance": .real(tolerance),
+         "max_iterations": .integer(maxIterations), "grid": .integer(grid), "bootstrap": .integer(bootstrap),
+         "seed": .seed(seed)]
     }
 }
 
@@ -144,23 +146,6 @@ struct SVMArguments: ParsableArguments {
 func warnIfNotConverged(_ report: FitReport, context: String) {
     guard !report.converged else { return }
     printError("WARNING: the SVM did NOT converge (\(context)): \(report.summary). Raise --max-iterations or loosen --tolerance; results from an unconverged fit are recorded with converged = 0.")
-}
-
-/// Writes a run unless --dry-run, and tells where it went.
-func storeRun(_ results: ResultOptions, store: ResultStore, digest: String, name: String, parameters: [String: String], body: (Group) throws -> Void) throws {
-    guard !results.dryRun else { return }
-    let input = store.inputPath
-    try store.writeRun(name: name, overwrite: results.overwrite,
-                       provenance: ResultOptions.provenance(input: input, digest: digest, parameters: parameters), body: body)
-    printError("results: \(store.path):/results/\(name)/")
-}
-
-/// Refuses early (before any computation) to reuse a run name without --overwrite.
-func checkRunName(_ results: ResultOptions, store: ResultStore, name: String) throws {
-    guard !results.dryRun, !results.overwrite else { return }
-    if try store.runNames().contains(name) {
-        throw ResultStoreError.runExists(file: store.path, run: name)
-    }
 }
 
 /// A computation error (from Learning or Diagnostics, which know nothing of files) tagged with

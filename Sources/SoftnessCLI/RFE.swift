@@ -39,7 +39,7 @@ struct RFE: ParsableCommand {
         } else {
             print(Self.render(rfe, names: loaded.input.featureNames))
         }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": String(minFeatures)]) { $1 }) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": .integer(minFeatures)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(rfe, featureNames: loaded.input.featureNames, to: run)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiagnosticsIO
 import Foundation
 import GlassData
 import HDF5
@@ -10,37 +11,71 @@ struct ResultOptions: ParsableArguments {
     @Option(help: "Run name: results go to /results/<run>/ of the results file.")
     var run: String?
 
-    @Option(help: "Results file (default: NAME.results.h5 beside the input NAME.h5). The input is never written.")
+    @Option(help: "Results file (default: NAME.results.h5 beside the input NAME.h5; runs in NAME.results.runs/). The input is never written.")
     var results: String?
 
-    @Flag(help: "Replace an existing run of the same name.")
+    @Flag(name: .customLong("in-place"), help: "Write the run into the input file itself (crash-safe, but every run copies the whole input).")
+    var inPlace = false
+
+    @Flag(help: "Replace an existing run of the same name (its space is given back).")
     var overwrite = false
 
     @Flag(help: "Compute and print, but write no results file.")
     var dryRun = false
 
-    func store(for input: String) -> ResultStore { ResultStore(inputPath: input, path: results) }
+    func validate() throws {
+        if inPlace && results != nil { throw ValidationError("give either --results or --in-place, not both") }
+    }
+
+    /// The results file for an input read with the schema-v1 layout.
+    func store(for input: String) -> ResultStore { ResultStore(inputPath: input, path: results, inPlace: inPlace) }
 
     /// The results file for an input given with its (possibly mapped) layout.
     func store(for input: InputArguments) throws -> ResultStore {
-        ResultStore(inputPath: input.file, path: results, links: try input.links())
+        ResultStore(inputPath: input.file, path: results, links: try input.links(), inPlace: inPlace,
+                    otherInputs: input.mapping.map { [$0] } ?? [])
     }
 
     /// The run name, defaulting to the command name.
     func runName(default name: String) -> String { run ?? name }
 
-    /// Provenance attributes of a run (command line, version, time, parameters, input digest).
-    static func provenance(input: String, digest: String, parameters: [String: String]) -> [String: AttributeValue] {
-        let parameterText = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        return [
+    /// Provenance attributes of a run (command line, version, time, input and its digest).
+    static func provenance(input: String, digest: String) -> [String: AttributeValue] {
+        [
             "command_line": .string(CommandLine.arguments.joined(separator: " ")),
             "softness_version": .string(SoftnessVersion.current),
             "created": .string(ISO8601DateFormatter().string(from: Date())),
-            "parameters": .string(parameterText),
             "input_file": .string(input),
             "input_digest": .string(digest),
-            "schema_version": .integer(ResultStore.schemaVersion),
         ]
+    }
+}
+
+/// Refuses early (before any computation) a results path that is an input or not a results
+/// file, and a run name that exists without --overwrite.
+func checkRunName(_ results: ResultOptions, store: ResultStore, name: String) throws {
+    guard !results.dryRun else { return }
+    try store.checkBeforeRun(name: name, overwrite: results.overwrite)
+}
+
+/// Writes a run unless --dry-run, and tells where it went.
+/// With `loaded`, a split drawn at random (the input has no /split) is stored with the run.
+func storeRun(_ results: ResultOptions, store: ResultStore, digest: String, name: String,
+              parameters: [String: AttributeValue], loaded: LoadedInput? = nil, body: (Group) throws -> Void) throws {
+    guard !results.dryRun else { return }
+    try store.writeRun(name: name, overwrite: results.overwrite,
+                       provenance: ResultOptions.provenance(input: store.inputPath, digest: digest),
+                       parameters: parameters) { run in
+        if let split = loaded?.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
+        try body(run)
+    }
+    printError("results: \(store.path):/results/\(name)/")
+}
+
+extension AttributeValue {
+    /// A 64-bit seed as an attribute: an integer when it fits int64, else its decimal string.
+    static func seed(_ value: UInt64) -> AttributeValue {
+        value <= UInt64(Int.max) ? .integer(Int(value)) : .string(String(value))
     }
 }
 

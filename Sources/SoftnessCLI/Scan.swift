@@ -49,10 +49,10 @@ struct ScanCommand: ParsableCommand {
             }
         }
         var parameters = svm.parameters
-        parameters["n"] = ns.map(String.init).joined(separator: ",")
-        parameters["c_values"] = cValues.values.map { String($0) }.joined(separator: ",")
-        parameters["seeds"] = String(seeds)
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: parameters) { run in
+        parameters["n"] = .integers(ns)
+        parameters["c_values"] = .reals(cValues.values)
+        parameters["seeds"] = .integer(seeds)
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: parameters, loaded: loaded) { run in
             try ResultWriting.write(cells, to: run)
         }
     }

@@ -41,7 +41,7 @@ struct Train: ParsableCommand {
             print(String(format: "training accuracy %.4f, |w| = %.4g", accuracy, norm))
             for (name, weight) in zip(data.featureNames, model.weights) { print(String(format: "  w[%@] = %+.6f", name, weight)) }
         }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
             try ResultWriting.writeModel(standardization: standardization, model: model, names: data.featureNames, to: run)
             try run.createDataset("softness", values: softness, options: .rowChunked(1 << 16))
         }

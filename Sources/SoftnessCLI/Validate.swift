@@ -49,8 +49,8 @@ struct Validate: ParsableCommand {
             let name = output.runName(default: "balance")
             if !output.dryRun {
                 let store = output.store(for: file)
-                try store.writeRun(name: name, overwrite: output.overwrite,
-                                   provenance: ResultOptions.provenance(input: file, digest: data.digest, parameters: ["seed": String(seed), "labels": labels.rawValue])) { run in
+                try storeRun(output, store: store, digest: data.digest, name: name,
+                             parameters: ["seed": .seed(seed), "label_encoding": .string(labels.rawValue)]) { run in
                     try run.createDataset("balance/indices", values: indices.map(Int64.init))
                 }
                 print("balanced selection: \(indices.count) training rows → \(store.path):/results/\(name)/balance/indices")

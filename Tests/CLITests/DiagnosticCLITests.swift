@@ -25,10 +25,15 @@ private func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperature
     file.close()
 }
 
-private func snapshot(_ dir: URL) throws -> [String: Data] {
+/// Every file under `dir` (relative path → contents).
+func snapshot(_ dir: URL) throws -> [String: Data] {
     var files: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
-        files[name] = try Data(contentsOf: dir.appendingPathComponent(name))
+    for case let name as String in FileManager.default.enumerator(atPath: dir.path) ?? NSEnumerator() {
+        var isDirectory: ObjCBool = false
+        let url = dir.appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files[name] = try Data(contentsOf: url)
+        }
     }
     return files
 }
@@ -80,7 +85,9 @@ private func snapshot(_ dir: URL) throws -> [String: Data] {
         ("fewrows", "t.h5: "),
         ("notest", "t.h5: "),
         ("badC", "-C must be positive"),
-        ("newer", "results schema version 2"),
+        ("newer", "results schema version 3"),
+        ("resultsIsInput", "t.h5: the results file would be the input"),
+        ("resultsIsOtherFile", "other.h5: exists and is not a softness results file"),
     ])
     func badInputIsRefusedAndNothingChanges(kind: String, message: String) throws {
         try withScratch { dir in
@@ -96,13 +103,22 @@ private func snapshot(_ dir: URL) throws -> [String: Data] {
             case "badC":
                 try writeTable(path)
                 arguments += ["-C", "0"]
-            default:
+            case "newer":
                 try writeTable(path)
                 #expect(try softness(["diagnose", "t.h5", "--bootstrap", "0"], in: dir).status == 0)
                 let results = try File.open(dir.appendingPathComponent("t.results.h5").path, mode: .readWrite)
-                try results.group("results").setAttribute("schema_version", .integer(2))
+                try results.setAttribute("schema_version", .integer(3))
                 results.close()
                 arguments += ["--run", "another"]
+            case "resultsIsInput":
+                try writeTable(path)
+                arguments += ["--results", "./t.h5"]
+            case "resultsIsOtherFile":
+                try writeTable(path)
+                try writeTable(dir.appendingPathComponent("other.h5").path)
+                arguments += ["--results", "other.h5"]
+            default:
+                Issue.record("unknown case \(kind)")
             }
             let before = try snapshot(dir)
             let result = try softness(arguments, in: dir)

@@ -101,7 +101,7 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             let store = ResultStore(inputPath: input)
             #expect(store.path == dir.appendingPathComponent("table.results.h5").path)
             #expect(try store.runNames() == [])
-            try store.writeRun(name: "first", overwrite: false, provenance: ["parameters": .string("C=1")]) { run in
+            try store.writeRun(name: "first", overwrite: false, provenance: ["command_line": .string("x")], parameters: ["C": .real(1)]) { run in
                 try run.createDataset("svm/weights", values: [0.5, -0.5])
             }
             try store.writeRun(name: "second", overwrite: false, provenance: [:]) { run in
@@ -122,11 +122,15 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             }
             let file = try File.open(store.path)
             #expect(try file.dataset("results/first/svm/weights").read(as: Double.self) == [1, 1])
+            #expect(try file.group("results/second").attribute("schema_version") == .integer(2))
+            #expect(try file.group("results/second/parameters").attributeNames().contains("description"))
             #expect(try file.dataset("labels").read(as: Int8.self) == [1, -1], "external link to the input")
             #expect(try file.attribute("schema") == .string("softness.results"))
             file.close()
             #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is never written")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["table.h5", "table.results.h5"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                    == [".table.results.h5.lock", "table.h5", "table.results.h5", "table.results.runs"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: store.runsDirectory).sorted() == ["first.h5", "second.h5"])
         }
     }
 
@@ -137,11 +141,75 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             let store = ResultStore(inputPath: input)
             try store.writeRun(name: "a", overwrite: false, provenance: [:]) { _ in }
             let file = try File.open(store.path, mode: .readWrite)
-            try file.group("results").setAttribute("schema_version", .integer(2))
+            try file.setAttribute("schema_version", .integer(3))
             file.close()
             let error = #expect(throws: ResultStoreError.self) { try store.writeRun(name: "b", overwrite: false, provenance: [:]) { _ in } }
-            #expect(error?.description.contains("results schema version 2") == true)
+            #expect(error?.description.contains("results schema version 3") == true)
             #expect(throws: ResultStoreError.self) { try store.runNames() }
+        }
+    }
+
+    @Test func resultsPathMayNotBeAnInputOrAnUnrelatedFile() throws {
+        try scratch { dir in
+            let input = dir.appendingPathComponent("table.h5").path
+            let other = dir.appendingPathComponent("other.h5").path
+            try table(input, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            try table(other, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            let before = try Data(contentsOf: URL(fileURLWithPath: input))
+            let onInput = #expect(throws: ResultStoreError.self) {
+                try ResultStore(inputPath: input, path: input).writeRun(name: "a", overwrite: false, provenance: [:]) { _ in }
+            }
+            #expect(onInput == .resultsIsInput(file: input, input: input))
+            // Another spelling of the same path is the same file.
+            let spelled = dir.appendingPathComponent("./table.h5").path
+            #expect(throws: ResultStoreError.self) { try ResultStore(inputPath: input, path: spelled).checkBeforeRun(name: "a", overwrite: false) }
+            let unrelated = #expect(throws: ResultStoreError.self) {
+                try ResultStore(inputPath: input, path: other).writeRun(name: "a", overwrite: false, provenance: [:]) { _ in }
+            }
+            #expect(unrelated == .notResultsFile(file: other, found: "schema 'softness.particles'"))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
+            // The results file of one input is not reused for another.
+            let store = ResultStore(inputPath: input)
+            try store.writeRun(name: "a", overwrite: false, provenance: [:]) { _ in }
+            let foreign = #expect(throws: ResultStoreError.self) {
+                try ResultStore(inputPath: other, path: store.path).checkBeforeRun(name: "b", overwrite: false)
+            }
+            #expect(foreign?.description.contains("holds results of") == true)
+        }
+    }
+
+    @Test func overwriteGivesTheSpaceBack() throws {
+        try scratch { dir in
+            let input = dir.appendingPathComponent("table.h5").path
+            try table(input, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            let store = ResultStore(inputPath: input)
+            let big = [Double](repeating: 1.5, count: 200_000)
+            for _ in 0..<3 {
+                try store.writeRun(name: "big", overwrite: true, provenance: [:]) { run in try run.createDataset("softness", values: big) }
+            }
+            let runBytes = try FileManager.default.attributesOfItem(atPath: store.runsDirectory + "/big.h5")[.size] as? Int ?? 0
+            let indexBytes = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
+            #expect(runBytes > 1_600_000 && runBytes < 1_700_000, "one copy of the run: \(runBytes) bytes")
+            #expect(indexBytes < 20_000, "the index holds links only: \(indexBytes) bytes")
+        }
+    }
+
+    @Test func inPlaceRunsGoIntoTheInput() throws {
+        try scratch { dir in
+            let input = dir.appendingPathComponent("table.h5").path
+            try table(input, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            let store = ResultStore(inputPath: input, inPlace: true)
+            #expect(store.path == input)
+            try store.writeRun(name: "a", overwrite: false, provenance: [:]) { run in try run.createDataset("softness", values: [1.0, 2.0]) }
+            #expect(throws: ResultStoreError.runExists(file: input, run: "a")) {
+                try store.writeRun(name: "a", overwrite: false, provenance: [:]) { _ in }
+            }
+            #expect(try store.runNames() == ["a"])
+            let file = try File.open(input)
+            #expect(try file.dataset("results/a/softness").read(as: Double.self) == [1, 2])
+            #expect(try file.dataset("labels").read(as: Int8.self) == [1, -1], "the table is intact")
+            file.close()
+            #expect(!FileManager.default.fileExists(atPath: ResultStore.defaultPath(forInput: input)))
         }
     }
 }

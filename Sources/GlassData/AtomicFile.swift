@@ -1,0 +1,117 @@
+import Foundation
+
+/// A file written under a hidden temporary name beside its destination and published by one
+/// atomic `rename(2)`: readers see the old file or the complete new one, never a half-written one.
+///
+/// `publish()` fsyncs the temporary file, renames it onto the destination and fsyncs the folder,
+/// so the new file survives a power cut once `publish()` returns. A process killed before that
+/// leaves the destination as it was (at worst a stray `.NAME.partial-PID-XXXX` beside it).
+/// Every writer of softness (particle tables, labels files, results) goes through this type.
+public final class AtomicFile {
+    /// Where the finished file goes.
+    public let destination: String
+    /// Where it is written until `publish()`.
+    public let temporaryPath: String
+    private var finished = false
+
+    /// Reserves a temporary path beside `destination` (unique per process and call).
+    public init(destination: String) {
+        let url = URL(fileURLWithPath: destination)
+        self.destination = destination
+        let unique = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        self.temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(unique)").path
+    }
+
+    /// Makes the temporary file durable and renames it onto the destination.
+    public func publish() throws {
+        guard !finished else { return }
+        try Self.synchronize(temporaryPath)
+        guard rename(temporaryPath, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            discard()
+            throw AtomicFileError.cannotPublish(file: destination, reason: reason)
+        }
+        finished = true
+        try Self.synchronize(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
+    }
+
+    /// Removes the temporary file (the destination is untouched).
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        unlink(temporaryPath)
+    }
+
+    deinit { discard() }
+
+    /// fsync a file or a folder.
+    public static func synchronize(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw AtomicFileError.cannotPublish(file: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw AtomicFileError.cannotPublish(file: path, reason: "fsync failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// An exclusive advisory lock (`flock(2)`) on a hidden lock file beside `path`
+/// (`.NAME.lock`), held while a writer publishes a new version of `path`. Every process that
+/// publishes the same file takes the same lock, so their read-modify-publish steps never interleave.
+///
+/// On a cluster file system the lock works where `flock` does (NFS, and Lustre mounted with
+/// `-o flock`); where it does not, `acquire` fails with a message instead of silently racing.
+public final class FileLock {
+    /// The lock file.
+    public let path: String
+    private var descriptor: Int32 = -1
+
+    /// The lock for publishing `path`.
+    public init(for path: String) {
+        let url = URL(fileURLWithPath: path)
+        self.path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
+    }
+
+    /// Waits for the lock and runs `body` while holding it.
+    public func withLock<R>(_ body: () throws -> R) throws -> R {
+        try acquire()
+        defer { release() }
+        return try body()
+    }
+
+    private func acquire() throws {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicFileError.cannotLock(file: path, reason: String(cString: strerror(errno))) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw AtomicFileError.cannotLock(file: path, reason: reason)
+        }
+        descriptor = fd
+    }
+
+    private func release() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}
+
+/// Errors of publishing a file.
+public enum AtomicFileError: Error, CustomStringConvertible, Sendable, Equatable {
+    case cannotPublish(file: String, reason: String)
+    case cannotLock(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotPublish(let file, let reason): return "\(file): cannot write the file: \(reason)"
+        case .cannotLock(let file, let reason):
+            return "\(file): cannot lock (needed so that concurrent writers do not lose each other's results): \(reason)"
+        }
+    }
+}
