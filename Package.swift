@@ -1,21 +1,29 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Module graph (ARCHITECTURE.md): dependencies point one way, each target lists exactly what it
+// imports. SeededRandom and Parallel are small internal building blocks; only Workflows and the CLI
+// combine file I/O with computation.
 let package = Package(
     name: "softness",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "softness", targets: ["SoftnessCLI"]),
         .library(name: "HDF5", targets: ["HDF5"]),
-        .library(name: "GlassData", targets: ["GlassData"]),
+        .library(name: "ParticleTable", targets: ["ParticleTable"]),
+        .library(name: "ToyModel", targets: ["ToyModel"]),
+        .library(name: "Structure", targets: ["Structure"]),
+        .library(name: "Trajectory", targets: ["Trajectory"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
-        .library(name: "Structure", targets: ["Structure"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "SeededRandom"),
+        .target(name: "Parallel"),
         // libhdf5 from Debian (libhdf5-dev, pkg-config "hdf5") plus a header-only shim for macros.
         .systemLibrary(
             name: "CHDF5",
@@ -23,36 +31,33 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
-        .target(name: "GlassData", dependencies: ["HDF5", "Structure"]),
-        .target(name: "Learning"),
-        .target(name: "Diagnostics", dependencies: ["Learning", "GlassData"]),
-        .target(name: "Structure"),
-        // Reads particle tables into the diagnostics and writes their results into HDF5.
-        .target(name: "DiagnosticsIO", dependencies: ["Diagnostics", "GlassData", "HDF5", "Learning"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "Parallel"]),
+        .target(name: "ToyModel", dependencies: ["SeededRandom", "Parallel"]),
+        .target(name: "Structure", dependencies: ["Parallel"]),
+        .target(name: "Trajectory", dependencies: ["HDF5", "Structure", "Parallel"]),
+        .target(name: "ParticleTable", dependencies: ["HDF5", "SeededRandom"]),
+        .target(name: "Learning", dependencies: ["SeededRandom", "Parallel"]),
+        .target(name: "Diagnostics", dependencies: ["Learning", "SeededRandom", "Parallel"]),
+        .target(name: "Workflows", dependencies: [
+            "HDF5", "ParticleTable", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
+        ]),
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "GlassData", "Learning", "Diagnostics", "DiagnosticsIO",
+                "HDF5", "ParticleTable", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "HDF5Benchmark",
-            dependencies: ["HDF5"],
-            path: "benchmarks/HDF5Benchmark"
-        ),
-        .executableTarget(
-            name: "DiagnosticsBenchmark",
-            dependencies: ["Learning", "Diagnostics", "DiagnosticsIO", "GlassData", "HDF5"],
-            path: "benchmarks/DiagnosticsBenchmark"
-        ),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GlassDataTests", dependencies: ["GlassData", "HDF5"], exclude: ["Fixtures"]),
-        .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "GlassData"]),
-        .testTarget(name: "StructureTests", dependencies: ["Structure"]),
-        // Runs the built `softness` executable end to end (bad input, exit codes, files untouched).
-        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "GlassData"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5"]),
+        .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "SeededRandom"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "ToyModel", "SeededRandom"]),
+        .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
+        // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
+        // it depends on SoftnessCLI only so that the executable is built first.
+        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom"]),
     ]
 )

@@ -7,8 +7,8 @@ rows=${ROWS:-1000000}
 repeats=${REPEATS:-3}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-swift build -c release --product HDF5Benchmark >/dev/null
+swift build -c release --package-path benchmarks --product HDF5Benchmark >/dev/null
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%d)"
 echo "libhdf5 (softness): $(pkg-config --modversion hdf5)"
-.build/release/HDF5Benchmark "$rows" "$dir" "$repeats"
+benchmarks/.build/release/HDF5Benchmark "$rows" "$dir" "$repeats"
 python3 benchmarks/h5py_bench.py "$rows" "$dir" "$repeats"

@@ -25,9 +25,9 @@ mkdir -p "$data"
 log="$data/bench-$(date -u +%Y%m%dT%H%M%S).log"
 
 swift build -c release --product softness --scratch-path "$scratch" >/dev/null
-swift build -c release --product DiagnosticsBenchmark --scratch-path "$scratch" >/dev/null
+swift build -c release --package-path benchmarks --product DiagnosticsBenchmark >/dev/null
 softness="$scratch/release/softness"
-bench="$scratch/release/DiagnosticsBenchmark"
+bench="benchmarks/.build/release/DiagnosticsBenchmark"
 py() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$@"; }
 
 temps=0.3,0.35,0.4,0.5,0.6,0.8,1.0

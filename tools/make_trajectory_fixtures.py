@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the small H5MD fixtures of Tests/GlassDataTests/Fixtures/trajectories/.
+"""Writes the small H5MD fixtures of Tests/TrajectoryTests/Fixtures/trajectories/.
 
 H5MD 1.1 layout (https://www.nongnu.org/h5md/h5md.html). Run from the repository root:
 
@@ -12,7 +12,7 @@ import os
 import h5py
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "GlassDataTests", "Fixtures", "trajectories")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "TrajectoryTests", "Fixtures", "trajectories")
 
 
 def h5md_header(f):

@@ -1,5 +1,7 @@
 import Foundation
 import Learning
+import Parallel
+import SeededRandom
 
 /// Accuracy of sign(S) against the labels of the test rows at one temperature.
 public struct TemperatureAccuracy: Sendable, Equatable, Codable {
@@ -158,7 +160,7 @@ public enum BarrierDiagnostic {
         }
 
         // 5. Logistic fits per temperature (DESIGN 1.5), in parallel.
-        let fits = parallelMap(groups.count) { k in fitLogistic1DLarge(s: groups[k].softness, y: groups[k].labels) }
+        let fits = Parallel.map(groups.count) { k in fitLogistic1DLarge(s: groups[k].softness, y: groups[k].labels) }
         var logistic: [TemperatureLogisticFit] = []
         var skipped: [SkippedTemperature] = []
         var fittedGroups: [Int] = []
@@ -217,7 +219,7 @@ public enum BarrierDiagnostic {
         if bootstrap, variance != nil, options.bootstrapSamples > 0 {
             let fitted = fittedGroups.map { groups[$0] }
             let starts = logistic.map { ($0.intercept, $0.slope) }
-            let values = parallelMap(options.bootstrapSamples) { r in
+            let values = Parallel.map(options.bootstrapSamples) { r in
                 bootstrapVariance(fitted, starts: starts, replicate: r, seed: options.seed)
             }.compactMap { $0 }
             replicates = values.count
@@ -248,7 +250,7 @@ public enum BarrierDiagnostic {
         var trainingCounts: [(group: Int, counts: [Double])] = []
         for (k, g) in groups.enumerated() {
             let n = g.softness.count
-            var rng = SeededGenerator(seed: seed, StreamPurpose.bootstrap, UInt64(replicate), g.temperature.bitPattern)
+            var rng = SplitMix64(seed: seed, purpose: .bootstrap, UInt64(replicate), g.temperature.bitPattern)
             var counts = [Double](repeating: 0, count: n)
             for _ in 0..<n { counts[rng.nextInt(below: n)] += 1 }
             let refined = refineLogistic1D(s: g.softness, y: g.labels, weights: counts, start: starts[k])
@@ -382,7 +384,7 @@ public enum BarrierDiagnostic {
         for r in testRows { members[slot[input.temperature[r]]!].append(r) }
         let energy = input.energyBarrier
         let labels = input.labels
-        let sorted = parallelMap(members.count) { k -> (s: [Double], y: [Double], e: [Double]?) in
+        let sorted = Parallel.map(members.count) { k -> (s: [Double], y: [Double], e: [Double]?) in
             let rows = members[k]
             var list = [GroupEntry]()
             list.reserveCapacity(rows.count)

@@ -1,4 +1,6 @@
 import Learning
+import Parallel
+import SeededRandom
 
 /// One cell (N, C) of a scan over training-set size, SVM constant and seeds (paper Figs. 3, 5;
 /// DESIGN.md §1 item 9). Per-seed arrays are in the order of the `seeds` argument.
@@ -96,7 +98,7 @@ public enum Scan {
     /// ascending order.
     static func sample(_ rows: some Collection<Int>, count: Int, seed: UInt64) -> [Int] {
         var pool = Array(rows)
-        var rng = SeededGenerator(seed: seed, StreamPurpose.scanSubset, UInt64(count))
+        var rng = SplitMix64(seed: seed, purpose: .scanSubset, UInt64(count))
         for i in 0..<count {
             let j = i + rng.nextInt(below: pool.count - i)
             pool.swapAt(i, j)

@@ -1,69 +1,6 @@
 import Dispatch
 import Foundation
 
-// MARK: - Random numbers
-
-/// SplitMix64 finalizer (Steele, Lea & Flood 2014).
-@inline(__always)
-func diagnosticsMix64(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
-/// A small seeded SplitMix64 stream. Streams for different purposes are keyed by hashing
-/// (seed, purpose, indices) so results never depend on thread scheduling.
-struct SeededGenerator {
-    private var state: UInt64
-
-    init(key: UInt64) { state = key }
-
-    /// A stream keyed by a seed and a list of 64-bit words (purpose tag, indices, bit patterns).
-    init(seed: UInt64, _ words: UInt64...) {
-        var h = diagnosticsMix64(seed ^ 0xD1A6_0571_C5EE_D001)
-        for w in words { h = diagnosticsMix64(h ^ w &+ 0x9E37_79B9_7F4A_7C15) }
-        state = h
-    }
-
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return diagnosticsMix64(state)
-    }
-
-    /// Uniform integer in 0..<bound (bound ≥ 1), by the multiply-high method (bias < bound/2⁶⁴).
-    @inline(__always)
-    mutating func nextInt(below bound: Int) -> Int {
-        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-}
-
-/// Purpose tags for `SeededGenerator` streams.
-enum StreamPurpose {
-    static let bootstrap: UInt64 = 0xB007_57A9
-    static let scanSubset: UInt64 = 0x5CA7_5B5E
-}
-
-// MARK: - Parallel helpers
-
-/// Evaluates `body(i)` for i in 0..<count concurrently and returns the results in index order.
-/// Every call writes only its own slot, so the result does not depend on scheduling.
-func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-    if count <= 1 { return (0..<count).map(body) }
-    let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-    guard let base = buffer.baseAddress else { return (0..<count).map(body) }
-    nonisolated(unsafe) let work = body
-    nonisolated(unsafe) let target = base
-    DispatchQueue.concurrentPerform(iterations: count) { i in
-        (target + i).initialize(to: work(i))
-    }
-    let result = Array(buffer)
-    buffer.deinitialize()  // elements were copied into `result`
-    buffer.deallocate()
-    return result
-}
-
 // MARK: - Small statistics
 
 /// Population variance Σ(x − x̄)²/n (numpy's default, ddof = 0); 0 for fewer than 2 values.

@@ -1,5 +1,5 @@
 import CHDF5
-import Dispatch
+import Parallel
 import Foundation
 
 /// Parallel (de)compression of row-chunked, deflated datasets.
@@ -24,7 +24,7 @@ struct ChunkPipeline {
     /// The pipeline of `dataset` when it qualifies: chunked as [rows, full trailing extents],
     /// filters exactly (shuffle?, deflate), stored type identical to `memoryType`.
     static func of(_ dataset: Dataset, memoryType: hid_t, shape: [Int]) -> ChunkPipeline? {
-        guard !shape.isEmpty, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
+        guard !shape.isEmpty, Parallel.threadCount() > 1 else { return nil }
         ErrorStack.silence()
         let fileType = H5Dget_type(dataset.handle.id)
         guard fileType >= 0 else { _ = ErrorStack.collect(); return nil }
@@ -62,7 +62,7 @@ struct ChunkPipeline {
 
     /// Runs `body` for every index in `0..<count` on all cores.
     static func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        Parallel.forEach(count, body)
     }
 
     /// Reads rows `rows` into `destination` (row-major, rows.count × rowSize elements).
@@ -124,7 +124,7 @@ struct ChunkPipeline {
     func write(_ dataset: Dataset, firstRow: Int, rowCount: Int, from source: UnsafeRawPointer) throws {
         let chunkCount = (rowCount + rowsPerChunk - 1) / rowsPerChunk
         let rowBytes = rowSize * elementSize
-        let batch = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        let batch = max(2, 2 * Parallel.threadCount())
         nonisolated(unsafe) let source = source
         var start = 0
         while start < chunkCount {

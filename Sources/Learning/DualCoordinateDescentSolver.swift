@@ -1,3 +1,4 @@
+import SeededRandom
 /// Dual coordinate descent with shrinking for the L2-regularized hinge and squared-hinge SVM
 /// (Hsieh, Chang, Lin, Keerthi & Sundararajan, "A dual coordinate descent method for
 /// large-scale linear SVM", ICML 2008, Algorithm 3; liblinear `solve_l2r_l1l2_svc`).
@@ -155,19 +156,5 @@ struct DualCoordinateDescentSolver {
         guard options.loss == .squaredHinge else { return zeros }
         let scores = linearScores(x, weights: warm.weights, bias: warm.bias)
         return (0..<n).map { i in 2 * options.c * max(0, 1 - labels[i] * scores[i]) }
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, seedable generator for the
-/// coordinate order, so fits are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

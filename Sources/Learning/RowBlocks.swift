@@ -1,5 +1,4 @@
-import Dispatch
-import Foundation
+import Parallel
 
 /// A fixed partition of `0..<rowCount` into contiguous row blocks for parallel passes.
 ///
@@ -26,26 +25,6 @@ struct RowBlocks: Sendable {
     /// Runs `body(block)` once for every block, on up to `threads` threads
     /// (nil: all active processors). Blocks are dealt round-robin to workers.
     func forEachBlock(threads: Int?, _ body: (Int) -> Void) {
-        let workers = min(resolvedThreadCount(threads), count)
-        if workers <= 1 {
-            for block in 0..<count { body(block) }
-            return
-        }
-        // Each block writes only its own slot of the caller's buffers, so sharing the
-        // non-Sendable closure across the worker threads is safe.
-        nonisolated(unsafe) let work = body
-        let count = self.count
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var block = worker
-            while block < count {
-                work(block)
-                block += workers
-            }
-        }
+        Parallel.interleaved(count, threads: threads) { _, block in body(block) }
     }
-}
-
-/// Thread count to use: the requested one, or every active processor.
-func resolvedThreadCount(_ requested: Int?) -> Int {
-    max(requested ?? ProcessInfo.processInfo.activeProcessorCount, 1)
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Diagnostics
-import DiagnosticsIO
+import Workflows
 import Foundation
-import GlassData
+import ParticleTable
+import ToyModel
+import Trajectory
 
 extension BinnedResponse: ExpressibleByArgument {}
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import GlassData
+import ParticleTable
+import ToyModel
+import Trajectory
+import Workflows
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Diagnostics
-import DiagnosticsIO
+import Workflows
 import Foundation
 
 struct RFE: ParsableCommand {

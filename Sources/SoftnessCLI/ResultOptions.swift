@@ -1,7 +1,9 @@
 import ArgumentParser
-import DiagnosticsIO
+import Workflows
 import Foundation
-import GlassData
+import ParticleTable
+import ToyModel
+import Trajectory
 import HDF5
 
 extension LabelEncoding: ExpressibleByArgument {}

@@ -1,5 +1,8 @@
 import ArgumentParser
-import GlassData
+import ParticleTable
+import ToyModel
+import Trajectory
+import Workflows
 
 /// `softness`: moves glass-simulation particle tables through HDF5 and tells whether a
 /// machine-learned softness has learned the physical energy barriers.

@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Neighbour list under periodic boundary conditions (orthogonal or triclinic boxes).
 ///
@@ -42,7 +43,7 @@ public struct NeighborList: Sendable {
         let n = positions.count
         let centerList = centers ?? Array(0..<n)
         for c in centerList where c < 0 || c >= n { throw StructureError.indexOutOfRange(c, count: n) }
-        let nThreads = resolvedThreadCount(threads)
+        let nThreads = Parallel.threadCount(threads)
         let chunk = 256
         let nChunks = (centerList.count + chunk - 1) / chunk
         // Per-chunk results, written by exactly one worker each.
@@ -52,7 +53,7 @@ public struct NeighborList: Sendable {
         partIdx.withUnsafeMutableBufferPointer { pIdx in
         partDisp.withUnsafeMutableBufferPointer { pDisp in
         partCount.withUnsafeMutableBufferPointer { pCount in
-            parallelChunks(count: centerList.count, chunk: chunk, threads: nThreads) { _, range in
+            Parallel.chunks(count: centerList.count, chunk: chunk, threads: nThreads) { _, range in
                 var scratch = NeighborScratch(capacity: 128)
                 var idx: [Int] = [], disp: [SIMD3<Double>] = [], cnt: [Int] = []
                 var order: [Int] = []

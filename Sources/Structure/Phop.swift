@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// p_hop values for a run of consecutive frames.
 public struct PhopSeries: Sendable, Equatable {
@@ -89,7 +90,7 @@ public struct PhopCalculator: Sendable {
         let emit = f >= 2 * h
         var result = emit ? [Double](repeating: 0, count: n) : []
         let tSlot = ((t % slots) + slots) % slots
-        let nThreads = resolvedThreadCount(threads)
+        let nThreads = Parallel.threadCount(threads)
         ring.withUnsafeMutableBufferPointer { ringP in
         ref.withUnsafeMutableBufferPointer { refP in
         sum1.withUnsafeMutableBufferPointer { s1 in
@@ -98,7 +99,7 @@ public struct PhopCalculator: Sendable {
         winVar.withUnsafeMutableBufferPointer { wv in
         result.withUnsafeMutableBufferPointer { res in
         positions.withUnsafeBufferPointer { pos in
-            parallelChunks(count: n, chunk: 4096, threads: nThreads) { _, range in
+            Parallel.chunks(count: n, chunk: 4096, threads: nThreads) { _, range in
                 for i in range {
                     let r = pos[i]
                     if recompute {

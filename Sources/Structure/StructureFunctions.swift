@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Per-particle structure functions of Schoenholz, Cubuk, Sussman, Kaxiras & Liu,
 /// Nature Physics 12, 469 (2016) (introduced in Cubuk et al., PRL 114, 108001 (2015),
@@ -67,7 +68,7 @@ public enum StructureFunctions {
         let kernel = Kernel(parameters: p)
         let F = p.featureCount
         var values = [Double](repeating: 0, count: centers.count * F)
-        let nThreads = resolvedThreadCount(threads)
+        let nThreads = Parallel.threadCount(threads)
         // Visit centres cell by cell so consecutive centres share neighbour cells (cache reuse);
         // each row is computed independently, so the visiting order does not affect results.
         let rowOrder = (0..<centers.count).sorted {
@@ -75,7 +76,7 @@ public enum StructureFunctions {
         }
         values.withUnsafeMutableBufferPointer { out in
             channel.withUnsafeBufferPointer { ch in
-                parallelChunks(count: centers.count, chunk: 32, threads: nThreads) { _, range in
+                Parallel.chunks(count: centers.count, chunk: 32, threads: nThreads) { _, range in
                     var scratch = NeighborScratch(capacity: 1024)
                     let work = Kernel.Workspace(kernel: kernel)
                     for slot in range {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import GlassData
+import ParticleTable
 import HDF5
 
 /// Runs the `softness` executable built next to this test bundle.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import GlassData
+import SeededRandom
 import HDF5
 
 /// Writes a small particle table; `mutate` may break it.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import GlassData
+import ParticleTable
+import SeededRandom
 import HDF5
 
 /// label → featurize → join → inspect on a synthetic LAMMPS dump with one known hop.

@@ -1,5 +1,5 @@
 import Foundation
-import GlassData
+import ToyModel
 import Learning
 import Testing
 @testable import Diagnostics

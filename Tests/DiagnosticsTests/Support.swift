@@ -1,5 +1,5 @@
 import Diagnostics
-import GlassData
+import ToyModel
 import Learning
 
 /// Generates a toy data set in memory (paper Sec. II) and wraps it as a DiagnosticInput.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HDF5
+import SeededRandom
 
 /// A fresh temporary directory per test, removed afterwards by the caller.
 func temporaryDirectory() throws -> URL {
@@ -15,18 +16,8 @@ func withTemporaryFile<R>(_ body: (String) throws -> R) throws -> R {
     return try body(directory.appendingPathComponent("test.h5").path)
 }
 
-/// SplitMix64: a small seeded generator so the property tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's seeded generator, so the property tests are reproducible.
+typealias SeededGenerator = SplitMix64
 
 func fixturePath(_ name: String) throws -> String {
     guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {

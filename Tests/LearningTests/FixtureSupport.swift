@@ -1,5 +1,6 @@
 import Foundation
 import Learning
+import SeededRandom
 
 /// One reference fit written by tools/make_sklearn_fixtures.py.
 struct SklearnFit: Decodable {
@@ -57,18 +58,12 @@ enum Fixtures {
     }
 }
 
-/// Deterministic test data: SplitMix64 + Box–Muller.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func nextUInt64() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(nextUInt64() >> 11) * 0x1p-53 }
+/// Deterministic test data: the project's SplitMix64 + Box–Muller.
+typealias TestRandom = SplitMix64
+
+extension SplitMix64 {
+    mutating func nextUInt64() -> UInt64 { next() }
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
     mutating func normal() -> Double {
         let u1 = max(uniform(), 1e-300), u2 = uniform()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)

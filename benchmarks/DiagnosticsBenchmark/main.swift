@@ -10,9 +10,9 @@
 // Run one mode per process: peak RSS (getrusage ru_maxrss) is a process high-water mark.
 // Prints one machine-readable line per result: key=value pairs, first token "swift".
 import Diagnostics
-import DiagnosticsIO
+import Workflows
 import Foundation
-import GlassData
+import ParticleTable
 import HDF5
 import Learning
 

@@ -3,6 +3,7 @@
 
 import Dispatch
 import Foundation
+import Parallel
 
 /// A contiguous run of generated rows (paper Eqs. 2–4), in output order.
 ///
@@ -88,7 +89,7 @@ public struct ToyGenerator: Sendable {
     /// Validates `configuration` (throwing its `ToyModelError`) and prepares to stream it.
     /// - Parameter threads: worker threads per block (default: active processor count); ≥ 1.
     public init(_ configuration: ToyModelConfiguration,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(ToyModelError) {
+                threads: Int = Parallel.threadCount()) throws(ToyModelError) {
         try configuration.validate()
         guard threads >= 1 else { throw .invalidThreadCount(threads) }
         self.configuration = configuration
@@ -110,7 +111,7 @@ public struct ToyGenerator: Sendable {
 
     /// Generates the whole data set as one block (convenient for small N).
     public static func generateAll(_ configuration: ToyModelConfiguration,
-                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount)
+                                   threads: Int = Parallel.threadCount())
         throws(ToyModelError) -> ToyBlock
     {
         var generator = try ToyGenerator(configuration, threads: threads)

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import SeededRandom
 
 /// Result of `softness validate`: every problem that would stop the diagnostic, warnings that
 /// would not, class balance per temperature and split, and the standardization status.
@@ -170,18 +171,5 @@ public enum BalancedSelection {
             selected += minus.count > keep ? Array(minus.shuffled(using: &generator).prefix(keep)) : minus
         }
         return selected.sorted()
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, seedable generator for row selections.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

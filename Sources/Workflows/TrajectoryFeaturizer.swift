@@ -1,6 +1,8 @@
 import Foundation
 import HDF5
+import ParticleTable
 import Structure
+import Trajectory
 
 /// Computes structure functions (Schoenholz et al. 2016; `Structure.StructureFunctions`) on the
 /// frames of a trajectory and writes them as a particle table.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Learning
 
-@Suite struct ErrorTests {
+@Suite struct LearningErrorTests {
     let x: DenseMatrix
     let labels: [Double] = [1, -1, 1, -1]
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import HDF5
 
-@Suite struct StructureTests {
+@Suite struct GroupStructureTests {
     @Test func groupsAttributesAndStrings() throws {
         try withTemporaryFile { path in
             let file = try File.create(path)

@@ -1,4 +1,6 @@
 import HDF5
+import ParticleTable
+import ToyModel
 
 /// Writes the paper's toy model (Sec. II, App. A; `ToyGenerator`) as a particle table.
 public enum ToyTable {

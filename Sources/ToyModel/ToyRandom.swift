@@ -11,26 +11,16 @@
 //   2. one uniform u on (0, 1); R = +1 iff u < P(R=+1 | x) (Eq. 4).
 
 import Foundation
-
-/// SplitMix64 finalizer (Steele, Lea & Flood 2014): a bijective 64-bit mixing function.
-@inline(__always)
-func toyMix64(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
-/// Golden-ratio increment of SplitMix64.
-let toyGamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+import Parallel
+import SeededRandom
 
 /// Key of one (temperature, split) segment: hash of the seed, the temperature's IEEE-754 bit pattern
 /// and the split. Keying on the temperature value (not its position in the list) means that adding
 /// or reordering temperatures does not change the rows generated at the other temperatures.
 func toySegmentKey(seed: UInt64, temperature: Double, split: UInt8) -> UInt64 {
-    var h = toyMix64(seed ^ 0x5EED_50F7_0E55_0001)
-    h = toyMix64(h ^ temperature.bitPattern)
-    h = toyMix64(h ^ (UInt64(split) &+ 0xA5A5_0000_0000_0000))
+    var h = mix64(seed ^ 0x5EED_50F7_0E55_0001)
+    h = mix64(h ^ temperature.bitPattern)
+    h = mix64(h ^ (UInt64(split) &+ 0xA5A5_0000_0000_0000))
     return h
 }
 
@@ -38,42 +28,7 @@ func toySegmentKey(seed: UInt64, temperature: Double, split: UInt8) -> UInt64 {
 /// SplitMix64-style counter).
 @inline(__always)
 func toyRowKey(segmentKey: UInt64, index: Int) -> UInt64 {
-    toyMix64(toyMix64(segmentKey &+ UInt64(truncatingIfNeeded: index) &* toyGamma) ^ 0xD1B5_4A32_D192_ED03)
-}
-
-/// A SplitMix64 stream started from a row key.
-struct ToyRowStream {
-    var state: UInt64
-
-    @inline(__always) init(key: UInt64) { state = key }
-
-    @inline(__always) mutating func next() -> UInt64 {
-        state &+= toyGamma
-        return toyMix64(state)
-    }
-
-    /// Uniform on the open interval (0, 1), 53 random bits.
-    @inline(__always) mutating func uniformOpen() -> Double {
-        (Double(next() >> 11) + 0.5) * 0x1p-53
-    }
-
-    /// Uniform on [-1, 1), 53 random bits.
-    @inline(__always) mutating func uniformSigned() -> Double {
-        Double(Int64(bitPattern: next()) >> 11) * 0x1p-52
-    }
-
-    /// Two independent N(0, 1) values (Marsaglia polar method).
-    @inline(__always) mutating func gaussianPair() -> (Double, Double) {
-        while true {
-            let u = uniformSigned()
-            let v = uniformSigned()
-            let s = u * u + v * v
-            if s < 1 && s > 0 {
-                let f = (-2 * log(s) / s).squareRoot()
-                return (u * f, v * f)
-            }
-        }
-    }
+    mix64(mix64(segmentKey &+ UInt64(truncatingIfNeeded: index) &* splitMixGamma) ^ 0xD1B5_4A32_D192_ED03)
 }
 
 /// P(R = +1 | ΔE, T) = e^{−ΔE/T} / (1 + e^{−ΔE/T}) = 1 / (1 + e^{ΔE/T}) (paper Eq. 4).
@@ -103,7 +58,7 @@ struct ToyKernel: Sendable {
     /// `x[n..<2n]`. Returns ΔE = Σ_j α_j x_j + shift (Eq. 3) and R ∈ {+1, −1} drawn from Eq. 4.
     @inline(__always)
     func row(key: UInt64, temperature: Double, into x: UnsafeMutablePointer<Double>) -> (Double, Int8) {
-        var stream = ToyRowStream(key: key)
+        var stream = SplitMix64(seed: key)
         let n = dimensions
         var j = 0
         while j + 1 < n {
@@ -135,18 +90,9 @@ struct ToySharedPointers: @unchecked Sendable {
     var labels: UnsafeMutablePointer<Int8>
 }
 
-/// Runs `body` over `0..<count` split into at most `threads` contiguous chunks, concurrently.
-/// Results must not depend on the chunking (every row is a pure function of its key).
+/// Runs `body` over `0..<count` split into at most `threads` contiguous chunks of at least
+/// `minimumChunk` rows, concurrently. Results do not depend on the chunking (every row is a pure
+/// function of its key).
 func toyParallelFor(count: Int, threads: Int, minimumChunk: Int = 512, _ body: @Sendable (Range<Int>) -> Void) {
-    guard count > 0 else { return }
-    let chunks = max(1, min(threads, (count + minimumChunk - 1) / minimumChunk))
-    if chunks == 1 {
-        body(0..<count)
-        return
-    }
-    DispatchQueue.concurrentPerform(iterations: chunks) { i in
-        let lo = Int((Int64(count) * Int64(i)) / Int64(chunks))
-        let hi = Int((Int64(count) * Int64(i + 1)) / Int64(chunks))
-        body(lo..<hi)
-    }
+    Parallel.contiguous(count: count, parts: min(threads, (count + minimumChunk - 1) / minimumChunk), body)
 }

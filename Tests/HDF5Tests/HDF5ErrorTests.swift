@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import HDF5
 
-@Suite struct ErrorTests {
+@Suite struct HDF5ErrorTests {
     @Test func missingFile() throws {
         let error = #expect(throws: HDF5Error.self) { try File.open("/nonexistent/dir/data.h5") }
         #expect(error?.kind == .fileNotFound)

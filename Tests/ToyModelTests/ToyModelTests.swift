@@ -2,7 +2,7 @@
 
 import Foundation
 import Testing
-@testable import GlassData
+@testable import ToyModel
 
 // MARK: - Helpers
 

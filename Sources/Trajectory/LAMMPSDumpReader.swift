@@ -1,4 +1,4 @@
-import Dispatch
+import Parallel
 import Foundation
 import Structure
 
@@ -360,7 +360,7 @@ public final class LAMMPSDumpReader: Trajectory {
     }
 
     /// Threads for parsing the atom lines of a frame (nil: all cores).
-    var parseThreads: Int?
+    public var parseThreads: Int?
 
     /// Lines per parallel parsing task, and the smallest block worth splitting.
     private static let linesPerTask = 2048
@@ -381,7 +381,7 @@ public final class LAMMPSDumpReader: Trajectory {
         var images = [SIMD3<Int32>](repeating: .zero, count: layout.hasImages ? count : 0)
         let columnCount = layout.roles.count
         let lines = self.lines
-        let threads = max(1, parseThreads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let threads = Parallel.threadCount(parseThreads)
         var lineStarts = self.lineStarts
         defer { self.lineStarts = lineStarts }
 
@@ -442,7 +442,7 @@ public final class LAMMPSDumpReader: Trajectory {
                                             nonisolated(unsafe) let results = results
                                             nonisolated(unsafe) let starts = starts
                                             nonisolated(unsafe) let base = base
-                                            DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                                            Parallel.forEach(tasks) { task in
                                                 let range = (lineCount * task / tasks)..<(lineCount * (task + 1) / tasks)
                                                 results[task] = Self.parseAtomLines(base, starts: starts, lines: range, firstRow: firstRow, into: sinks)
                                             }

@@ -1,6 +1,8 @@
 import Foundation
 import HDF5
+import ParticleTable
 import Structure
+import Trajectory
 
 /// Parameters of the p_hop rearrangement labels (Candelier, Dauchot & Biroli 2009, as used by
 /// Schoenholz et al. 2016; DESIGN.md §2). Windows are in frames of the trajectory.
@@ -16,59 +18,6 @@ public struct PhopLabelSettings: Sendable, Equatable {
         self.halfWindow = halfWindow
         self.threshold = threshold
         self.quietWindow = quietWindow
-    }
-}
-
-/// Labels of (frame, particle) pairs read from or written to a labels file.
-public struct LabelTable: Sendable, Equatable {
-    /// Frame index in the trajectory (from 0).
-    public var frame: [Int]
-    public var particleID: [Int64]
-    /// +1 rearranges, −1 stays quiet.
-    public var label: [Int8]
-
-    /// Schema name of labels files.
-    public static let schema = "softness.labels"
-
-    /// A seeded subset with, in every frame, all rearranging pairs and as many quiet pairs drawn
-    /// at random (or all quiet pairs when there are fewer): the balanced training sets of
-    /// Schoenholz et al. Frames without rearrangements keep none. Optionally only frames whose
-    /// index is a multiple of `every`.
-    public func balanced(seed: UInt64, every: Int = 1) -> LabelTable {
-        var generator = SplitMix64(seed: seed)
-        var rows: [Int: (plus: [Int], minus: [Int])] = [:]
-        for i in label.indices where frame[i] % max(every, 1) == 0 {
-            if label[i] > 0 { rows[frame[i], default: ([], [])].plus.append(i) } else { rows[frame[i], default: ([], [])].minus.append(i) }
-        }
-        var keep: [Int] = []
-        for key in rows.keys.sorted() {
-            guard let (plus, minus) = rows[key] else { continue }
-            keep += plus + minus.shuffled(using: &generator).prefix(plus.count)
-        }
-        keep.sort()
-        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] })
-    }
-
-    /// The pairs of frames whose index is a multiple of `every`.
-    public func everyFrame(_ every: Int) -> LabelTable {
-        let keep = label.indices.filter { frame[$0] % max(every, 1) == 0 }
-        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] })
-    }
-
-    /// Reads `/frame`, `/particle_id`, `/labels` of a labels file written by `softness label`.
-    public static func read(path: String) throws -> LabelTable {
-        let file = try File.open(path)
-        defer { file.close() }
-        guard (try file.attribute("schema"))?.stringValue == schema else {
-            throw ParticleTableError.notAParticleTable(file: path, problems: [SchemaProblem(path: "/", message: "not a labels file (root attribute schema should be '\(schema)'; write one with `softness label`)")])
-        }
-        let table = LabelTable(frame: try file.dataset("frame").read(as: Int.self),
-                               particleID: try file.dataset("particle_id").read(as: Int64.self),
-                               label: try file.dataset("labels").read(as: Int8.self))
-        guard table.frame.count == table.label.count, table.particleID.count == table.label.count else {
-            throw ParticleTableError.inconsistentBlock(file: path, message: "/frame, /particle_id and /labels differ in length")
-        }
-        return table
     }
 }
 

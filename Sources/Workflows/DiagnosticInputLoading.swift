@@ -1,7 +1,8 @@
 import Diagnostics
 import Foundation
-import GlassData
 import Learning
+import ParticleTable
+import SeededRandom
 
 /// A diagnostic input read from a particle table, with what is needed for provenance.
 public struct LoadedInput: Sendable {

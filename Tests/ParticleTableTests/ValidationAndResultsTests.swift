@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import GlassData
+@testable import ParticleTable
 import HDF5
 
 private func scratch<R>(_ body: (URL) throws -> R) throws -> R {
@@ -23,7 +23,7 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
     file.close()
 }
 
-@Suite struct ValidationTests {
+@Suite struct TableValidationTests {
     @Test func cleanTableIsValidAndLoads() throws {
         try scratch { dir in
             let path = dir.appendingPathComponent("t.h5").path

@@ -1,5 +1,7 @@
 import Foundation
 import HDF5
+import ParticleTable
+import SeededRandom
 
 /// Joins particle tables of several runs (e.g. one per temperature, from `softness featurize
 /// --labels`) into one particle table with a train/test split.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import GlassData
+@testable import Trajectory
 import HDF5
 import Structure
 

@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+
+/// The parallel loops of softness: every parallel pass over rows, chunks, files or replicates
+/// goes through these few functions (built on `DispatchQueue.concurrentPerform`). Each task
+/// writes only its own slot or rows, so results never depend on the number of threads.
+public enum Parallel {
+    /// Number of worker threads to use: the caller's request (at least 1) or every active processor.
+    public static func threadCount(_ requested: Int? = nil) -> Int {
+        Swift.max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Runs `body(task)` for every task in `0..<count` concurrently, on all cores.
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 {
+            if count == 1 { body(0) }
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            let shared = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+        }
+    }
+
+    /// Runs `body(worker, task)` for every task in `0..<count` on up to `threads` workers
+    /// (nil: all cores). Worker w takes tasks w, w + W, w + 2W, … (static interleaving, so the
+    /// assignment is reproducible); one worker runs inline on the caller's thread.
+    public static func interleaved(_ count: Int, threads: Int?, _ body: (_ worker: Int, _ task: Int) -> Void) {
+        let workers = Swift.min(threadCount(threads), count)
+        if workers <= 1 {
+            for task in 0..<count { body(0, task) }
+            return
+        }
+        forEach(workers) { worker in
+            var task = worker
+            while task < count {
+                body(worker, task)
+                task += workers
+            }
+        }
+    }
+
+    /// Runs `body(worker, range)` over `0..<count` cut into chunks of `chunk` items, chunks dealt
+    /// to up to `threads` workers as in `interleaved`.
+    public static func chunks(count: Int, chunk: Int, threads: Int?, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let size = Swift.max(1, chunk)
+        interleaved((count + size - 1) / size, threads: threads) { worker, c in
+            body(worker, (c * size)..<Swift.min(count, (c + 1) * size))
+        }
+    }
+
+    /// Runs `body(range)` over `0..<count` cut into `parts` contiguous ranges of near-equal size,
+    /// concurrently.
+    public static func contiguous(count: Int, parts: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let parts = Swift.max(1, Swift.min(parts, count))
+        forEach(parts) { part in
+            body((count * part / parts)..<(count * (part + 1) / parts))
+        }
+    }
+
+    /// Evaluates `body(i)` for i in 0..<count concurrently and returns the results in index order.
+    public static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+        if count <= 1 { return (0..<count).map(body) }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let start = buffer.baseAddress else { return }
+            let base = UncheckedSendable(start)
+            forEach(count) { i in (base.value + i).initialize(to: body(i)) }
+            initialized = count
+        }
+    }
+}
+
+/// Carries a value into a concurrent closure. Only for values whose concurrent use is safe by
+/// construction: every worker writes disjoint memory and reads shared immutable data.
+public struct UncheckedSendable<T>: @unchecked Sendable {
+    public let value: T
+    public init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,83 @@
+// The one seeded random-number generator of softness.
+//
+// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014):
+// a 64-bit counter advanced by the golden-ratio increment and passed through a bijective mixing
+// function. Independent streams are made by hashing a key (seed, purpose, indices) into the
+// starting state, so results never depend on thread scheduling or block sizes.
+
+import Foundation
+
+/// The SplitMix64 finalizer: a bijective 64-bit mixing function.
+@inlinable @inline(__always)
+public func mix64(_ value: UInt64) -> UInt64 {
+    var z = value
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+/// Golden-ratio increment of SplitMix64.
+public let splitMixGamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+/// What a random stream is for: part of the key of keyed streams, so that streams of
+/// different purposes never coincide.
+public enum StreamPurpose: UInt64, Sendable {
+    /// Bootstrap resampling of test rows (error of Var(ΔE_inf)).
+    case bootstrap = 0xB007_57A9
+    /// Random training subsets of the N × C scan.
+    case scanSubset = 0x5CA7_5B5E
+}
+
+/// A SplitMix64 stream; also a `RandomNumberGenerator` for Swift's `shuffled(using:)` and
+/// `random(in:using:)`.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    @usableFromInline var state: UInt64
+
+    /// A stream whose state starts at `seed` (the classic SplitMix64 seeding).
+    @inlinable public init(seed: UInt64) { state = seed }
+
+    /// A stream for `purpose`, keyed by a seed and further words (indices, bit patterns).
+    public init(seed: UInt64, purpose: StreamPurpose, _ words: UInt64...) {
+        var h = mix64(seed ^ 0xD1A6_0571_C5EE_D001)
+        for w in [purpose.rawValue] + words { h = mix64(h ^ w &+ splitMixGamma) }
+        state = h
+    }
+
+    @inlinable @inline(__always)
+    public mutating func next() -> UInt64 {
+        state &+= splitMixGamma
+        return mix64(state)
+    }
+
+    /// Uniform on the open interval (0, 1), 53 random bits.
+    @inlinable @inline(__always)
+    public mutating func uniformOpen() -> Double {
+        (Double(next() >> 11) + 0.5) * 0x1p-53
+    }
+
+    /// Uniform on [-1, 1), 53 random bits.
+    @inlinable @inline(__always)
+    public mutating func uniformSigned() -> Double {
+        Double(Int64(bitPattern: next()) >> 11) * 0x1p-52
+    }
+
+    /// Uniform integer in 0..<bound (bound ≥ 1), by the multiply-high method (bias < bound/2⁶⁴).
+    @inlinable @inline(__always)
+    public mutating func nextInt(below bound: Int) -> Int {
+        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+
+    /// Two independent N(0, 1) values (Marsaglia polar method).
+    @inlinable @inline(__always)
+    public mutating func gaussianPair() -> (Double, Double) {
+        while true {
+            let u = uniformSigned()
+            let v = uniformSigned()
+            let s = u * u + v * v
+            if s < 1 && s > 0 {
+                let f = (-2 * log(s) / s).squareRoot()
+                return (u * f, v * f)
+            }
+        }
+    }
+}
