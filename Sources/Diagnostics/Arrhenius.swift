@@ -1,38 +1,4 @@
-/// logit P(R=+1|S,T) = a(T) + b(T)·S fitted on the test rows at one temperature by unpenalized
-/// maximum likelihood (paper Sec. II "we estimate P(R|S) using a logistic regression";
-/// DESIGN.md §1 item 5). S is the softness (distance to the hyperplane, standardized units).
-public struct TemperatureLogisticFit: Sendable, Equatable, Codable {
-    /// Temperature T (energy units, k_B = 1).
-    public var temperature: Double
-    /// a(T): logit P(R=+1|S=0,T).
-    public var intercept: Double
-    /// b(T): d logit P / dS (per unit softness).
-    public var slope: Double
-    /// Standard error of a(T) from the inverse Fisher information.
-    public var interceptError: Double
-    /// Standard error of b(T) from the inverse Fisher information.
-    public var slopeError: Double
-    /// Test rows at this temperature.
-    public var rows: Int
-    /// Fraction of those rows with R = +1.
-    public var rearrangingFraction: Double
-    /// Newton iterations taken.
-    public var iterations: Int
-    /// True when Newton's step-size criterion (1e-10 relative) was met.
-    public var converged: Bool
-    /// Maximized log-likelihood Σ log P(Rᵢ|Sᵢ).
-    public var logLikelihood: Double
-}
-
-/// A temperature whose test rows could not be fitted (and is left out of the Arrhenius fit).
-public struct SkippedTemperature: Sendable, Equatable, Codable {
-    /// Temperature T.
-    public var temperature: Double
-    /// Test rows at T.
-    public var rows: Int
-    /// Why no logistic fit exists.
-    public var reason: String
-}
+import Learning
 
 /// One softness value of the Arrhenius grid (paper Fig. 1b–c; DESIGN.md §1 item 6).
 public struct ArrheniusGridPoint: Sendable, Equatable, Codable {
@@ -98,7 +64,7 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
             throw .nonFiniteValue(name: "softnessGrid", row: i, value: softnessGrid[i])
         }
         let inverse = temperatures.map { 1 / $0 }
-        guard let aLine = fitLine(x: inverse, y: intercepts), let bLine = fitLine(x: inverse, y: slopes) else {
+        guard let aLine = LeastSquares.line(x: inverse, y: intercepts), let bLine = LeastSquares.line(x: inverse, y: slopes) else {
             throw .invalidOption(name: "temperatures",
                                  reason: "the Arrhenius fit needs logistic fits at two or more distinct temperatures (got \(Set(temperatures).sorted()))")
         }
@@ -114,7 +80,7 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
         grid.reserveCapacity(softnessGrid.count)
         for s in softnessGrid {
             let logits = (0..<n).map { intercepts[$0] + slopes[$0] * s }
-            let r2 = fitLine(x: inverse, y: logits)?.rSquared ?? 1
+            let r2 = LeastSquares.line(x: inverse, y: logits)?.rSquared ?? 1
             grid.append(ArrheniusGridPoint(softness: s, deltaE: -(a1 + b1 * s), sigma: a0 + b0 * s, r2: r2))
         }
         self.grid = grid
@@ -134,7 +100,7 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
                                     lowerQuantile: Double = 0.025, upperQuantile: Double = 0.975) -> [Double] {
         guard count > 0, !softness.isEmpty else { return [] }
         let sorted = softness.sorted()
-        return evenGrid(low: sortedQuantile(sorted, lowerQuantile), high: sortedQuantile(sorted, upperQuantile),
+        return evenGrid(low: Statistics.sortedQuantile(sorted, lowerQuantile), high: Statistics.sortedQuantile(sorted, upperQuantile),
                         count: count)
     }
 
@@ -143,22 +109,4 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
         if count == 1 { return [(low + high) / 2] }
         return (0..<count).map { low + (high - low) * Double($0) / Double(count - 1) }
     }
-}
-
-/// Truth check (DESIGN.md §1 item 7, paper Figs. 1d, 2d): ordinary least squares of
-/// ΔE_inf(Sᵢ) (y) on the true ΔEᵢ (x) over the test rows at the training temperature(s).
-/// A slope of 1 means the softness recovers the true barrier scale; the paper finds ≈ 1.0 at
-/// N = 10^6 and ≈ 0.85 at N = 10^3.
-public struct TruthCheck: Sendable, Equatable, Codable {
-    /// Slope d ΔE_inf / d ΔE (dimensionless).
-    public var slope: Double
-    /// Intercept (energy units).
-    public var intercept: Double
-    /// R² of the fit (0 when ΔE_inf is constant).
-    public var r2: Double
-    /// Rows used.
-    public var rows: Int
-    /// Var(ΔE) of the true barriers over the same rows (population variance; 14.4 for the
-    /// default toy model), to compare with Var(ΔE_inf).
-    public var trueVariance: Double
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 
 /// Counts and rearranging fractions per softness bin and temperature (Schoenholz et al., Nature
 /// Physics 12, 469 (2016), Fig. 2: P_R(S, T) from bins of S).
@@ -132,7 +133,7 @@ public enum BinnedArrhenius {
                     y.append(log(p / (1 - p))); w.append(n * p * (1 - p))
                 }
             }
-            guard x.count >= 2, let line = fitLine(x: x, y: y, weights: w) else {
+            guard x.count >= 2, let line = LeastSquares.line(x: x, y: y, weights: w) else {
                 skipped.append(SkippedBin(index: k, softness: table.softness[k],
                                           reason: "only \(x.count) temperature(s) with 0 < P_R < 1 and a non-zero count; 2 are needed"))
                 continue
@@ -172,7 +173,7 @@ public enum BinnedArrhenius {
             guard temperature[i] > 0 else { throw .invalidTemperature(row: i, value: temperature[i]) }
         }
         let sorted = softness.sorted()
-        let low = sortedQuantile(sorted, lowerQuantile), high = sortedQuantile(sorted, upperQuantile)
+        let low = Statistics.sortedQuantile(sorted, lowerQuantile), high = Statistics.sortedQuantile(sorted, upperQuantile)
         guard high > low else {
             throw .invalidOption(name: "softness", reason: "the softness range between the quantiles is empty (all values equal?)")
         }

@@ -1,6 +1,6 @@
-// Diagnostics: the seed paper's pipeline on top of Learning (DESIGN.md §1 items 4–9):
-// softness (BarrierDiagnostic), P(R|S,T) by per-temperature logistic regression, the Arrhenius
-// extraction of ΔE_inf(S) and Σ(S) (ArrheniusFit), the truth check against a known ΔE
-// (TruthCheck), the variance diagnostic with recursive feature elimination
-// (RecursiveFeatureElimination), scans over N × C × seeds (Scan), and the binned
-// Schoenholz-style route (BinnedArrhenius). One file per concept; no file I/O here.
+// Diagnostics: the seed paper's pipeline on top of Learning (DESIGN.md §1 items 4–9), one file
+// per stage: Softness (standardize, SVM, S for every row), TemperatureLogistic (P(R|S,T) per
+// temperature), Arrhenius (ΔE_inf(S), Σ(S)), TruthCheck (against a known ΔE), VarianceDiagnostic
+// (Var(ΔE_inf) with its bootstrap), BarrierDiagnostic (the short orchestrator of those stages),
+// RecursiveFeatureElimination, Scan (N × C × seeds), BinnedArrhenius (Schoenholz et al. 2016) and
+// Verdict (the sentence a physicist reads). No file I/O here.

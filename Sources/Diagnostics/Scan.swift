@@ -81,9 +81,9 @@ public enum Scan {
                     done += 1
                     progress(done, total)
                 }
-                let slopeStats = meanAndSampleSD(slopes)
-                let accuracyStats = meanAndSampleSD(accuracies)
-                let varianceStats = meanAndSampleSD(variances)
+                let slopeStats = Statistics.meanAndSampleSD(slopes)
+                let accuracyStats = Statistics.meanAndSampleSD(accuracies)
+                let varianceStats = Statistics.meanAndSampleSD(variances)
                 cells.append(ScanCell(
                     n: n, c: c, seeds: seeds, slopes: slopes, accuracies: accuracies, variances: variances,
                     slopeMean: slopeStats?.mean, slopeSD: slopeStats?.sd,

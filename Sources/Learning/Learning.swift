@@ -1,2 +1,3 @@
 // Learning: standardization, linear SVMs (primal trust-region Newton, dual coordinate descent),
-// logistic regression and least squares on dense row-major matrices. One file per concept.
+// the one-predictor logistic fit, least-squares lines and small statistics on dense row-major
+// matrices. One file per concept; no file I/O.

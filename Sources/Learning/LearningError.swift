@@ -31,15 +31,6 @@ public enum LearningError: Error, CustomStringConvertible, Equatable, Sendable {
     case lossNotSupportedBySolver(loss: SVMLoss, solver: LinearSVMSolver)
     /// A model, warm start or standardization built for `expected` columns met data with `actual`.
     case columnCountMismatch(expected: Int, actual: Int)
-    /// Unpenalized logistic regression on separable data: the maximum-likelihood coefficients
-    /// do not exist (they diverge to infinity).
-    case perfectSeparation(complete: Bool)
-    /// A linear system that should be positive definite is singular (collinear columns).
-    case singularSystem(context: String)
-    /// Too few rows for the number of parameters.
-    case tooFewRows(needed: Int, actual: Int)
-    /// The regression target is constant, so R² is undefined.
-    case constantTarget
 
     /// A human-readable message saying what is wrong and how to fix it.
     public var description: String {
@@ -75,16 +66,6 @@ public enum LearningError: Error, CustomStringConvertible, Equatable, Sendable {
             return "The \(solver.rawValue) solver cannot optimize the \(loss.rawValue) loss. Use .dualCoordinateDescent (or .automatic) for the hinge loss."
         case let .columnCountMismatch(expected, actual):
             return "Expected data with \(expected) columns but got \(actual). Use the same feature columns the model (or standardization, or warm start) was built with."
-        case let .perfectSeparation(complete):
-            return complete
-                ? "The classes are perfectly separable (every row is classified correctly), so unpenalized maximum-likelihood logistic coefficients diverge to infinity. Add an L2 penalty (options.c), or use more/overlapping data."
-                : "The classes are quasi-completely separable (a direction separates them with ties on the boundary), so unpenalized maximum-likelihood logistic coefficients diverge to infinity. Add an L2 penalty (options.c), or use more/overlapping data."
-        case let .singularSystem(context):
-            return "Singular linear system in \(context): columns are collinear (or a column is constant). Drop redundant columns."
-        case let .tooFewRows(needed, actual):
-            return "Need at least \(needed) rows for this fit but got \(actual)."
-        case .constantTarget:
-            return "The regression target is constant, so R² is undefined. Check the inputs of the fit."
         }
     }
 }

@@ -10,44 +10,60 @@ public struct Standardization: Sendable, Equatable, Hashable, Codable {
     public let standardDeviations: [Double]
 
     /// Computes means and population standard deviations (two-pass, for accuracy) of the
-    /// columns of `x`, using only `rows` (all rows when nil).
-    /// - Throws: `LearningError.noRows`, `.indexOutOfRange` (bad row index),
-    ///   `.nonFiniteValue`, or `.constantColumn(index:)` when a column's standard deviation is 0
-    ///   (or below 1e-12 of its mean's magnitude, i.e. constant up to rounding).
-    public init(fitting x: DenseMatrix, rows: [Int]? = nil) throws(LearningError) {
-        let selected = rows ?? Array(0..<x.rows)
+    /// columns `columns` of `x` (all when nil), using only `rows` (all rows when nil).
+    /// - Throws: `LearningError.noRows`, `.noColumns`, `.indexOutOfRange` (bad row or column
+    ///   index), `.nonFiniteValue`, or `.constantColumn(index:)` (position in `columns`) when a
+    ///   column's standard deviation is 0 (or below 1e-12 of its mean's magnitude, i.e. constant
+    ///   up to rounding).
+    public init(fitting x: DenseMatrix, rows: (some Collection<Int>)? = [Int]?.none, columns: [Int]? = nil) throws(LearningError) {
+        let columns = columns ?? Array(0..<x.columns)
+        guard !columns.isEmpty else { throw .noColumns }
+        for c in columns where c < 0 || c >= x.columns {
+            throw .indexOutOfRange(axis: "column", index: c, bound: x.columns)
+        }
+        if let rows {
+            try self.init(fitting: x, selected: rows, columns: columns)
+        } else {
+            try self.init(fitting: x, selected: 0..<x.rows, columns: columns)
+        }
+    }
+
+    private init(fitting x: DenseMatrix, selected: some Collection<Int>, columns: [Int]) throws(LearningError) {
         guard !selected.isEmpty else { throw .noRows }
-        guard x.columns > 0 else { throw .noColumns }
         for r in selected where r < 0 || r >= x.rows {
             throw .indexOutOfRange(axis: "row", index: r, bound: x.rows)
         }
-        let d = x.columns
+        let d = columns.count, stride = x.columns
         var mean = [Double](repeating: 0, count: d)
         var sumSquares = [Double](repeating: 0, count: d)
         var bad: (Int, Int)? = nil
         x.withUnsafeBufferPointer { v in
-            for r in selected {
-                for j in 0..<d {
-                    let value = v[r * d + j]
-                    if !value.isFinite, bad == nil { bad = (r, j) }
-                    mean[j] += value
+            columns.withUnsafeBufferPointer { cols in
+                for r in selected {
+                    let base = r * stride
+                    for k in 0..<d {
+                        let value = v[base + cols[k]]
+                        if !value.isFinite, bad == nil { bad = (r, cols[k]) }
+                        mean[k] += value
+                    }
                 }
-            }
-            let n = Double(selected.count)
-            for j in 0..<d { mean[j] /= n }
-            for r in selected {
-                for j in 0..<d {
-                    let delta = v[r * d + j] - mean[j]
-                    sumSquares[j] += delta * delta
+                let n = Double(selected.count)
+                for k in 0..<d { mean[k] /= n }
+                for r in selected {
+                    let base = r * stride
+                    for k in 0..<d {
+                        let delta = v[base + cols[k]] - mean[k]
+                        sumSquares[k] += delta * delta
+                    }
                 }
             }
         }
         if let (r, j) = bad { throw .nonFiniteValue(row: r, column: j) }
         let n = Double(selected.count)
         var sd = [Double](repeating: 0, count: d)
-        for j in 0..<d {
-            sd[j] = (sumSquares[j] / n).squareRoot()
-            if sd[j] == 0 || sd[j] <= 1e-12 * abs(mean[j]) { throw .constantColumn(index: j) }
+        for k in 0..<d {
+            sd[k] = (sumSquares[k] / n).squareRoot()
+            if sd[k] == 0 || sd[k] <= 1e-12 * abs(mean[k]) { throw .constantColumn(index: k) }
         }
         means = mean
         standardDeviations = sd

@@ -64,22 +64,8 @@ struct Diagnose: ParsableCommand {
         if let variance = r.varianceOfInferredBarrier {
             lines.append(String(format: "Var(ΔE_inf) = %.4f ± %.4f over test rows at the training temperature", variance, r.varianceError ?? .nan))
         }
-        lines.append("verdict: " + verdict(r))
+        lines.append("verdict: " + Verdict.sentence(for: r))
         return lines.joined(separator: "\n")
-    }
-
-    /// One sentence a physicist can act on.
-    static func verdict(_ r: DiagnosticResult) -> String {
-        if let truth = r.truth {
-            let percent = 100 * (1 - truth.slope)
-            if abs(truth.slope - 1) <= 0.05 {
-                return String(format: "the inferred barrier matches the true one (slope %.3f, R² %.3f) at test accuracy %.3f.", truth.slope, truth.r2, r.testAccuracy)
-            }
-            return String(format: "the inferred barrier is biased: slope %.3f (%@ by %.0f%%) although test accuracy is %.3f — high accuracy did not mean the barrier was learned.",
-                          truth.slope, percent > 0 ? "underestimated" : "overestimated", abs(percent), r.testAccuracy)
-        }
-        if r.arrhenius == nil { return "no Arrhenius barrier (needs test rows at two or more temperatures); the SVM and softness were still computed." }
-        return "no true barrier in the file to compare with; run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
     }
 }
 
@@ -114,6 +100,6 @@ struct DiagnosticSummary: Encodable {
         varianceOfInferredBarrier = r.varianceOfInferredBarrier
         varianceError = r.varianceError
         warnings = r.warnings
-        verdict = Diagnose.verdict(r)
+        verdict = Verdict.sentence(for: r)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 import SeededRandom
 import Testing
 @testable import Diagnostics
@@ -42,7 +43,7 @@ import Testing
                 let p = 1 / (1 + exp(-(a + b * v)))
                 xs += [v, v]; ys += [1, -1]; ws += [1000 * p, 1000 * (1 - p)]
             }
-            let fit = try fitLogistic1D(s: xs, y: ys, weights: ws).get()
+            let fit = try Logistic1D.fit(s: xs, y: ys, weights: ws).get()
             #expect(fit.converged)
             #expect(abs(fit.intercept - a) < 1e-9 && abs(fit.slope - b) < 1e-9, "T = \(t): \(fit)")
             intercepts.append(fit.intercept)
@@ -57,10 +58,10 @@ import Testing
 
     @Test func logisticFailuresAreReported() {
         let s = [0.0, 1, 2, 3]
-        #expect(throws: Logistic1DFailure.separable) { try fitLogistic1D(s: s, y: [-1, -1, 1, 1]).get() }
-        #expect(throws: Logistic1DFailure.singleClass(label: 1)) { try fitLogistic1D(s: s, y: [1, 1, 1, 1]).get() }
-        #expect(throws: Logistic1DFailure.separable) { try fitLogistic1D(s: [0, 1, 1, 2], y: [-1, -1, 1, 1]).get() }
-        #expect((try? fitLogistic1D(s: s, y: [-1, 1, -1, 1]).get()) != nil)
+        #expect(throws: Logistic1DFailure.separable) { try Logistic1D.fit(s: s, y: [-1, -1, 1, 1]).get() }
+        #expect(throws: Logistic1DFailure.singleClass(label: 1)) { try Logistic1D.fit(s: s, y: [1, 1, 1, 1]).get() }
+        #expect(throws: Logistic1DFailure.separable) { try Logistic1D.fit(s: [0, 1, 1, 2], y: [-1, -1, 1, 1]).get() }
+        #expect((try? Logistic1D.fit(s: s, y: [-1, 1, -1, 1]).get()) != nil)
     }
 
     @Test func arrheniusNeedsTwoTemperatures() {

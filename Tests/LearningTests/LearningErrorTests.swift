@@ -22,17 +22,11 @@ import Testing
             guard case LearningError.invalidRegularization(let c) = error else { return false }
             return c.isNaN
         }
-        #expect(throws: LearningError.invalidRegularization(0)) {
-            try LogisticRegression.fit(x: x, labels: labels, options: LogisticRegressionOptions(c: 0))
-        }
     }
 
     @Test func labelsMustBePlusOrMinusOne() {
         #expect(throws: LearningError.invalidLabel(row: 1, value: 0)) {
             try LinearSVM.fit(x: x, labels: [1, 0, 1, -1])
-        }
-        #expect(throws: LearningError.invalidLabel(row: 2, value: 2)) {
-            try LogisticRegression.fit(x: x, labels: [1, -1, 2, -1])
         }
         #expect {
             try LinearSVM.fit(x: x, labels: [1, -1, .nan, -1])
@@ -47,7 +41,6 @@ import Testing
         #expect(throws: LearningError.singleClass(label: -1)) {
             try LinearSVM.fit(x: x, labels: [-1, -1, -1, -1], options: LinearSVMOptions(solver: .dualCoordinateDescent))
         }
-        #expect(throws: LearningError.singleClass(label: 1)) { try LogisticRegression.fit(x: x, labels: [1, 1, 1, 1]) }
     }
 
     @Test func zeroColumnsAndZeroRows() throws {
@@ -55,22 +48,11 @@ import Testing
         #expect(throws: LearningError.noColumns) { try LinearSVM.fit(x: noColumns, labels: labels) }
         let noRows = try DenseMatrix(rows: 0, columns: 2, values: [])
         #expect(throws: LearningError.noRows) { try LinearSVM.fit(x: noRows, labels: []) }
-        #expect(throws: LearningError.noColumns) { try LogisticRegression.fit(x: noColumns, labels: labels) }
-        #expect(throws: LearningError.noColumns) { try LeastSquares.fit(x: noColumns, y: [1, 2, 3, 4]) }
     }
 
     @Test func labelCountMustMatchRows() {
         #expect(throws: LearningError.labelCountMismatch(labels: 3, rows: 4)) {
             try LinearSVM.fit(x: x, labels: [1, -1, 1])
-        }
-        #expect(throws: LearningError.labelCountMismatch(labels: 5, rows: 4)) {
-            try LogisticRegression.fit(x: x, labels: [1, -1, 1, -1, 1])
-        }
-        #expect(throws: LearningError.labelCountMismatch(labels: 3, rows: 4)) {
-            try LeastSquares.fit(x: x, y: [1, 2, 3])
-        }
-        #expect(throws: LearningError.labelCountMismatch(labels: 2, rows: 3)) {
-            try LeastSquares.line(x: [1, 2, 3], y: [1, 2])
         }
     }
 
@@ -80,15 +62,14 @@ import Testing
             values[5] = bad
             let broken = try DenseMatrix(rows: 4, columns: 2, values: values)
             #expect(throws: LearningError.nonFiniteValue(row: 2, column: 1)) { try LinearSVM.fit(x: broken, labels: labels) }
-            #expect(throws: LearningError.nonFiniteValue(row: 2, column: 1)) { try LogisticRegression.fit(x: broken, labels: labels) }
             #expect(throws: LearningError.nonFiniteValue(row: 2, column: 1)) { try Standardization(fitting: broken) }
-            #expect(throws: LearningError.nonFiniteValue(row: 2, column: 1)) { try LeastSquares.fit(x: broken, y: [1, 2, 3, 5]) }
         }
         // A NaN deep inside a large matrix (found by the parallel block scan).
         var (big, bigLabels) = try toyData(rows: 30_000, columns: 3, seed: 1)
         big[29_999, 2] = .nan
         #expect(throws: LearningError.nonFiniteValue(row: 29_999, column: 2)) { try LinearSVM.fit(x: big, labels: bigLabels) }
-        #expect(throws: LearningError.nonFiniteValue(row: 1, column: -1)) { try LeastSquares.line(x: [1, 2, 3], y: [1, .nan, 3]) }
+        #expect(LeastSquares.line(x: [1, 2, 3], y: [1, .nan, 3]) == nil)
+        #expect(LeastSquares.line(x: [1, .infinity, 3], y: [1, 2, 3]) == nil)
     }
 
     @Test func invalidOptions() {
@@ -103,9 +84,6 @@ import Testing
         }
         #expect(throws: LearningError.self) {
             try LinearSVM.fit(x: x, labels: labels, options: LinearSVMOptions(threadCount: 0))
-        }
-        #expect(throws: LearningError.self) {
-            try LogisticRegression.fit(x: x, labels: labels, options: LogisticRegressionOptions(tolerance: -1))
         }
     }
 
@@ -123,14 +101,14 @@ import Testing
             LearningError.invalidLabel(row: 3, value: 0).description,
             LearningError.singleClass(label: 1).description,
             LearningError.constantColumn(index: 7).description,
-            LearningError.perfectSeparation(complete: true).description,
+            LearningError.lossNotSupportedBySolver(loss: .hinge, solver: .primalNewton).description,
             LearningError.labelCountMismatch(labels: 2, rows: 3).description,
         ]
         #expect(messages[0].contains("C") && messages[0].contains("-1"))
         #expect(messages[1].contains("row 3") && messages[1].contains("+1"))
         #expect(messages[2].contains("both"))
         #expect(messages[3].contains("Column 7"))
-        #expect(messages[4].contains("penalty"))
+        #expect(messages[4].contains("dualCoordinateDescent"))
         #expect(messages[5].contains("2") && messages[5].contains("3"))
         #expect("\(LearningError.noColumns)".contains("feature"))
     }

@@ -69,64 +69,38 @@ import Testing
 }
 
 @Suite struct LeastSquaresTests {
-    @Test func recoversExactCoefficientsOnNoiselessData() throws {
-        var rng = TestRandom(seed: 5)
-        let n = 500, d = 4
-        let truth = [1.5, -2.25, 0.125, 3.0], intercept = -0.75
-        var values: [Double] = [], y: [Double] = []
-        for _ in 0..<n {
-            var yi = intercept
-            for j in 0..<d {
-                let v = rng.normal() * Double(j + 1) + Double(j)
-                values.append(v)
-                yi += truth[j] * v
-            }
-            y.append(yi)
-        }
-        let fit = try LeastSquares.fit(x: try DenseMatrix(rows: n, columns: d, values: values), y: y)
-        #expect(componentsClose(fit.coefficients, truth, relative: 1e-12, absolute: 1e-12))
-        #expect(abs(fit.intercept - intercept) < 1e-12)
-        #expect(abs(fit.rSquared - 1) < 1e-14)
-        #expect(fit.residualSumOfSquares < 1e-20 * Double(n))
-    }
-
     @Test func lineFit() throws {
         let x = [0.0, 1, 2, 3, 4]
-        let exact = try LeastSquares.line(x: x, y: x.map { 2 * $0 + 1 })
+        let exact = try #require(LeastSquares.line(x: x, y: x.map { 2 * $0 + 1 }))
         #expect(abs(exact.slope - 2) < 1e-14 && abs(exact.intercept - 1) < 1e-14 && abs(exact.rSquared - 1) < 1e-15)
         // Noisy: y = [1, 3, 2, 5, 4]: slope 0.8, intercept 1.4, R² = 0.64 (hand computed).
-        let noisy = try LeastSquares.line(x: x, y: [1, 3, 2, 5, 4])
+        let noisy = try #require(LeastSquares.line(x: x, y: [1, 3, 2, 5, 4]))
         #expect(abs(noisy.slope - 0.8) < 1e-14)
         #expect(abs(noisy.intercept - 1.4) < 1e-14)
         #expect(abs(noisy.rSquared - 0.64) < 1e-14)
+        // Residuals 0.4, −0.4, 0.2, −0.2... sum of squares 3.6 (= 10 · (1 − 0.64)); slope error 1/√Σ(x−x̄)² = 1/√10.
+        #expect(abs(noisy.residualSumOfSquares - 3.6) < 1e-13)
+        #expect(abs(noisy.slopeError - 1 / 10.0.squareRoot()) < 1e-15)
+        // Weights: zero weight removes a point; doubling all weights changes nothing but the errors.
+        let dropped = try #require(LeastSquares.line(x: x + [10], y: [1, 3, 2, 5, 4, 100], weights: [1, 1, 1, 1, 1, 0]))
+        #expect(abs(dropped.slope - 0.8) < 1e-14)
+        let doubled = try #require(LeastSquares.line(x: x, y: [1, 3, 2, 5, 4], weights: [2, 2, 2, 2, 2]))
+        #expect(abs(doubled.slope - 0.8) < 1e-14 && abs(doubled.slopeError - 1 / 20.0.squareRoot()) < 1e-15)
     }
 
-    @Test func degenerateInputs() throws {
-        #expect(throws: LearningError.singularSystem(context: "least squares (centered normal equations)")) {
-            try LeastSquares.line(x: [2, 2, 2], y: [1, 2, 3])
-        }
-        #expect(throws: LearningError.constantTarget) { try LeastSquares.line(x: [1, 2, 3], y: [5, 5, 5]) }
-        #expect(throws: LearningError.tooFewRows(needed: 2, actual: 1)) { try LeastSquares.line(x: [1], y: [1]) }
-        let collinear = try DenseMatrix(rowArrays: [[1, 2], [2, 4], [3, 6], [4, 8.0]])
-        #expect(throws: LearningError.self) { try LeastSquares.fit(x: collinear, y: [1, 2, 4, 3]) }
+    @Test func degenerateInputs() {
+        #expect(LeastSquares.line(x: [2, 2, 2], y: [1, 2, 3]) == nil, "all x equal")
+        #expect(LeastSquares.line(x: [1], y: [1]) == nil, "one point")
+        #expect(LeastSquares.line(x: [1, 2], y: [1]) == nil, "length mismatch")
+        #expect(LeastSquares.line(x: [1, 2, 3], y: [5, 5, 5])?.rSquared == 1, "a constant y is fitted exactly")
     }
 }
 
-@Suite struct LogisticRegressionTests {
-    @Test func perfectlySeparableDataIsAnError() throws {
-        // Complete separation in 1-D.
-        let x = try DenseMatrix(rows: 6, columns: 1, values: [-3, -2, -1, 1, 2, 3])
-        #expect(throws: LearningError.perfectSeparation(complete: true)) {
-            try LogisticRegression.fit(x: x, labels: [-1, -1, -1, 1, 1, 1])
-        }
-        // Quasi-complete separation: ties at x = 0 hold both labels, the rest are separated.
-        let q = try DenseMatrix(rows: 8, columns: 1, values: [-3, -2, -1, 0, 0, 1, 2, 3])
-        #expect(throws: LearningError.perfectSeparation(complete: false)) {
-            try LogisticRegression.fit(x: q, labels: [-1, -1, -1, -1, 1, 1, 1, 1])
-        }
-        // With an L2 penalty the same data have a finite optimum.
-        let penalized = try LogisticRegression.fit(x: x, labels: [-1, -1, -1, 1, 1, 1], options: LogisticRegressionOptions(c: 1))
-        #expect(penalized.report.converged && penalized.coefficients[0] > 0)
+@Suite struct Logistic1DTests {
+    @Test func separableAndSingleClassDataHaveNoFit() {
+        #expect(Logistic1D.fit(s: [-3, -2, -1, 1, 2, 3], y: [-1, -1, -1, 1, 1, 1]) == .failure(.separable))
+        #expect(Logistic1D.fit(s: [-3, -2, -1], y: [1, 1, 1]) == .failure(.singleClass(label: 1)))
+        #expect(Logistic1D.fit(s: [1, 1, 1, 1], y: [1, -1, 1, -1]) == .failure(.singular))
     }
 
     @Test func recoversToyModelSlope() throws {
@@ -139,13 +113,16 @@ import Testing
             barrier.append(e)
             labels.append(rng.uniform() < 1 / (1 + exp(e / t)) ? 1 : -1)
         }
-        let model = try LogisticRegression.fit(x: try DenseMatrix(rows: n, columns: 1, values: barrier), labels: labels)
-        #expect(model.report.converged)
-        #expect(abs(model.coefficients[0] + 1 / t) < 0.1, "slope \(model.coefficients[0])")
-        #expect(abs(model.intercept) < 0.1)
-        let p = try model.probability(try DenseMatrix(rows: 1, columns: 1, values: [0]))
-        #expect(abs(p[0] - 1 / (1 + exp(-model.intercept))) < 1e-15)
-        // Gradient at the optimum vanishes.
-        #expect(model.report.gradientMaxNorm < 1e-8)
+        let fit = try Logistic1D.fit(s: barrier, y: labels).get()
+        #expect(fit.converged)
+        #expect(abs(fit.slope + 1 / t) < 0.1, "slope \(fit.slope)")
+        #expect(abs(fit.intercept) < 0.1)
+        // The subsample-started fit of large groups finds the same maximum.
+        let large = try Logistic1D.fitLarge(s: barrier, y: labels).get()
+        #expect(abs(large.slope - fit.slope) < 1e-9 && abs(large.intercept - fit.intercept) < 1e-9)
+        // Integer weights act as repeated rows.
+        let weighted = try Logistic1D.fit(s: barrier + barrier, y: labels + labels).get()
+        let counted = try Logistic1D.fit(s: barrier, y: labels, weights: [Double](repeating: 2, count: n)).get()
+        #expect(abs(weighted.slope - counted.slope) < 1e-9)
     }
 }

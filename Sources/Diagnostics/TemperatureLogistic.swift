@@ -1,0 +1,130 @@
+import Learning
+import Parallel
+
+/// logit P(R=+1|S,T) = a(T) + b(T)·S fitted on the test rows at one temperature by unpenalized
+/// maximum likelihood (paper Sec. II "we estimate P(R|S) using a logistic regression";
+/// DESIGN.md §1 item 5). S is the softness (distance to the hyperplane, standardized units).
+public struct TemperatureLogisticFit: Sendable, Equatable, Codable {
+    /// Temperature T (energy units, k_B = 1).
+    public var temperature: Double
+    /// a(T): logit P(R=+1|S=0,T).
+    public var intercept: Double
+    /// b(T): d logit P / dS (per unit softness).
+    public var slope: Double
+    /// Standard error of a(T) from the inverse Fisher information.
+    public var interceptError: Double
+    /// Standard error of b(T) from the inverse Fisher information.
+    public var slopeError: Double
+    /// Test rows at this temperature.
+    public var rows: Int
+    /// Fraction of those rows with R = +1.
+    public var rearrangingFraction: Double
+    /// Newton iterations taken.
+    public var iterations: Int
+    /// True when Newton's step-size criterion (1e-10 relative) was met.
+    public var converged: Bool
+    /// Maximized log-likelihood Σ log P(Rᵢ|Sᵢ).
+    public var logLikelihood: Double
+}
+
+/// A temperature whose test rows could not be fitted (and is left out of the Arrhenius fit).
+public struct SkippedTemperature: Sendable, Equatable, Codable {
+    /// Temperature T.
+    public var temperature: Double
+    /// Test rows at T.
+    public var rows: Int
+    /// Why no logistic fit exists.
+    public var reason: String
+}
+
+/// Test rows of one temperature in canonical order (ascending S, then label), so that results,
+/// including the bootstrap, do not depend on the order of the input rows.
+struct TemperatureGroup: Sendable {
+    var temperature: Double
+    var isTraining: Bool
+    var softness: [Double]
+    var labels: [Double]
+    var energy: [Double]?
+}
+
+/// Stage 5 of the diagnostic (DESIGN.md §1 item 5): the test rows grouped by temperature and
+/// logit P(R=+1|S,T) = a(T) + b(T)·S fitted by maximum likelihood at each temperature
+/// (`Learning.Logistic1D`), in parallel.
+enum TemperatureLogistic {
+    /// The fits, the temperatures that could not be fitted, the indices of the fitted groups
+    /// and the caveats.
+    struct Fits {
+        var fits: [TemperatureLogisticFit] = []
+        var skipped: [SkippedTemperature] = []
+        var fittedGroups: [Int] = []
+        var warnings: [String] = []
+    }
+
+    static func fit(_ groups: [TemperatureGroup]) -> Fits {
+        let results = Parallel.map(groups.count) { k in Logistic1D.fitLarge(s: groups[k].softness, y: groups[k].labels) }
+        var out = Fits()
+        for (k, g) in groups.enumerated() {
+            let n = g.labels.count
+            switch results[k] {
+            case let .success(fit):
+                let plus = g.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+                out.fits.append(TemperatureLogisticFit(
+                    temperature: g.temperature, intercept: fit.intercept, slope: fit.slope,
+                    interceptError: fit.interceptError, slopeError: fit.slopeError, rows: n,
+                    rearrangingFraction: Double(plus) / Double(n), iterations: fit.iterations,
+                    converged: fit.converged, logLikelihood: fit.logLikelihood))
+                out.fittedGroups.append(k)
+                if !fit.converged {
+                    out.warnings.append("Logistic fit of P(R|S) at T = \(g.temperature) did not converge after \(fit.iterations) iterations.")
+                }
+            case let .failure(failure):
+                out.skipped.append(SkippedTemperature(temperature: g.temperature, rows: n, reason: failure.message))
+                out.warnings.append("T = \(g.temperature) left out of the Arrhenius fit: \(failure.message).")
+            }
+        }
+        return out
+    }
+
+    /// Test rows grouped by temperature (ascending), each sorted by (S, label, ΔE).
+    ///
+    /// Built from row indices (counted first, so every list is allocated once at its final size);
+    /// each group's (S, R, ΔE) entries exist only while that group is sorted.
+    static func groupTestRows(_ input: DiagnosticInput, testRows: some RandomAccessCollection<Int>, softness: [Double],
+                              trainingTemperatures: Set<Double>) -> [TemperatureGroup] {
+        var slot: [Double: Int] = [:]
+        var counts: [Int] = []
+        for r in testRows {
+            let t = input.temperature[r]
+            if let k = slot[t] {
+                counts[k] += 1
+            } else {
+                slot[t] = counts.count
+                counts.append(1)
+            }
+        }
+        var members = counts.map { RowIndices(capacity: $0, rowCount: input.rowCount) }
+        for r in testRows { members[slot[input.temperature[r]]!].append(r) }
+        let energy = input.energyBarrier
+        let labels = input.labels
+        let sorted = Parallel.map(members.count) { k -> (s: [Double], y: [Double], e: [Double]?) in
+            let rows = members[k]
+            var list = [GroupEntry]()
+            list.reserveCapacity(rows.count)
+            for r in rows { list.append(GroupEntry(s: softness[r], y: labels[r], e: energy?[r] ?? 0)) }
+            list.sort { p, q in
+                if p.s != q.s { return p.s < q.s }
+                if p.y != q.y { return p.y < q.y }
+                return p.e < q.e
+            }
+            return (list.map(\.s), list.map(\.y), energy == nil ? nil : list.map(\.e))
+        }
+        members = []
+        return slot.sorted { $0.key < $1.key }.map { t, k in
+            TemperatureGroup(temperature: t, isTraining: trainingTemperatures.contains(t),
+                             softness: sorted[k].s, labels: sorted[k].y, energy: sorted[k].e)
+        }
+    }
+}
+
+/// (S, R, ΔE) of one test row while its temperature group is sorted.
+private struct GroupEntry { var s: Double; var y: Double; var e: Double }
