@@ -48,7 +48,7 @@ public struct LabelTable: Sendable, Equatable {
                                particleID: try file.dataset("particle_id").read(as: Int64.self),
                                label: try file.dataset("labels").read(as: Int8.self))
         guard table.frame.count == table.label.count, table.particleID.count == table.label.count else {
-            throw ParticleTableError.inconsistentBlock(file: path, message: "/frame, /particle_id and /labels differ in length")
+            throw ParticleTableError.lengthMismatch(file: path, datasets: ["/frame", "/particle_id", "/labels"])
         }
         return table
     }

@@ -4,8 +4,8 @@ import HDF5
 /// Writes a particle table (schema v1) block by block, in bounded memory.
 ///
 /// Crash safety: everything is written to a hidden temporary file beside the output
-/// (`.NAME.partial-PID`), which is renamed onto the output path only by `finish()`. A process
-/// killed mid-write leaves the output path untouched (at worst a stray partial file).
+/// (`AtomicFile`), which is fsync'ed and renamed onto the output path only by `finish()`. A
+/// process killed mid-write leaves the output path untouched (at worst a stray partial file).
 public final class ParticleTableWriter {
     /// Final output path.
     public let path: String
@@ -14,7 +14,7 @@ public final class ParticleTableWriter {
     /// Rows written so far.
     public private(set) var rowCount = 0
 
-    private let temporaryPath: String
+    private let destination: AtomicFile
     private var file: File?
     private let features: Dataset
     private let labels: Dataset?
@@ -34,12 +34,11 @@ public final class ParticleTableWriter {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
             throw ParticleTableError.outputExists(file: path)
         }
-        let url = URL(fileURLWithPath: path)
         self.path = path
         self.featureCount = featureNames.count
-        self.temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        let file = try File.create(temporaryPath, mode: .truncate)
+        let destination = AtomicFile(destination: path)
+        self.destination = destination
+        let file = try File.create(destination.temporaryPath, mode: .truncate)
         self.file = file
         do {
             let schema = ParticleSchema.v1
@@ -70,7 +69,7 @@ public final class ParticleTableWriter {
             self.optional = optional
         } catch {
             file.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
+            destination.discard()
             throw error
         }
     }
@@ -83,7 +82,7 @@ public final class ParticleTableWriter {
     public func append(_ block: ParticleBlock) throws {
         // A feature table has no labels: its row count comes from the features.
         let n = labels == nil ? block.features.count / max(featureCount, 1) : block.rowCount
-        func fail(_ message: String) -> ParticleTableError { .inconsistentBlock(file: path, message: message) }
+        func fail(_ message: String) -> ParticleTableError { .blockMismatch(file: path, message: message) }
         guard block.features.count == n * featureCount else {
             throw fail("block has \(block.features.count) feature values for \(n) rows × \(featureCount) features")
         }
@@ -117,19 +116,13 @@ public final class ParticleTableWriter {
         try file.flush()
         file.close()
         self.file = nil
-        if rename(temporaryPath, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw ParticleTableError.inconsistentBlock(file: path, message: "cannot move the finished table into place: \(reason)")
-        }
+        try destination.publish()
     }
 
     /// Abandons an unfinished table (removes the temporary file).
     deinit {
-        if let file {
-            file.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-        }
+        file?.close()
+        destination.discard()
     }
 }
 

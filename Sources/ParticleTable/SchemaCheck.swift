@@ -16,8 +16,10 @@ public enum ParticleTableError: Error, CustomStringConvertible, Sendable {
     case newerSchema(file: String, version: Int, supported: Int)
     /// The output exists and overwriting was not requested.
     case outputExists(file: String)
-    /// Data handed to the writer are inconsistent (wrong lengths, missing optional columns).
-    case inconsistentBlock(file: String, message: String)
+    /// A block handed to the writer does not fit the table (wrong lengths, missing optional columns).
+    case blockMismatch(file: String, message: String)
+    /// Datasets that must have one entry per row differ in length.
+    case lengthMismatch(file: String, datasets: [String])
 
     public var description: String {
         switch self {
@@ -28,8 +30,10 @@ public enum ParticleTableError: Error, CustomStringConvertible, Sendable {
             return "\(file): written with particle-table schema version \(version), but this softness reads up to version \(supported); upgrade softness"
         case .outputExists(let file):
             return "\(file): output file exists; pass --force to replace it"
-        case .inconsistentBlock(let file, let message):
+        case .blockMismatch(let file, let message):
             return "\(file): \(message)"
+        case .lengthMismatch(let file, let datasets):
+            return "\(file): \(datasets.joined(separator: ", ")) differ in length"
         }
     }
 }
@@ -93,7 +97,8 @@ extension ParticleSchema {
         return problems
     }
 
-    /// Throws unless `file` is a particle table this version can read.
+    /// Throws unless `file` is a particle table this version can read (the one schema-version
+    /// check of particle tables).
     public func requireConforming(_ file: File) throws {
         if let version = (try? file.attribute("schema_version"))?.flatMap({ $0.integerValue }), version > schemaVersion {
             throw ParticleTableError.newerSchema(file: file.path, version: version, supported: schemaVersion)

@@ -42,11 +42,7 @@ public enum ParticleTableValidator {
     public static func validate(path: String, labels encoding: LabelEncoding = .plusMinusOne, blockRows: Int = 1 << 18) throws -> ValidationReport {
         let file = try File.open(path)
         defer { file.close() }
-        if let version = (try? file.attribute("schema_version"))?.flatMap({ $0.integerValue }), version > ParticleSchema.v1.schemaVersion {
-            throw ParticleTableError.newerSchema(file: path, version: version, supported: ParticleSchema.v1.schemaVersion)
-        }
-        let structural = ParticleSchema.v1.problems(in: file)
-        if !structural.isEmpty { throw ParticleTableError.notAParticleTable(file: path, problems: structural) }
+        try ParticleSchema.v1.requireConforming(file)
 
         let featuresSet = try file.dataset("features")
         let shape = try featuresSet.shape()

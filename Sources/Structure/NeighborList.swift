@@ -8,7 +8,7 @@ import Parallel
 /// length units of the positions) and the distance. Construction is O(N) with a linked-cell grid
 /// in fractional coordinates (cells at least rc/2 thick, a (5×5×5)-cell stencil); boxes too small
 /// for that stencil degrade gracefully to an all-pairs minimum-image scan. Work is spread over
-/// centres with `DispatchQueue.concurrentPerform`.
+/// centres with `Parallel.chunks`.
 ///
 /// Output order is deterministic: centres in the order given, each centre's neighbours sorted by
 /// increasing particle index, independent of the thread count.

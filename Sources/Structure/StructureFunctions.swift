@@ -23,7 +23,7 @@ import Parallel
 /// and cos θ (SIMD), the pairs are counting-sorted by how many ξ they contribute to, and one
 /// exponential is evaluated per contributing (pair, ξ) only (terms with exp(−s/ξ²) < e^{−50} are
 /// dropped), with integer powers by repeated squaring and the (λ, ζ) sums in registers. Work is split over centre particles with
-/// `DispatchQueue.concurrentPerform`; results do not depend on the thread count.
+/// `Parallel.chunks`; results do not depend on the thread count.
 public enum StructureFunctions {
 
     /// Computes all structure functions for the centre particles.

@@ -11,7 +11,7 @@ import Structure
 /// `ITEM: ATOMS <columns>` ends the header, followed by exactly NUMBER OF ATOMS lines.
 /// Box headers: `BOX BOUNDS pp pp pp` (orthogonal; `xlo xhi` lines) and `BOX BOUNDS xy xz yz pp pp pp`
 /// (restricted triclinic; bounding box converted back to the cell by
-/// `SimulationBox.init(lammpsBounds:periodic:)`), and `BOX BOUNDS abc origin pp pp pp`
+/// `SimulationBox.init(lammpsBounds:periodic:)` in LAMMPSBoxBounds.swift), and `BOX BOUNDS abc origin pp pp pp`
 /// (general triclinic: `ax ay az ox` lines), read through `SimulationBox.init(edgeVectors:origin:periodic:)`
 /// and therefore only when a, b, c are already in LAMMPS restricted form
 /// (a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz)); a rotated general box is rejected as `.unsupported`.

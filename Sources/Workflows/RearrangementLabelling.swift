@@ -73,10 +73,8 @@ public enum RearrangementLabelling {
         // The labels are computed on another thread while /phop is compressed and written.
         let labelling = LabelsInBackground(series: series, settings: settings, ids: ids, timesteps: timesteps)
 
-        let url = URL(fileURLWithPath: output)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let file = try File.create(temporary, mode: .truncate)
+        let destination = AtomicFile(destination: output)
+        let file = try File.create(destination.temporaryPath, mode: .truncate)
         do {
             try file.setAttribute("schema", .string(LabelTable.schema))
             try file.setAttribute("schema_version", .integer(1))
@@ -103,9 +101,7 @@ public enum RearrangementLabelling {
             file.close()
             throw error
         }
-        guard rename(temporary, output) == 0 else {
-            throw ParticleTableError.inconsistentBlock(file: output, message: "cannot move the labels file into place: \(String(cString: strerror(errno)))")
-        }
+        try destination.publish()
         let columns = try labelling.wait()
         let rearranging = columns.label.lazy.filter { $0 > 0 }.count
         return Summary(frames: frames, particles: ids.count, phopFrames: series.values.count, rearranging: rearranging,

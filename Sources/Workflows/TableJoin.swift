@@ -19,9 +19,9 @@ public enum TableJoin {
     /// Keeps `/frame`, `/particle_id`, `/species` when every input has them. Returns the row count.
     public static func run(inputs: [String], output: String, testFraction: Double, rule: SplitRule, seed: UInt64,
                            storage: FeatureStorage = .float32, overwrite: Bool = false) throws -> Int {
-        guard !inputs.isEmpty else { throw ParticleTableError.inconsistentBlock(file: output, message: "no input tables to join") }
+        guard !inputs.isEmpty else { throw WorkflowError.noInputs(output: output) }
         guard testFraction > 0, testFraction < 1 else {
-            throw ParticleTableError.inconsistentBlock(file: output, message: "the test fraction must be in (0, 1), got \(testFraction)")
+            throw WorkflowError.invalidParameter(name: "--test-fraction", value: String(testFraction), requirement: "in (0, 1)")
         }
         var names: [String]?
         var carry: Set<OptionalColumn> = [.frame, .particleID, .species]
@@ -31,7 +31,7 @@ public enum TableJoin {
             try ParticleSchema.v1.requireConforming(file)
             let these = try file.dataset("feature_names").readStrings()
             if let names, names != these {
-                throw ParticleTableError.inconsistentBlock(file: input, message: "its feature names differ from those of \(inputs[0]); featurize every run with the same parameters")
+                throw WorkflowError.featureNamesDiffer(file: input, reference: inputs[0])
             }
             names = these
             for column in carry where !file.isDataset(column.path) { carry.remove(column) }

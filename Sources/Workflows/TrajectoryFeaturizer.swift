@@ -26,10 +26,10 @@ public enum TrajectoryFeaturizer {
         var every = 1
         switch selection {
         case .frames(let step):
-            guard step >= 1 else { throw ParticleTableError.inconsistentBlock(file: output, message: "--every must be at least 1") }
+            guard step >= 1 else { throw WorkflowError.invalidParameter(name: "--every", value: String(step), requirement: "at least 1") }
             every = step
         case .labelled(let table, let t):
-            guard t.isFinite, t > 0 else { throw ParticleTableError.inconsistentBlock(file: output, message: "temperature must be positive, got \(t)") }
+            guard t.isFinite, t > 0 else { throw WorkflowError.invalidParameter(name: "--temperature", value: String(t), requirement: "positive and finite") }
             temperature = t
             for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i])) }
         }

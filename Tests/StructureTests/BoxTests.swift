@@ -6,16 +6,10 @@ import Testing
 @Suite("Simulation box")
 struct BoxTests {
 
-    @Test("LAMMPS triclinic bounds → box → wrap/unwrap round trip")
-    func lammpsRoundTrip() throws {
+    @Test("triclinic box → wrap/unwrap round trip")
+    func triclinicRoundTrip() throws {
         // Cell: xlo=0 xhi=10, ylo=1 yhi=9, zlo=-2 zhi=5, xy=1.5 xz=-0.8 yz=0.6.
-        // Dump bounds: xlo_bound = 0 + min(0,1.5,-0.8,0.7) = -0.8, xhi_bound = 10 + max(...) = 11.5,
-        // ylo_bound = 1 + min(0,0.6) = 1, yhi_bound = 9 + 0.6 = 9.6, z unchanged.
-        let rows: [[Double]] = [[-0.8, 11.5, 1.5], [1.0, 9.6, -0.8], [-2.0, 5.0, 0.6]]
-        let box = try SimulationBox(lammpsBounds: rows)
-        #expect(box.origin == SIMD3(0, 1, -2))
-        #expect(box.lengths == SIMD3(10, 8, 7))
-        #expect(box.tilts == SIMD3(1.5, -0.8, 0.6))
+        let box = try SimulationBox(lengths: SIMD3(10, 8, 7), origin: SIMD3(0, 1, -2), tilts: SIMD3(1.5, -0.8, 0.6))
         #expect(box.c == SIMD3(-0.8, 0.6, 7))
 
         // Same cell from an H5MD-style edge matrix.
@@ -40,9 +34,9 @@ struct BoxTests {
         #expect(u == expected)
     }
 
-    @Test("orthogonal LAMMPS bounds")
-    func orthogonalBounds() throws {
-        let box = try SimulationBox(lammpsBounds: [[0, 9.4], [-1, 8.4], [2, 11.4]],
+    @Test("orthogonal box with a non-periodic axis")
+    func orthogonalBox() throws {
+        let box = try SimulationBox(lengths: SIMD3(9.4, 9.4, 9.4), origin: SIMD3(0, -1, 2),
                                     periodic: Periodicity(true, true, false))
         #expect(box.isOrthogonal)
         #expect(box.lengths == SIMD3(9.4, 9.4, 9.4))
@@ -89,9 +83,6 @@ struct BoxTests {
     func invalid() {
         #expect(throws: StructureError.self) { _ = try SimulationBox(lengths: SIMD3(1, 0, 1)) }
         #expect(throws: StructureError.self) { _ = try SimulationBox(lengths: SIMD3(1, .infinity, 1)) }
-        #expect(throws: StructureError.self) { _ = try SimulationBox(lammpsBounds: [[0, 1], [0, 1]]) }
-        #expect(throws: StructureError.self) { _ = try SimulationBox(lammpsBounds: [[0, 1, 0], [0, 1], [0, 1]]) }
-        #expect(throws: StructureError.self) { _ = try SimulationBox(lammpsBounds: [[1, 0], [0, 1], [0, 1]]) }
         #expect(throws: StructureError.self) { _ = try SimulationBox(edgeVectors: [1, 2]) }
         #expect(throws: StructureError.self) {
             _ = try SimulationBox(edgeVectors: [10, 1, 0, 0, 10, 0, 0, 0, 10])  // a not along x

@@ -151,7 +151,7 @@ private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
         // Negative tilts: xy = −3, xz = 2, yz = −1 with bounds x [−4, 12], y [−1, 9], z [0, 5]:
         // xlo = −4 − min(0, −3, 2, −1) = −1; xhi = 12 − max(0, −3, 2, −1) = 10
         // ylo = −1 − min(0, −1) = 0;         yhi = 9 − max(0, −1) = 9
-        // (Read through the dump reader, i.e. Structure's SimulationBox(lammpsBounds:periodic:).)
+        // (Read through the dump reader, i.e. SimulationBox(lammpsBounds:periodic:) of Trajectory.)
         let other = try triclinicBoxFromDump(["-4 12 -3", "-1 9 2", "0 5 -1"])
         #expect(other.origin == SIMD3(-1, 0, 0))
         #expect(other.a == SIMD3(11, 0, 0) && other.b == SIMD3(-3, 9, 0) && other.c == SIMD3(2, -1, 5))
