@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "ParticleTable", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "Workflows",
+                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,8 +3,6 @@ import Diagnostics
 import Workflows
 import Foundation
 import ParticleTable
-import ToyModel
-import Trajectory
 
 extension BinnedResponse: ExpressibleByArgument {}
 
@@ -18,7 +16,7 @@ struct ArrheniusCommand: ParsableCommand {
         and temperature) or an HDF5 file with softness [bins], temperature [T], count and fraction [bins, T].
         """)
 
-    @OptionGroup var input: InputArguments
+    @OptionGroup(title: "Input") var input: InputArguments
 
     @Flag(help: "FILE is a binned table (CSV or HDF5), not a particle table.")
     var binned = false
@@ -29,11 +27,10 @@ struct ArrheniusCommand: ParsableCommand {
     @Option(help: "Binned response: logProbability (ln P_R) or logit.")
     var response: BinnedResponse = .logProbability
 
-    @OptionGroup var svm: SVMArguments
-    @OptionGroup var results: ResultOptions
+    @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
+    @OptionGroup(title: "Results") var results: ResultOptions
 
-    @Flag(help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
@@ -44,7 +41,7 @@ struct ArrheniusCommand: ParsableCommand {
             try checkRunName(results, store: store, name: name)
             let table = try BinnedTableReading.read(path: file)
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
-            if json { try printJSON(fit) } else { print(Self.render(fit)) }
+            if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue)]) { run in
                 try ResultWriting.write(fit, to: run)
             }
@@ -59,7 +56,7 @@ struct ArrheniusCommand: ParsableCommand {
         let table = try naming(file) { try BinnedArrhenius.table(softness: test.map { result.softness[$0] }, labels: test.map { loaded.input.labels[$0] },
                                               temperature: test.map { loaded.input.temperature[$0] }, bins: bins) }
         let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
-        if json {
+        if printing.json {
             try printJSON(["logistic": DiagnosticSummary(result)])
             try printJSON(fit)
         } else {

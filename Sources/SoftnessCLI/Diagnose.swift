@@ -15,12 +15,11 @@ struct Diagnose: ParsableCommand {
         Results go to the results file beside the input (never into the input).
         """)
 
-    @OptionGroup var input: InputArguments
-    @OptionGroup var svm: SVMArguments
-    @OptionGroup var results: ResultOptions
+    @OptionGroup(title: "Input") var input: InputArguments
+    @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
+    @OptionGroup(title: "Results") var results: ResultOptions
 
-    @Flag(help: "Print the results (without per-row arrays) as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         let name = results.runName(default: "diagnose")
@@ -30,7 +29,7 @@ struct Diagnose: ParsableCommand {
         let result = try naming(input.file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
         warnIfNotConverged(result.model.report, context: "diagnose")
         for warning in result.warnings { printError("warning: \(warning)") }
-        if json {
+        if printing.json {
             try printJSON(DiagnosticSummary(result))
         } else {
             print(Self.render(result, file: input.file))

@@ -1,12 +1,8 @@
 import ArgumentParser
 import Foundation
 import ParticleTable
-import ToyModel
-import Trajectory
 import Workflows
 import Structure
-
-extension TableJoin.SplitRule: ExpressibleByArgument {}
 
 /// Structure-function presets selectable on the command line.
 enum StructurePreset: String, ExpressibleByArgument, CaseIterable {
@@ -42,8 +38,7 @@ struct Featurize: ParsableCommand {
     @Argument(help: "Trajectory: LAMMPS text dump (optionally .gz) or H5MD file.")
     var trajectory: String
 
-    @Option(name: [.short, .long], help: "Output HDF5 file.")
-    var output: String
+    @OptionGroup(title: "Output") var file: OutputFileOptions
 
     @Option(help: "Labels file written by `softness label` for this trajectory.")
     var labels: String?
@@ -78,17 +73,12 @@ struct Featurize: ParsableCommand {
     @Option(help: "Feature storage: float32 or float64.")
     var storage: FeatureStorage = .float32
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Flag(help: "Replace the output file if it exists.")
-    var force = false
+    @OptionGroup(title: "Performance") var threads: ThreadOptions
 
     func validate() throws {
         if labels != nil && temperature == nil { throw ValidationError("--labels needs --temperature (the temperature of this run)") }
         if let temperature, !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive, got \(temperature)") }
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
-        if !force && FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output): output file exists; pass --force to replace it") }
     }
 
     func parameters() throws -> StructureFunctionParameters {
@@ -117,86 +107,9 @@ struct Featurize: ParsableCommand {
             selection = .frames(every: every)
         }
         let bar = ProgressBar("featurize")
-        let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: output,
-                                                storage: storage, overwrite: force, threads: threads) { frames in bar.count(frames, unit: "frames") }
+        let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: file.output,
+                                                storage: storage, overwrite: file.force, threads: threads.threads) { frames in bar.count(frames, unit: "frames") }
         bar.finish()
-        print("wrote \(output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
-    }
-}
-
-struct Label: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Rearrangement labels from p_hop on unwrapped coordinates (Candelier et al. 2009; Schoenholz et al. 2016).",
-        discussion: "p_hop(i,t) = sqrt(<(r_i − <r_i>_B)²>_A · <(r_i − <r_i>_A)²>_B) with A = [t − h, t], B = [t, t + h] frames. R = +1 where p_hop > p_c; R = −1 where p_hop ≤ p_c for all of [t − q, t + q]; other pairs are left out.")
-
-    @Argument(help: "Trajectory with unwrapped coordinates (xu yu zu, or x y z with ix iy iz), LAMMPS dump or H5MD.")
-    var trajectory: String
-
-    @Option(name: [.short, .long], help: "Output labels file (HDF5).")
-    var output: String
-
-    @Option(name: .customLong("half-window"), help: "h = t_R/2 in frames.")
-    var halfWindow: Int = 5
-
-    @Option(name: .customLong("p-c"), help: "Threshold p_c in length² units.")
-    var threshold: Double = 0.2
-
-    @Option(name: .customLong("quiet-window"), help: "q in frames: R = −1 needs p_hop ≤ p_c for all of [t − q, t + q].")
-    var quietWindow: Int = 10
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Flag(help: "Replace the output file if it exists.")
-    var force = false
-
-    func validate() throws {
-        guard halfWindow >= 1 else { throw ValidationError("--half-window must be at least 1 frame") }
-        guard threshold > 0, threshold.isFinite else { throw ValidationError("--p-c must be positive") }
-        guard quietWindow >= 0 else { throw ValidationError("--quiet-window must be zero or positive") }
-        if !force && FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output): output file exists; pass --force to replace it") }
-    }
-
-    func run() throws {
-        let bar = ProgressBar("label")
-        let summary = try RearrangementLabelling.run(trajectory: trajectory, settings: PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow),
-                                                     output: output, overwrite: force, threads: threads) { frames in bar.count(frames, unit: "frames") }
-        bar.finish()
-        let pairs = summary.phopFrames * summary.particles
-        print("wrote \(output): \(summary.frames) frames × \(summary.particles) particles, p_hop on \(summary.phopFrames) frames; "
-              + "\(summary.rearranging) rearranging (R = +1) and \(summary.quiet) quiet (R = −1) pairs of \(pairs)")
-    }
-}
-
-struct Join: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Join particle tables of several runs (e.g. one per temperature) into one table with a train/test split.")
-
-    @Argument(help: "Particle tables (from `softness featurize --labels … --temperature …`).")
-    var inputs: [String]
-
-    @Option(name: [.short, .long], help: "Output particle table.")
-    var output: String
-
-    @Option(name: .customLong("test-fraction"), help: "Fraction of frames (or rows) in the test split.")
-    var testFraction: Double = 0.5
-
-    @Option(name: .customLong("split-by"), help: "frame (whole frames to train or test) or row.")
-    var splitBy: TableJoin.SplitRule = .frame
-
-    @Option(help: "Seed of the split.")
-    var seed: UInt64 = 1
-
-    @Flag(help: "Replace the output file if it exists.")
-    var force = false
-
-    func validate() throws {
-        guard !inputs.isEmpty else { throw ValidationError("give at least one input table") }
-        if !force && FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output): output file exists; pass --force to replace it") }
-    }
-
-    func run() throws {
-        let rows = try TableJoin.run(inputs: inputs, output: output, testFraction: testFraction, rule: splitBy, seed: seed, overwrite: force)
-        print("wrote \(output): \(rows) rows from \(inputs.count) tables (split by \(splitBy.rawValue), \(Int(testFraction * 100))% test)")
+        print("wrote \(file.output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
     }
 }

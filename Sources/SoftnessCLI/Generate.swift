@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ParticleTable
 import ToyModel
-import Trajectory
 import Workflows
 
 extension ToyVariant: ExpressibleByArgument {}
@@ -66,14 +65,8 @@ struct Generate: ParsableCommand {
     @Option(help: "Feature storage on disk: float32 or float64.")
     var storage: FeatureStorage = .float64
 
-    @Option(help: "Worker threads (default: all cores). The output does not depend on it.")
-    var threads: Int?
-
-    @Option(name: [.short, .long], help: "Output HDF5 file.")
-    var output: String = "toy.h5"
-
-    @Flag(help: "Replace the output file if it exists.")
-    var force = false
+    @OptionGroup(title: "Output") var file: OutputFileOptions
+    @OptionGroup(title: "Performance") var threads: ThreadOptions
 
     func validate() throws {
         guard trainRows > 0 else { throw ValidationError("--train-rows must be positive (got \(trainRows)): N is the number of training rows") }
@@ -81,10 +74,6 @@ struct Generate: ParsableCommand {
         guard !temperatures.values.isEmpty else { throw ValidationError("--temperatures is empty: give at least one temperature, e.g. 0.4,0.5") }
         if let bad = temperatures.values.first(where: { !($0 > 0 && $0.isFinite) }) {
             throw ValidationError("--temperatures must be positive and finite (got \(bad))")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        if !force && FileManager.default.fileExists(atPath: output) {
-            throw ValidationError("\(output): output file exists; pass --force to replace it")
         }
     }
 
@@ -99,9 +88,9 @@ struct Generate: ParsableCommand {
         configuration.testRows = testRows
         configuration.seed = seed
         let bar = ProgressBar("generate")
-        try ToyTable.write(configuration, to: output, storage: storage, overwrite: force, threads: threads) { done, total in
+        try ToyTable.write(configuration, to: file.output, storage: storage, overwrite: file.force, threads: threads.threads) { done, total in
             bar.update(done, of: total)
         }
-        print("wrote \(output): \(configuration.totalRows) rows × \(configuration.featureCount) features (\(variant.rawValue), seed \(seed), \(storage.rawValue))")
+        print("wrote \(file.output): \(configuration.totalRows) rows × \(configuration.featureCount) features (\(variant.rawValue), seed \(seed), \(storage.rawValue))")
     }
 }

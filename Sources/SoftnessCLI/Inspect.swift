@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import ParticleTable
-import ToyModel
-import Trajectory
 import Workflows
 
 struct Inspect: ParsableCommand {
@@ -12,12 +10,11 @@ struct Inspect: ParsableCommand {
     @Argument(help: "Particle-table HDF5 file.")
     var file: String
 
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         let summary = try ParticleTableSummary.read(path: file)
-        if json {
+        if printing.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))

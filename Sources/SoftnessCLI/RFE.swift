@@ -9,15 +9,14 @@ struct RFE: ParsableCommand {
         abstract: "Recursive feature elimination with the variance diagnostic (paper Sec. V, Fig. 6).",
         discussion: "Fits, records Var(ΔE_inf) with its bootstrap error, test accuracy and weights, drops the feature with the smallest |w_j| (standardized units), and repeats. The peak of Var(ΔE_inf) marks the feature set whose softness is closest to the true barrier; the recommended set is the smallest one within error of the peak.")
 
-    @OptionGroup var input: InputArguments
-    @OptionGroup var svm: SVMArguments
-    @OptionGroup var results: ResultOptions
+    @OptionGroup(title: "Input") var input: InputArguments
+    @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
+    @OptionGroup(title: "Results") var results: ResultOptions
 
     @Option(name: .customLong("min-features"), help: "Stop when this many features are left.")
     var minFeatures: Int = 1
 
-    @Flag(help: "Print the table as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         let name = results.runName(default: "rfe")
@@ -34,7 +33,7 @@ struct RFE: ParsableCommand {
             }
         }
         for step in rfe.steps { warnIfNotConverged(step.report, context: "rfe with \(step.kept.count) features") }
-        if json {
+        if printing.json {
             try printJSON(rfe)
         } else {
             print(Self.render(rfe, names: loaded.input.featureNames))

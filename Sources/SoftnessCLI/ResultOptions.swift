@@ -2,11 +2,7 @@ import ArgumentParser
 import Workflows
 import Foundation
 import ParticleTable
-import ToyModel
-import Trajectory
 import HDF5
-
-extension LabelEncoding: ExpressibleByArgument {}
 
 /// Options shared by every command that writes a run into the results file.
 struct ResultOptions: ParsableArguments {
@@ -79,17 +75,4 @@ extension AttributeValue {
     static func seed(_ value: UInt64) -> AttributeValue {
         value <= UInt64(Int.max) ? .integer(Int(value)) : .string(String(value))
     }
-}
-
-/// Prints an Encodable value as sorted, indented JSON.
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
-
-/// Writes `message` to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -9,9 +9,9 @@ struct ScanCommand: ParsableCommand {
         abstract: "Slope, accuracy and Var(ΔE_inf) over training-set size N × C × seeds (paper Figs. 3 and 5).",
         discussion: "For each seed, N training rows are drawn without replacement from the file's training rows; the test rows stay the same.")
 
-    @OptionGroup var input: InputArguments
-    @OptionGroup var svm: SVMArguments
-    @OptionGroup var results: ResultOptions
+    @OptionGroup(title: "Input") var input: InputArguments
+    @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
+    @OptionGroup(title: "Results") var results: ResultOptions
 
     @Option(name: .customLong("n"), help: "Training-set sizes, comma-separated.")
     var sizes = NumberList([1000, 10000])
@@ -22,8 +22,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Number of seeds per cell (seeds 1...k).")
     var seeds: Int = 5
 
-    @Flag(help: "Print the cells as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -37,7 +36,7 @@ struct ScanCommand: ParsableCommand {
         let bar = ProgressBar("scan")
         let cells = try naming(input.file) { try Diagnostics.Scan.run(loaded.input, trainingSizes: ns, cValues: cValues.values, seeds: (1...seeds).map(UInt64.init),
                                              options: svm.options) { done, total in bar.update(done, of: total) } }
-        if json {
+        if printing.json {
             try printJSON(cells)
         } else {
             print("     N          C   slope (mean ± sd)   accuracy (mean ± sd)   Var(ΔE_inf)   converged")

@@ -1,7 +1,5 @@
 import ArgumentParser
 import ParticleTable
-import ToyModel
-import Trajectory
 import Workflows
 
 /// `softness`: moves glass-simulation particle tables through HDF5 and tells whether a

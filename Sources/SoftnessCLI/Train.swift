@@ -8,12 +8,11 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit the linear SVM on the training rows and compute softness S = (w·z + b)/|w| for every row.")
 
-    @OptionGroup var input: InputArguments
-    @OptionGroup var svm: SVMArguments
-    @OptionGroup var results: ResultOptions
+    @OptionGroup(title: "Input") var input: InputArguments
+    @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
+    @OptionGroup(title: "Results") var results: ResultOptions
 
-    @Flag(help: "Print the fit as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         let name = results.runName(default: "train")
@@ -24,7 +23,7 @@ struct Train: ParsableCommand {
         let trained = try naming(input.file) { try Diagnostics.Softness.train(data, options: svm.options) }
         let model = trained.model
         warnIfNotConverged(model.report, context: "training")
-        if json {
+        if printing.json {
             try printJSON(TrainSummary(featureNames: data.featureNames, weights: model.weights, bias: model.bias,
                                        trainingAccuracy: trained.trainingAccuracy, report: model.report))
         } else {

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import ParticleTable
-import ToyModel
-import Trajectory
 import Workflows
 import HDF5
 
@@ -23,14 +21,13 @@ struct Validate: ParsableCommand {
     @Option(help: "Seed of the balanced selection.")
     var seed: UInt64 = 1
 
-    @OptionGroup var output: ResultOptions
+    @OptionGroup(title: "Results") var results: ResultOptions
 
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var printing: JSONOption
 
     func run() throws {
         let report = try ParticleTableValidator.validate(path: file, labels: labels)
-        if json {
+        if printing.json {
             try printJSON(report)
         } else {
             print("\(file): N = \(report.rows), d = \(report.featureCount), features \(report.isStandardized ? "already standardized" : "not standardized (the diagnostic standardizes from training rows)")")
@@ -49,16 +46,16 @@ struct Validate: ParsableCommand {
             let data = try ParticleTableReader.load(path: file, labels: labels)
             let isTraining = data.split.map { $0.map { $0 == 0 } } ?? [Bool](repeating: true, count: data.rows)
             let indices = BalancedSelection.trainingRows(labels: data.labels, temperature: data.temperature, isTraining: isTraining, seed: seed)
-            let name = output.runName(default: "balance")
-            if !output.dryRun {
-                let store = output.store(for: file)
-                try storeRun(output, store: store, digest: data.digest, name: name,
+            let name = results.runName(default: "balance")
+            if !results.dryRun {
+                let store = results.store(for: file)
+                try storeRun(results, store: store, digest: data.digest, name: name,
                              parameters: ["seed": .seed(seed), "label_encoding": .string(labels.rawValue)]) { run in
                     try run.createDataset("balance/indices", values: indices.map(Int64.init))
                 }
                 print("balanced selection: \(indices.count) training rows → \(store.path):/results/\(name)/balance/indices")
             }
         }
-        if !json { print("valid: yes") }
+        if !printing.json { print("valid: yes") }
     }
 }

@@ -1,15 +1,10 @@
 import ArgumentParser
-import Diagnostics
-import Workflows
 import Foundation
-import ParticleTable
-import ToyModel
-import Trajectory
 import HDF5
-import Learning
+import ParticleTable
+import Workflows
 
-extension SVMLoss: ExpressibleByArgument {}
-extension LinearSVMSolver: ExpressibleByArgument {}
+extension LabelEncoding: ExpressibleByArgument {}
 
 /// The input particle table and how to read it.
 struct InputArguments: ParsableArguments {
@@ -89,82 +84,5 @@ struct InputArguments: ParsableArguments {
                                           seed: seed, trainingSelection: selection)
         for note in loaded.notes { printError("note: \(note)") }
         return loaded
-    }
-}
-
-/// SVM and diagnostic settings shared by train, diagnose, rfe and scan.
-struct SVMArguments: ParsableArguments {
-    @Option(name: .customShort("C"), help: "SVM cost parameter C (> 0).")
-    var c: Double = 1
-
-    @Option(help: "Loss: squaredHinge (scikit-learn LinearSVC default) or hinge.")
-    var loss: SVMLoss = .squaredHinge
-
-    @Option(help: "Solver: automatic (primal Newton when rows ≫ d), primalNewton or dualCoordinateDescent.")
-    var solver: LinearSVMSolver = .automatic
-
-    @Option(help: "Stopping tolerance (scikit-learn's tol).")
-    var tolerance: Double = 1e-4
-
-    @Option(name: .customLong("max-iterations"), help: "Iteration cap of the solver.")
-    var maxIterations: Int = 1000
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Option(help: "Number of S values in the Arrhenius table.")
-    var grid: Int = 15
-
-    @Option(help: "Bootstrap replicates for the error of Var(ΔE_inf).")
-    var bootstrap: Int = 20
-
-    @Option(help: "Seed for bootstrap, random splits and subsampling.")
-    var seed: UInt64 = 1
-
-    func validate() throws {
-        guard c > 0, c.isFinite else { throw ValidationError("-C must be positive and finite, got \(c)") }
-        guard tolerance > 0 else { throw ValidationError("--tolerance must be positive, got \(tolerance)") }
-        guard maxIterations > 0 else { throw ValidationError("--max-iterations must be positive, got \(maxIterations)") }
-        guard grid >= 2 else { throw ValidationError("--grid must be at least 2, got \(grid)") }
-        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be zero or positive, got \(bootstrap)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-    }
-
-    var options: DiagnosticOptions {
-        DiagnosticOptions(svm: LinearSVMOptions(c: c, loss: loss, solver: solver, tolerance: tolerance,
-                                                maxIterations: maxIterations, threadCount: threads),
-                          softnessGridCount: grid, bootstrapSamples: bootstrap, seed: seed)
-    }
-
-    /// The settings as run parameters (one attribute each in the results file).
-    var parameters: [String: AttributeValue] {
-        ["C": .real(c), "loss": .string(loss.rawValue), "solver": .string(solver.rawValue), "tolerance": .real(tolerance),
-         "max_iterations": .integer(maxIterations), "grid": .integer(grid), "bootstrap": .integer(bootstrap),
-         "seed": .seed(seed)]
-    }
-}
-
-/// Says loudly on standard error when a fit did not converge.
-func warnIfNotConverged(_ report: FitReport, context: String) {
-    guard !report.converged else { return }
-    printError("WARNING: the SVM did NOT converge (\(context)): \(report.summary). Raise --max-iterations or loosen --tolerance; results from an unconverged fit are recorded with converged = 0.")
-}
-
-/// A computation error (from Learning or Diagnostics, which know nothing of files) tagged with
-/// the input file it came from.
-struct InputError: Error, CustomStringConvertible {
-    let file: String
-    let underlying: any Error
-    var description: String { "\(file): \(underlying)" }
-}
-
-/// Runs `body`, prefixing computation errors with the input file name.
-func naming<R>(_ file: String, _ body: () throws -> R) throws -> R {
-    do {
-        return try body()
-    } catch let error as DiagnosticError {
-        throw InputError(file: file, underlying: error)
-    } catch let error as LearningError {
-        throw InputError(file: file, underlying: error)
     }
 }
