@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEMO_DIR ?= scratch/demo
 SOFTNESS := .build/release/softness
 
-.PHONY: setup build release demo test bench fixtures check-h5py clean
+.PHONY: setup build release demo test bench fixtures check-h5py check-imports clean
 
 setup:
 	@bash tools/install-deps.sh
@@ -27,6 +27,7 @@ bench: setup
 	bash benchmarks/run.sh
 	bash benchmarks/run_diagnostics.sh
 	bash benchmarks/featurize_bench.sh
+	bash benchmarks/results_store_bench.sh
 
 ## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn).
 fixtures:
@@ -38,6 +39,10 @@ check-h5py: release
 	@mkdir -p $(DEMO_DIR)
 	$(SOFTNESS) generate -n 5000 --test-rows 1000 --storage float32 -o $(DEMO_DIR)/h5py-check.h5 --force
 	python3 tools/check_with_h5py.py $(DEMO_DIR)/h5py-check.h5
+
+## check-imports: Package.swift declares exactly the modules each target imports (needs python3).
+check-imports:
+	bash tools/check_imports.sh
 
 clean:
 	rm -rf .build scratch
