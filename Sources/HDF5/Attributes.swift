@@ -58,14 +58,6 @@ public protocol AttributeHolder {
     var attributeLocation: (id: hid_t, file: String, object: String) { get }
 }
 
-extension Group: AttributeHolder {
-    public var attributeLocation: (id: hid_t, file: String, object: String) { (handle.id, filePath, objectPath) }
-}
-
-extension Dataset: AttributeHolder {
-    public var attributeLocation: (id: hid_t, file: String, object: String) { (handle.id, filePath, objectPath) }
-}
-
 extension AttributeHolder {
     private var site: CallSite { CallSite(file: attributeLocation.file, object: attributeLocation.object) }
 

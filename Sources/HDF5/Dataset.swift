@@ -3,31 +3,16 @@ import Foundation
 
 /// An HDF5 dataset: an N-dimensional array of numbers or strings, row-major like numpy.
 /// Reads convert to the requested Swift type (a float32 dataset reads fine as `[Double]`).
-public final class Dataset: @unchecked Sendable {
-    let handle: Handle
-    let fileHandle: Handle
-    /// Path of the file on disk.
-    public let filePath: String
-    /// Absolute path of the dataset inside the file.
-    public let objectPath: String
-
-    init(handle: Handle, fileHandle: Handle, filePath: String, path: String) {
-        self.handle = handle
-        self.fileHandle = fileHandle
-        self.filePath = filePath
-        self.objectPath = path
-    }
-
-    var site: CallSite { CallSite(file: filePath, object: objectPath) }
+public final class Dataset: HDF5Object, @unchecked Sendable {
 
     private func withSpace<R>(_ body: (hid_t) throws -> R) throws -> R {
-        let space = Handle(try checked(site, "cannot read the dataspace") { H5Dget_space(handle.id) }, kind: .dataspace)
+        let space = Handle(try checked(site(), "cannot read the dataspace") { H5Dget_space(handle.id) }, kind: .dataspace)
         return try body(space.id)
     }
 
     /// Current extent of every dimension (`[]` for a scalar).
     public func shape() throws -> [Int] {
-        try withSpace { try Dataspace.shape(of: $0, site: site) }
+        try withSpace { try Dataspace.shape(of: $0, site: site()) }
     }
 
     /// Number of rows (first dimension; 1 for a scalar).
@@ -35,17 +20,17 @@ public final class Dataset: @unchecked Sendable {
 
     /// Stored element type.
     public func elementType() throws -> ElementType {
-        let type = Handle(try checked(site, "cannot read the datatype") { H5Dget_type(handle.id) }, kind: .datatype)
+        let type = Handle(try checked(site(), "cannot read the datatype") { H5Dget_type(handle.id) }, kind: .datatype)
         return ElementType.of(datatype: type.id)
     }
 
     /// Chunk shape, or nil for contiguous or compact storage.
     public func chunks() throws -> [Int]? {
-        let plist = Handle(try checked(site, "cannot read the creation properties") { H5Dget_create_plist(handle.id) }, kind: .propertyList)
+        let plist = Handle(try checked(site(), "cannot read the creation properties") { H5Dget_create_plist(handle.id) }, kind: .propertyList)
         guard H5Pget_layout(plist.id) == H5D_CHUNKED else { return nil }
         let rank = try shape().count
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
-        try checked(site, "cannot read the chunk shape") { H5Pget_chunk(plist.id, Int32(rank), &dims) }
+        try checked(site(), "cannot read the chunk shape") { H5Pget_chunk(plist.id, Int32(rank), &dims) }
         return dims.prefix(rank).map { Int($0) }
     }
 
@@ -74,7 +59,7 @@ public final class Dataset: @unchecked Sendable {
                let base = buffer.baseAddress {
                 try pipeline.read(self, rows: 0..<shape[0], into: base)
             } else if count > 0 {
-                try checked(site, "cannot read the data") {
+                try checked(site(), "cannot read the data") {
                     H5Dread(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
                 }
             }
@@ -106,13 +91,13 @@ public final class Dataset: @unchecked Sendable {
         }
         var memoryShape = shape
         memoryShape[0] = rows.count
-        let memorySpace = try Dataspace.simple(memoryShape, site: site)
+        let memorySpace = try Dataspace.simple(memoryShape, site: site())
         return try withSpace { fileSpace in
-            try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site)
+            try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site())
             return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 initialized = 0
                 LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-                try checked(site, "cannot read rows \(rows)") {
+                try checked(site(), "cannot read rows \(rows)") {
                     H5Dread(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), buffer.baseAddress)
                 }
                 initialized = count
@@ -140,7 +125,7 @@ public final class Dataset: @unchecked Sendable {
         if count == 0 { return }
         if !shape.isEmpty, try writeChunksInParallel(values, firstRow: 0, shape: shape) { return }
         _ = try values.withUnsafeBufferPointer { buffer in
-            try checked(site, "cannot write the data") {
+            try checked(site(), "cannot write the data") {
                 H5Dwrite(handle.id, T.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
             }
         }
@@ -158,11 +143,11 @@ public final class Dataset: @unchecked Sendable {
         if try writeChunksInParallel(values, firstRow: firstRow, shape: shape) { return }
         var memoryShape = shape
         memoryShape[0] = rows.count
-        let memorySpace = try Dataspace.simple(memoryShape, site: site)
+        let memorySpace = try Dataspace.simple(memoryShape, site: site())
         try withSpace { fileSpace in
-            try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site)
+            try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site())
             _ = try values.withUnsafeBufferPointer { buffer in
-                try checked(site, "cannot write rows \(rows)") {
+                try checked(site(), "cannot write rows \(rows)") {
                     H5Dwrite(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), buffer.baseAddress)
                 }
             }
@@ -202,21 +187,21 @@ public final class Dataset: @unchecked Sendable {
         let firstRow = shape[0]
         shape[0] += added
         let dims = shape.map { hsize_t($0) }
-        try checked(site, "cannot extend the dataset (was it created extendable, with an unlimited first dimension?)",
+        try checked(site(), "cannot extend the dataset (was it created extendable, with an unlimited first dimension?)",
                     kind: .invalidArgument) { H5Dset_extent(handle.id, dims) }
         try writeRows(values, at: firstRow)
     }
 
     /// Reads a dataset of strings (variable- or fixed-length, ASCII or UTF-8), rank 0 or 1.
     public func readStrings() throws -> [String] {
-        let fileType = Handle(try checked(site, "cannot read the datatype") { H5Dget_type(handle.id) }, kind: .datatype)
+        let fileType = Handle(try checked(site(), "cannot read the datatype") { H5Dget_type(handle.id) }, kind: .datatype)
         guard H5Tget_class(fileType.id) == H5T_STRING else {
             throw HDF5Error(.typeMismatch, file: filePath, object: objectPath,
                             message: "holds \(ElementType.of(datatype: fileType.id)), not strings")
         }
         let count = try shape().reduce(1, *)
         if count == 0 { return [] }
-        return try StringCoding.read(count: count, fileType: fileType.id, site: site) { memoryType, buffer in
+        return try StringCoding.read(count: count, fileType: fileType.id, site: site()) { memoryType, buffer in
             H5Dread(handle.id, memoryType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer)
         }
     }
@@ -256,7 +241,7 @@ extension Group {
 
     func createDataset(_ path: String, fileType: hid_t, shape: [Int], options: DatasetOptions) throws -> Dataset {
         let target = absolute(path)
-        let site = site(target)
+        let place = site(target)
         if contains(path) {
             throw HDF5Error(.objectExists, file: filePath, object: target, message: "already exists")
         }
@@ -264,10 +249,10 @@ extension Group {
             throw HDF5Error(.invalidArgument, file: filePath, object: target, message: "negative extent in shape \(shape)")
         }
         let maxShape: [Int?]? = options.extendable && !shape.isEmpty ? [nil] + shape.dropFirst().map { $0 } : nil
-        let space = try Dataspace.simple(shape, maxShape: maxShape, site: site)
-        let creation = try options.creationPropertyList(shape: shape, site: site)
-        let links = try LinkCreation.intermediateGroups(site)
-        let id = try checked(site, "cannot create the dataset") {
+        let space = try Dataspace.simple(shape, maxShape: maxShape, site: place)
+        let creation = try options.creationPropertyList(shape: shape, site: place)
+        let links = try LinkCreation.intermediateGroups(place)
+        let id = try checked(place, "cannot create the dataset") {
             H5Dcreate2(handle.id, path, fileType, space.id, links.id, creation.id, chdf5_p_default())
         }
         return Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)

@@ -2,22 +2,7 @@ import CHDF5
 
 /// An HDF5 group: a folder of datasets and groups addressed by `/`-separated paths.
 /// Paths may be absolute (`/results/run1`) or relative to this group.
-public class Group: @unchecked Sendable {
-    let handle: Handle
-    let fileHandle: Handle
-    /// Path of the file on disk (used in error messages).
-    public let filePath: String
-    /// Absolute path of this group inside the file.
-    public let objectPath: String
-
-    init(handle: Handle, fileHandle: Handle, filePath: String, path: String) {
-        self.handle = handle
-        self.fileHandle = fileHandle
-        self.filePath = filePath
-        self.objectPath = path
-    }
-
-    func site(_ path: String? = nil) -> CallSite { CallSite(file: filePath, object: path ?? objectPath) }
+public class Group: HDF5Object, @unchecked Sendable {
 
     /// The absolute path of `name` relative to this group.
     func absolute(_ name: String) -> String {

@@ -151,7 +151,7 @@ struct ChunkPipeline {
                     throw HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath, message: "zlib failed on the chunk at row \(chunkFirstRow)")
                 }
                 let origin = [hsize_t(chunkFirstRow)] + [hsize_t](repeating: 0, count: rank - 1)
-                try checked(dataset.site, "cannot write the chunk at row \(chunkFirstRow)") {
+                try checked(dataset.site(), "cannot write the chunk at row \(chunkFirstRow)") {
                     bytes.withUnsafeBytes { H5Dwrite_chunk(dataset.handle.id, chdf5_p_default(), 0, origin, bytes.count, $0.baseAddress) }
                 }
             }

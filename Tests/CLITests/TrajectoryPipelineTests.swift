@@ -67,7 +67,7 @@ import HDF5
 }
 
 /// The committed Kob–Andersen sample end to end: label → featurize → join → diagnose.
-@Suite struct SamplePipelineTests {
+@Suite(.tags(.slow)) struct SamplePipelineTests {
     @Test func kobAndersenSampleRunsThroughTheDiagnostic() throws {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sample-data")
