@@ -25,4 +25,12 @@ public enum Verdict {
         }
         return "no true barrier in the file to compare with; run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
     }
+
+    /// The sentence for recursive feature elimination (paper Sec. V, Fig. 6): where Var(ΔE_inf)
+    /// peaks and the smallest feature set within error of the peak.
+    public static func sentence(for rfe: RFEResult) -> String {
+        guard rfe.steps.indices.contains(rfe.peakIndex) else { return "no RFE step had a variance (no Arrhenius barrier at any step)." }
+        let peak = rfe.steps[rfe.peakIndex]
+        return "Var(ΔE_inf) peaks at \(peak.kept.count) features; the smallest set within error of the peak has \(rfe.recommended.count): \(rfe.recommendedNames.joined(separator: " "))."
+    }
 }

@@ -51,8 +51,7 @@ struct RFE: ParsableCommand {
                                 step.testAccuracy, step.slope.map { String(format: "%.3f", $0) } ?? "—",
                                 step.removed.map { names[$0] } ?? "—", marker))
         }
-        let peak = rfe.steps[rfe.peakIndex]
-        lines.append("verdict: Var(ΔE_inf) peaks at \(peak.kept.count) features; the smallest set within error of the peak has \(rfe.recommended.count): \(rfe.recommendedNames.joined(separator: " ")).")
+        lines.append("verdict: " + Verdict.sentence(for: rfe))
         return lines.joined(separator: "\n")
     }
 }
