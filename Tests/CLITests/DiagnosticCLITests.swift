@@ -54,6 +54,21 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
             #expect(try results.group("results/first/svm").attribute("converged") == .integer(1))
             #expect(try results.group("results/first").attribute("command_line")?.stringValue?.contains("diagnose t.h5") == true)
             #expect(try results.group("results/first").attribute("input_digest")?.stringValue?.hasPrefix("fnv1a64:") == true)
+            #expect(try results.group("results/first/parameters").attribute("C") == .real(1))
+            #expect(try results.group("results/first/parameters").attribute("bootstrap") == .integer(3))
+            // Every dataset of the run says what it holds and in which units.
+            var datasets = 0
+            func walk(_ group: Group) throws {
+                for name in try group.memberNames() {
+                    if group.isGroup(name) { try walk(try group.group(name)); continue }
+                    let dataset = try group.dataset(name)
+                    #expect(try dataset.attribute("units")?.stringValue?.isEmpty == false, "\(dataset.objectPath)")
+                    #expect(try dataset.attribute("description")?.stringValue?.isEmpty == false, "\(dataset.objectPath)")
+                    datasets += 1
+                }
+            }
+            try walk(try results.group("results/first"))
+            #expect(datasets == 23, "standardization 3, svm 4, softness, logistic 8, arrhenius 4, accuracy 2, warnings")
             results.close()
             let again = try softness(["diagnose", "t.h5", "--run", "first"], in: dir)
             #expect(again.status != 0)
@@ -155,6 +170,8 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
             #expect(a.status == 0, "\(a.stderr)")
             try Data(#"{"features": "/sim/x", "labels": "/sim/R", "temperature": "/sim/T", "split": "/sim/use"}"#.utf8)
                 .write(to: dir.appendingPathComponent("map.json"))
+            try Data(#"{"features": "/sim/x", "labels": "/sim/R", "temperature": "/sim/T"}"#.utf8)
+                .write(to: dir.appendingPathComponent("map-nosplit.json"))
             let b = try softness(["diagnose", "ext.h5", "--mapping", "map.json", "--label-encoding", "01", "--run", "b", "--bootstrap", "0", "--json"], in: dir)
             #expect(b.status == 0, "\(b.stderr)")
             let ja = try #require(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
@@ -165,6 +182,18 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
             let results = try File.open(dir.appendingPathComponent("ext.results.h5").path)
             #expect(try results.dataset("features").shape() == [1200, 2], "/features links to /sim/x")
             #expect(try results.group("results").memberNames() == ["a", "b"])
+            #expect(!results.contains("results/a/split"), "the file's own split was used")
+            // Without a split the random one is stored with the run, and reproduces it.
+            let c = try softness(["diagnose", "ext.h5", "--mapping", "map-nosplit.json", "--label-encoding", "01", "--run", "c",
+                                  "--bootstrap", "0", "--test-fraction", "0.25"], in: dir)
+            #expect(c.status == 0, "\(c.stderr)")
+            #expect(c.stderr.contains("no /split: 25% of rows drawn at random (seed 1)"), "\(c.stderr)")
+            let again = try File.open(dir.appendingPathComponent("ext.results.h5").path)
+            let split = try again.dataset("results/c/split").read(as: UInt8.self)
+            #expect(split.count == 1200 && Set(split).isSubset(of: [0, 1]))
+            #expect(abs(Double(split.filter { $0 == 1 }.count) / 1200 - 0.25) < 0.05)
+            #expect(try again.group("results/c").attribute("test_rows") == .integer(split.filter { $0 == 1 }.count))
+            again.close()
         }
     }
 
