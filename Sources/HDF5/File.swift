@@ -27,9 +27,18 @@ public final class File: Group, @unchecked Sendable {
     /// Opens an existing HDF5 file. Throws `.fileNotFound` or `.notHDF5` with a clear message.
     public static func open(_ path: String, mode: OpenMode = .readOnly) throws -> File {
         let site = CallSite(file: path, object: nil)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw HDF5Error(.fileNotFound, file: path, message: "no such file")
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))"
+            throw HDF5Error(.fileNotFound, file: path, message: reason)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw HDF5Error(.notHDF5, file: path, message: "is a directory, not an HDF5 file")
+        default: throw HDF5Error(.notHDF5, file: path, message: "is not a regular file (a FIFO, socket or device); give an HDF5 file")
+        }
+        guard access(path, mode == .readOnly ? R_OK : R_OK | W_OK) == 0 else {
+            throw HDF5Error(.notHDF5, file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
         ErrorStack.silence()
         if H5Fis_hdf5(path) <= 0 {

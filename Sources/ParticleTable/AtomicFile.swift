@@ -5,7 +5,9 @@ import Foundation
 ///
 /// `publish()` fsyncs the temporary file, renames it onto the destination and fsyncs the folder,
 /// so the new file survives a power cut once `publish()` returns. A process killed before that
-/// leaves the destination as it was (at worst a stray `.NAME.partial-PID-XXXX` beside it).
+/// leaves the destination as it was and a stray `.NAME.partial-HOST-PID-XXXX` beside it, which
+/// the next writer of the same destination on the same host removes once that PID is gone (the
+/// host name keeps writers on other nodes of a shared file system out of it).
 /// Every writer of softness (particle tables, labels files, results) goes through this type.
 public final class AtomicFile {
     /// Where the finished file goes.
@@ -14,13 +16,33 @@ public final class AtomicFile {
     public let temporaryPath: String
     private var finished = false
 
-    /// Reserves a temporary path beside `destination` (unique per process and call).
+    /// Reserves a temporary path beside `destination` (unique per process and call) and removes
+    /// the partial files of this destination left by dead processes of this host.
     public init(destination: String) {
         let url = URL(fileURLWithPath: destination)
         self.destination = destination
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).partial-\(Self.hostName)-"
         let unique = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        self.temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(unique)").path
+        self.temporaryPath = folder.appendingPathComponent("\(prefix)\(getpid())-\(unique)").path
+        Self.removeStale(in: folder.path, prefix: prefix)
+    }
+
+    /// This host's name as `gethostname(2)` gives it ('/' replaced), "host" if it has none.
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "host" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "host" : name.replacingOccurrences(of: "/", with: "_")
+    }()
+
+    /// Removes `prefix`PID-XXXX files whose process no longer exists.
+    static func removeStale(in folder: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
+        }
     }
 
     /// Makes the temporary file durable and renames it onto the destination.

@@ -40,6 +40,8 @@ public enum ParticleDataError: Error, CustomStringConvertible, Sendable {
     case invalidLabel(file: String, dataset: String, row: Int, value: Int64, encoding: LabelEncoding)
     case nonFinite(file: String, dataset: String, row: Int, column: Int?)
     case invalidSplit(file: String, dataset: String, row: Int, value: Int64)
+    /// A finite temperature that is zero or negative (temperatures are in energy units, k_B = 1).
+    case invalidTemperature(file: String, dataset: String, row: Int, value: Double)
     /// A mapped dataset is missing or has the wrong shape, or the mapping itself is malformed.
     case mapping(file: String, dataset: String?, message: String)
 
@@ -54,6 +56,8 @@ public enum ParticleDataError: Error, CustomStringConvertible, Sendable {
             return "\(file): \(dataset): non-finite value (NaN or Inf) at row \(row)\(column.map { ", column \($0)" } ?? "")"
         case .invalidSplit(let file, let dataset, let row, let value):
             return "\(file): \(dataset): row \(row) holds \(value), expected 0 (train) or 1 (test)"
+        case .invalidTemperature(let file, let dataset, let row, let value):
+            return "\(file): \(dataset): row \(row) holds temperature \(value); temperatures must be positive (k_B = 1, energy units; was 1/T stored by mistake?)"
         case .mapping(let file, let dataset, let message):
             return "\(file)\(dataset.map { ": \($0)" } ?? ""): \(message)"
         }
@@ -220,7 +224,10 @@ public enum ParticleTableReader {
             try requireLength(set, rows)
             temperature = try set.read()
             if let bad = temperature.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
-                throw ParticleDataError.nonFinite(file: path, dataset: "\(name) (must be positive and finite)", row: bad, column: nil)
+                if temperature[bad].isFinite {
+                    throw ParticleDataError.invalidTemperature(file: path, dataset: name, row: bad, value: temperature[bad])
+                }
+                throw ParticleDataError.nonFinite(file: path, dataset: name, row: bad, column: nil)
             }
         }
         digest.add(temperature)

@@ -86,11 +86,11 @@ public struct ParticleTableSummary: Codable, Sendable {
         for name in try file.attributeNames() where !["schema", "schema_version"].contains(name) {
             if let value = try file.attribute(name) { attributes[name] = value.description }
         }
-        // Runs live in the results file beside the input (see `ResultStore`); older layouts may
-        // also hold a `/results` group in the table itself.
+        // Runs live in the results file beside the input (see `ResultStore`), or in the table
+        // itself (`--in-place`). A damaged, foreign or newer results file is an error, not "none".
         var runs = file.isGroup("results") ? try file.group("results").memberNames() : []
         let store = ResultStore(inputPath: path)
-        if let stored = try? store.runNames() { runs += stored.map { "\($0) (\(store.path))" } }
+        runs += try store.runNames().map { "\($0) (\(store.path))" }
         return ParticleTableSummary(
             file: path,
             schema: (try file.attribute("schema"))?.stringValue,

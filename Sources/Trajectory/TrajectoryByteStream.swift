@@ -20,6 +20,12 @@ final class TrajectoryFileSource: TrajectoryByteSource {
 
     init(path: String) throws {
         self.path = path
+        // A FIFO or device would block or never end: only regular files are read.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let kind = info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file (a FIFO, socket or device)"
+            throw TrajectoryError(.unreadable, file: path, message: "is \(kind); give a trajectory file")
+        }
         descriptor = open(path, O_RDONLY)
         if descriptor < 0 {
             let reason = String(cString: strerror(errno))

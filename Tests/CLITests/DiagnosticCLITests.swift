@@ -79,6 +79,36 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
         }
     }
 
+    @Test func inspectRefusesAResultsFileItCannotRead() throws {
+        try withScratch { dir in
+            try writeTable(dir.appendingPathComponent("t.h5").path)
+            #expect(try softness(["train", "t.h5"], in: dir).status == 0)
+            let results = try File.open(dir.appendingPathComponent("t.results.h5").path, mode: .readWrite)
+            try results.setAttribute("schema_version", .integer(3))
+            results.close()
+            let inspected = try softness(["inspect", "t.h5"], in: dir)
+            #expect(inspected.status != 0)
+            #expect(inspected.stderr.contains("t.results.h5: results written with results schema version 3"), "\(inspected.stderr)")
+            try Data("not hdf5".utf8).write(to: dir.appendingPathComponent("t.results.h5"))
+            let foreign = try softness(["inspect", "t.h5"], in: dir)
+            #expect(foreign.status != 0 && foreign.stderr.contains("t.results.h5"), "\(foreign.stderr)")
+        }
+    }
+
+    @Test func directoriesAndFIFOsAreRefusedWithTheirCause() throws {
+        try withScratch { dir in
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("adir.h5"), withIntermediateDirectories: false)
+            let directory = try softness(["inspect", "adir.h5"], in: dir)
+            #expect(directory.status != 0 && directory.stderr.contains("adir.h5: is a directory"), "\(directory.stderr)")
+            #expect(mkfifo(dir.appendingPathComponent("pipe.h5").path, 0o644) == 0)
+            let fifo = try softness(["diagnose", "pipe.h5"], in: dir)
+            #expect(fifo.status != 0 && fifo.stderr.contains("pipe.h5: is not a regular file"), "\(fifo.stderr)")
+            #expect(mkfifo(dir.appendingPathComponent("pipe.dump").path, 0o644) == 0)
+            let dump = try softness(["label", "pipe.dump", "-o", "l.h5"], in: dir)
+            #expect(dump.status != 0 && dump.stderr.contains("pipe.dump: is not a regular file"), "\(dump.stderr)")
+        }
+    }
+
     @Test func singleTemperatureStillWritesTheOtherResults() throws {
         try withScratch { dir in
             try writeTable(dir.appendingPathComponent("t.h5").path, temperatures: [0.7])

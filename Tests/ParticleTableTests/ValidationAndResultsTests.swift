@@ -213,3 +213,40 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
         }
     }
 }
+
+@Suite struct AtomicFileTests {
+    @Test func publishReplacesAtomicallyAndDiscardLeavesNothing() throws {
+        try scratch { dir in
+            let target = dir.appendingPathComponent("out.txt").path
+            try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+            let discarded = AtomicFile(destination: target)
+            try Data("half".utf8).write(to: URL(fileURLWithPath: discarded.temporaryPath))
+            discarded.discard()
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "old")
+            let file = AtomicFile(destination: target)
+            try Data("new".utf8).write(to: URL(fileURLWithPath: file.temporaryPath))
+            try file.publish()
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.txt"])
+        }
+    }
+
+    @Test func partialFilesOfDeadProcessesOfThisHostAreRemoved() throws {
+        try scratch { dir in
+            let target = dir.appendingPathComponent("t.h5").path
+            let host = AtomicFile.hostName
+            // PID 99999999 is above Linux's pid_max, so no such process exists.
+            let dead = ".t.h5.partial-\(host)-99999999-abc"
+            let alive = ".t.h5.partial-\(host)-\(getpid())-def"
+            let otherHost = ".t.h5.partial-\(host)x-99999999-abc"
+            let otherFile = ".u.h5.partial-\(host)-99999999-abc"
+            for name in [dead, alive, otherHost, otherFile] {
+                try Data("x".utf8).write(to: dir.appendingPathComponent(name))
+            }
+            _ = AtomicFile(destination: target)
+            let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+            #expect(!left.contains(dead))
+            #expect(left.isSuperset(of: [alive, otherHost, otherFile]))
+        }
+    }
+}
