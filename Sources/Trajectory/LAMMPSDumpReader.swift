@@ -30,6 +30,15 @@ public final class LAMMPSDumpReader: Trajectory {
     private let lines: TrajectoryLineReader
     private var order = TrajectoryParticleOrder()
     private var framesRead = 0
+    /// Size of the file on disk, for the sanity bound on NUMBER OF ATOMS.
+    private let fileSize: Int
+    /// Timestep of the previous frame: timesteps must increase.
+    private var previousTimestep: Int?
+    /// Deflate expands at most ~1032:1, so a gzip file holds at most this many bytes per byte.
+    static let gzipMaximumRatio = 1032
+    /// Bytes of memory per atom of a frame (positions, ids, species, images, parse state), for
+    /// the sanity bound on NUMBER OF ATOMS.
+    static let bytesPerAtom = 64
     private var columns: LAMMPSDumpColumns?
 
     /// Opens `path` (plain or gzip) for reading; nothing but the first two bytes is read yet.
@@ -46,8 +55,27 @@ public final class LAMMPSDumpReader: Trajectory {
         self.path = path
         let magic = try trajectoryFilePrefix(path, count: 2)
         isCompressed = magic == [0x1f, 0x8b]
+        fileSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? Int.max
         let source: TrajectoryByteSource = isCompressed ? try TrajectoryGzipSource(path: path) : try TrajectoryFileSource(path: path)
         lines = TrajectoryLineReader(source: source, capacity: bufferCapacity)
+    }
+
+    /// Refuses a NUMBER OF ATOMS that the file cannot hold (each atom line has at least two
+    /// bytes per column; a gzip file expands at most `gzipMaximumRatio` times) or that would not
+    /// fit in memory, before anything is allocated for it.
+    private func checkAtomCount(_ count: Int, columns: Int, line: Int, frame: Int, timestep: Int) throws {
+        let (capacity, overflow) = fileSize.multipliedReportingOverflow(by: isCompressed ? Self.gzipMaximumRatio : 1)
+        let maximumInFile = overflow ? Int.max : capacity / (2 * Swift.max(columns, 1))
+        if count > maximumInFile {
+            throw failure(.malformed, line: line, frame: frame, timestep: timestep,
+                          "frame \(frame) declares NUMBER OF ATOMS \(count), but a \(fileSize)-byte \(isCompressed ? "gzip " : "")file can hold at most \(maximumInFile) atom lines of \(columns) columns")
+        }
+        let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        let budget = memory / 2 / Self.bytesPerAtom
+        if count > budget {
+            throw failure(.malformed, line: line, frame: frame, timestep: timestep,
+                          "frame \(frame) declares NUMBER OF ATOMS \(count); one frame would need \(count / (1 << 20) * Self.bytesPerAtom) MiB, more than half of this machine's \(memory >> 20) MiB (limit \(budget) atoms)")
+        }
     }
 
     /// Number of frames returned so far.
@@ -212,6 +240,12 @@ public final class LAMMPSDumpReader: Trajectory {
             throw failure(.missingBox, line: atomsLine, frame: frame, timestep: timestep,
                           "frame \(frame) (timestep \(timestep)) has no ITEM: BOX BOUNDS")
         }
+        if let previousTimestep, timestep <= previousTimestep {
+            throw failure(.malformed, line: atomsLine, frame: frame, timestep: timestep,
+                          "frame \(frame) has timestep \(timestep), not after the previous frame's \(previousTimestep) (duplicated or reordered frames, e.g. dumps of a restarted run concatenated; remove the repeated frames)")
+        }
+        try checkAtomCount(count, columns: columnText.split(whereSeparator: { $0 == " " || $0 == "\t" }).count,
+                           line: atomsLine, frame: frame, timestep: timestep)
         if let reference = order.referenceCount, reference != count {
             throw failure(.inconsistentParticles, line: atomsLine, frame: frame, timestep: timestep,
                           "frame \(frame) (timestep \(timestep)) has \(count) atoms, the first frame had \(reference)")
@@ -246,6 +280,7 @@ public final class LAMMPSDumpReader: Trajectory {
             atoms.images = atoms.images.map { trajectoryPermuted($0, permutation) }
         }
         framesRead += 1
+        previousTimestep = timestep
         return TrajectoryFrame(source: path, index: frame, timestep: timestep, time: time, box: box,
                                ids: atoms.ids, species: atoms.species, positions: atoms.positions,
                                positionKind: layout.unwrapped ? .unwrapped : (layout.hasImages ? .wrappedWithImages : .wrapped),

@@ -257,6 +257,33 @@ private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
         #expect(error?.description.hasPrefix("/nonexistent/trajectory.dump: cannot open the file") == true)
     }
 
+    /// A declared atom count the file cannot hold is refused before anything is allocated.
+    @Test(arguments: ["9223372036854775807", "1000000000000", "5000"])
+    func impossibleAtomCountsAreRefused(count: String) throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("huge.dump").path
+            try "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n\(count)\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type xu yu zu\n1 1 0 0 0\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let error = try #require(readingError(path))
+            #expect(error.kind == .malformed)
+            #expect(error.description.contains("declares NUMBER OF ATOMS \(count), but a"), "\(error)")
+            #expect(error.description.contains("file can hold at most"))
+        }
+    }
+
+    @Test func repeatedOrDecreasingTimestepsAreRefused() throws {
+        try withTemporaryDirectory { directory in
+            for (name, steps) in [("repeat.dump", [0, 10, 10]), ("back.dump", [0, 10, 5])] {
+                let path = directory.appendingPathComponent(name).path
+                let text = steps.map { "ITEM: TIMESTEP\n\($0)\nITEM: NUMBER OF ATOMS\n1\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type xu yu zu\n1 1 0 0 0\n" }.joined()
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                let error = try #require(readingError(path))
+                #expect(error.frame == 2 && error.line == 29, "\(error)")
+                #expect(error.description.contains("frame 2 has timestep \(steps[2]), not after the previous frame's 10"), "\(error)")
+            }
+        }
+    }
+
     /// Many frames with shuffled rows, sparse and dense ids, a tiny line buffer (refills and growth).
     @Test(arguments: [Int64(1), Int64(1_000_000_007)])
     func shuffledFramesAreSortedByIdThroughBufferRefills(idStride: Int64) throws {
