@@ -49,7 +49,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5"]),
+        .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5", "SeededRandom"]),
         .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5"]),

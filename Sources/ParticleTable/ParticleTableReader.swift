@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import SeededRandom
 
 /// How `/labels` encodes rearrangement. Schema v1 uses ±1; 0/1 (or bool) is accepted only when
 /// the user asks for it, so a mislabelled file is never silently reinterpreted.
@@ -264,8 +265,10 @@ public enum ParticleTableReader {
     }
 }
 
-/// FNV-1a over 64-bit words: a fast, dependency-free fingerprint of the input values, recorded
-/// with every result so a run can be matched to the exact data it saw. Not cryptographic.
+/// FNV-1a over 64-bit words, each word first passed through the SplitMix64 finalizer: a fast
+/// fingerprint of the input values, recorded with every result so a run can be matched to the
+/// exact data it saw. Not cryptographic. (Plain FNV-1a on whole words does not diffuse high bits:
+/// flipping a sign bit — a label +1 ↔ −1 — changed only the top bit of the digest.)
 public struct FNV1a64: Sendable {
     private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
@@ -274,7 +277,7 @@ public struct FNV1a64: Sendable {
     public mutating func add(_ values: [Double]) {
         var h = state
         for value in values {
-            h = (h ^ value.bitPattern) &* 0x0000_0100_0000_01b3
+            h = (h ^ mix64(value.bitPattern)) &* 0x0000_0100_0000_01b3
         }
         state = h
     }
@@ -283,10 +286,10 @@ public struct FNV1a64: Sendable {
     mutating func add(_ values: [UInt8]) {
         var h = state
         for value in values {
-            h = (h ^ Double(value).bitPattern) &* 0x0000_0100_0000_01b3
+            h = (h ^ mix64(Double(value).bitPattern)) &* 0x0000_0100_0000_01b3
         }
         state = h
     }
 
-    public var hex: String { "fnv1a64:" + String(state, radix: 16) }
+    public var hex: String { "fnv1a64m:" + String(state, radix: 16) }
 }

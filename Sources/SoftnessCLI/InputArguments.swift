@@ -73,12 +73,14 @@ struct InputArguments: ParsableArguments {
 
     /// Loads the table into a diagnostic input.
     func load(seed: UInt64, results: ResultOptions) throws -> LoadedInput {
-        var selection: [Int]?
+        var selection: TrainingSelection?
         if let selectionRun {
             let store = try results.store(for: self)
-            let stored = try File.open(store.path)
-            defer { stored.close() }
-            selection = try stored.dataset("results/\(selectionRun)/balance/indices").read(as: Int.self)
+            selection = try File.withFile(store.path) { stored in
+                TrainingSelection(source: "\(store.path):/results/\(selectionRun)",
+                                  rows: try stored.dataset("results/\(selectionRun)/balance/indices").read(as: Int.self),
+                                  digest: try stored.group("results/\(selectionRun)").attribute("input_digest")?.stringValue)
+            }
         }
         let loaded = try LoadedInput.load(path: file, labels: labelEncoding, mapping: datasetMapping(), testFraction: testFraction,
                                           seed: seed, trainingSelection: selection)

@@ -17,6 +17,23 @@ public struct LoadedInput: Sendable {
     public var generatedSplit: [UInt8]?
 }
 
+/// Training rows recorded by `softness validate --balance`: the row indices and the digest of
+/// the data they were drawn from.
+public struct TrainingSelection: Sendable {
+    /// Where the selection is stored (`FILE:/results/RUN`), for messages.
+    public var source: String
+    /// Row indices into the input (test rows among them stay test rows).
+    public var rows: [Int]
+    /// `input_digest` of the run that recorded the selection.
+    public var digest: String?
+
+    public init(source: String, rows: [Int], digest: String?) {
+        self.source = source
+        self.rows = rows
+        self.digest = digest
+    }
+}
+
 extension LoadedInput {
     /// Reads the particle table at `path` into a `DiagnosticInput`.
     ///
@@ -24,7 +41,7 @@ extension LoadedInput {
     /// becomes test rows. With `trainingSelection` (for example a balanced selection recorded by
     /// `softness validate --balance`) only those rows train; all test rows stay test rows.
     public static func load(path: String, labels: LabelEncoding = .plusMinusOne, mapping: DatasetMapping = .schemaV1,
-                            testFraction: Double = 0.5, seed: UInt64 = 1, trainingSelection: [Int]? = nil) throws -> LoadedInput {
+                            testFraction: Double = 0.5, seed: UInt64 = 1, trainingSelection: TrainingSelection? = nil) throws -> LoadedInput {
         let data = try ParticleTableReader.load(path: path, labels: labels, mapping: mapping)
         var notes: [String] = []
         var isTraining: [Bool]
@@ -39,11 +56,18 @@ extension LoadedInput {
         }
         var rows: [Int]?
         if let selection = trainingSelection {
-            let chosen = Set(selection)
+            guard selection.digest == data.digest else {
+                throw WorkflowError.selectionForOtherData(source: selection.source, input: path,
+                                                          recorded: selection.digest ?? "none", actual: data.digest)
+            }
+            if let bad = selection.rows.first(where: { $0 < 0 || $0 >= data.rows }) {
+                throw WorkflowError.selectionRowInvalid(source: selection.source, row: bad, rows: data.rows)
+            }
+            let chosen = Set(selection.rows)
             var keep: [Int] = []
             for i in 0..<data.rows where !isTraining[i] || chosen.contains(i) { keep.append(i) }
             rows = keep
-            notes.append("training on the \(selection.count) selected rows")
+            notes.append("training on the \(selection.rows.count) selected rows of \(selection.source)")
         }
         let features = try DenseMatrix(rows: data.rows, columns: data.featureCount, values: data.features)
         var input = try DiagnosticInput(features: features, labels: data.labels, temperature: data.temperature,

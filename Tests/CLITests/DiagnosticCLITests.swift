@@ -53,7 +53,7 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
             #expect(try results.dataset("results/first/logistic/temperature").read(as: Double.self) == [0.5, 1.0])
             #expect(try results.group("results/first/svm").attribute("converged") == .integer(1))
             #expect(try results.group("results/first").attribute("command_line")?.stringValue?.contains("diagnose t.h5") == true)
-            #expect(try results.group("results/first").attribute("input_digest")?.stringValue?.hasPrefix("fnv1a64:") == true)
+            #expect(try results.group("results/first").attribute("input_digest")?.stringValue?.hasPrefix("fnv1a64m:") == true)
             #expect(try results.group("results/first/parameters").attribute("C") == .real(1))
             #expect(try results.group("results/first/parameters").attribute("bootstrap") == .integer(3))
             // Every dataset of the run says what it holds and in which units.
@@ -76,6 +76,33 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
             #expect(try softness(["diagnose", "t.h5", "--run", "first", "--overwrite", "--bootstrap", "0"], in: dir).status == 0)
             let inspected = try softness(["inspect", "t.h5"], in: dir)
             #expect(inspected.stdout.contains("results:   first (\(dir.appendingPathComponent("t.results.h5").path))"), "\(inspected.stdout)")
+        }
+    }
+
+    @Test func selectionsAreCheckedAgainstTheirData() throws {
+        try withScratch { dir in
+            let path = dir.appendingPathComponent("t.h5").path
+            try writeTable(path, rows: 1000, labels: { $0 % 5 == 0 ? 1 : -1 })
+            let balanced = try softness(["validate", "t.h5", "--balance"], in: dir)
+            #expect(balanced.status == 0, "\(balanced.stderr)")
+            let used = try softness(["diagnose", "t.h5", "--selection", "balance", "--bootstrap", "0"], in: dir)
+            #expect(used.status == 0, "\(used.stderr)")
+            #expect(used.stderr.contains("training on the 200 selected rows of"), "\(used.stderr)")
+            // A selection with a row outside the table.
+            let run = try File.open(dir.appendingPathComponent("t.results.runs/balance.h5").path, mode: .readWrite)
+            let indices = try run.dataset("balance/indices").read(as: Int64.self)
+            try run.remove("balance/indices")
+            try run.createDataset("balance/indices", values: indices + [5000])
+            run.close()
+            let outside = try softness(["diagnose", "t.h5", "--selection", "balance", "--run", "x"], in: dir)
+            #expect(outside.status != 0)
+            #expect(outside.stderr.contains("the selection holds row 5000, but the input has 1000 rows"), "\(outside.stderr)")
+            // The same table rewritten with other data: the recorded digest no longer matches.
+            try FileManager.default.removeItem(atPath: path)
+            try writeTable(path, rows: 1000, labels: { $0 % 4 == 0 ? 1 : -1 })
+            let changed = try softness(["diagnose", "t.h5", "--selection", "balance", "--run", "y"], in: dir)
+            #expect(changed.status != 0)
+            #expect(changed.stderr.contains("the selection was recorded for data with digest"), "\(changed.stderr)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ParticleTable
+import SeededRandom
 import HDF5
 
 private func scratch<R>(_ body: (URL) throws -> R) throws -> R {
@@ -248,5 +249,37 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             #expect(!left.contains(dead))
             #expect(left.isSuperset(of: [alive, otherHost, otherFile]))
         }
+    }
+}
+
+@Suite struct InputDigestTests {
+    private func digest(_ values: [Double]) -> String {
+        var d = FNV1a64()
+        d.add(values)
+        return d.hex
+    }
+
+    /// Flipping one label (+1 ↔ −1, a sign bit) or swapping two rows changes the digest; plain
+    /// word-wise FNV-1a missed the first (only the digest's top bit changed, and pairs cancelled).
+    @Test func everySingleChangeIsSeen() {
+        var generator = SplitMix64(seed: 5)
+        let labels = (0..<1000).map { _ in Double.random(in: 0..<1, using: &generator) < 0.3 ? 1.0 : -1.0 }
+        let reference = digest(labels)
+        var seen = Set([reference])
+        for row in stride(from: 0, to: 1000, by: 37) {
+            var flipped = labels
+            flipped[row] = -flipped[row]
+            seen.insert(digest(flipped))
+        }
+        #expect(seen.count == 1 + 28, "every flip gives its own digest")
+        var twoFlips = labels
+        twoFlips[3] = -twoFlips[3]
+        twoFlips[10] = -twoFlips[10]
+        #expect(digest(twoFlips) != reference)
+        var swapped = labels
+        let other = swapped.firstIndex { $0 != swapped[0] } ?? 1
+        swapped.swapAt(0, other)
+        #expect(digest(swapped) != reference)
+        #expect(digest(labels) == reference, "deterministic")
     }
 }
