@@ -8,6 +8,16 @@ public struct LabelTable: Sendable, Equatable {
     public var particleID: [Int64]
     /// +1 rearranges, −1 stays quiet.
     public var label: [Int8]
+    /// Simulation timestep of each labelled frame (from the labels file's `/timestep`), so the
+    /// labels can be matched to the frames of a trajectory by time, not by position.
+    public var frameTimesteps: [Int: Int64]
+
+    public init(frame: [Int], particleID: [Int64], label: [Int8], frameTimesteps: [Int: Int64] = [:]) {
+        self.frame = frame
+        self.particleID = particleID
+        self.label = label
+        self.frameTimesteps = frameTimesteps
+    }
 
     /// Schema name of labels files.
     public static let schema = "softness.labels"
@@ -28,13 +38,15 @@ public struct LabelTable: Sendable, Equatable {
             keep += plus + minus.shuffled(using: &generator).prefix(plus.count)
         }
         keep.sort()
-        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] })
+        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] },
+                          frameTimesteps: frameTimesteps)
     }
 
     /// The pairs of frames whose index is a multiple of `every`.
     public func everyFrame(_ every: Int) -> LabelTable {
         let keep = label.indices.filter { frame[$0] % max(every, 1) == 0 }
-        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] })
+        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] },
+                          frameTimesteps: frameTimesteps)
     }
 
     /// Reads `/frame`, `/particle_id`, `/labels` of a labels file written by `softness label`.
@@ -44,11 +56,23 @@ public struct LabelTable: Sendable, Equatable {
         guard (try file.attribute("schema"))?.stringValue == schema else {
             throw ParticleTableError.notAParticleTable(file: path, problems: [SchemaProblem(path: "/", message: "not a labels file (root attribute schema should be '\(schema)'; write one with `softness label`)")])
         }
-        let table = LabelTable(frame: try file.dataset("frame").read(as: Int.self),
+        var table = LabelTable(frame: try file.dataset("frame").read(as: Int.self),
                                particleID: try file.dataset("particle_id").read(as: Int64.self),
                                label: try file.dataset("labels").read(as: Int8.self))
         guard table.frame.count == table.label.count, table.particleID.count == table.label.count else {
             throw ParticleTableError.lengthMismatch(file: path, datasets: ["/frame", "/particle_id", "/labels"])
+        }
+        if file.isDataset("timestep") {
+            let steps = try file.dataset("timestep").read(as: Int64.self)
+            guard steps.count == table.frame.count else {
+                throw ParticleTableError.lengthMismatch(file: path, datasets: ["/frame", "/timestep"])
+            }
+            for (frame, step) in zip(table.frame, steps) {
+                if let known = table.frameTimesteps[frame], known != step {
+                    throw ParticleTableError.blockMismatch(file: path, message: "/timestep: frame \(frame) has rows with timesteps \(known) and \(step)")
+                }
+                table.frameTimesteps[frame] = step
+            }
         }
         return table
     }

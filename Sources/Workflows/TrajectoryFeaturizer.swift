@@ -22,6 +22,7 @@ public enum TrajectoryFeaturizer {
                            output: String, storage: FeatureStorage = .float32, overwrite: Bool = false, threads: Int? = nil,
                            progress: (Int) -> Void = { _ in }) throws -> Int {
         var byFrame: [Int: [(id: Int64, label: Int8)]] = [:]
+        var timesteps: [Int: Int64] = [:]
         var temperature = 0.0
         var every = 1
         switch selection {
@@ -32,6 +33,7 @@ public enum TrajectoryFeaturizer {
             guard t.isFinite, t > 0 else { throw WorkflowError.invalidParameter(name: "--temperature", value: String(t), requirement: "positive and finite") }
             temperature = t
             for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i])) }
+            timesteps = table.frameTimesteps
         }
         let labelled = !byFrame.isEmpty
         var attributes: [String: AttributeValue] = [
@@ -57,6 +59,10 @@ public enum TrajectoryFeaturizer {
             var labels: [Int8] = []
             if labelled {
                 guard let wanted = byFrame[frame.index] else { continue }
+                if let expected = timesteps[frame.index], expected != Int64(frame.timestep) {
+                    throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
+                                          message: "the labels of frame \(frame.index) were computed at timestep \(expected), but this trajectory's frame \(frame.index) is at timestep \(frame.timestep) (labels of another trajectory, or of another part of it)")
+                }
                 for (id, label) in wanted {
                     guard let row = rowOf(id, in: frame.ids) else {
                         throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
@@ -83,6 +89,11 @@ public enum TrajectoryFeaturizer {
                 features: values, labels: labels, temperature: [Double](repeating: temperature, count: labelled ? rows.count : 0),
                 frame: [Int64](repeating: Int64(frame.index), count: rows.count),
                 particleID: rows.map { frame.ids[$0] }, species: rows.map { frame.species[$0] }))
+        }
+        if labelled, let last = byFrame.keys.max(), last >= framesRead {
+            let missing = byFrame.filter { $0.key >= framesRead }.reduce(0) { $0 + $1.value.count }
+            throw TrajectoryError(.inconsistentParticles, file: path, frame: last, timestep: nil,
+                                  message: "the labels name frames up to \(last), but the trajectory has \(framesRead) frames: \(missing) labelled pairs have no frame (labels of a longer run?)")
         }
         try writer.finish()
         return writer.rowCount

@@ -7,14 +7,14 @@ import HDF5
 /// label → featurize → join → inspect on a synthetic LAMMPS dump with one known hop.
 @Suite struct TrajectoryPipelineTests {
     /// 300 particles in a 10σ box jiggling by ±0.02; particle id 8 jumps by 1.5σ along x at frame 15.
-    private func writeDump(_ url: URL, frames: Int = 30) throws {
+    private func writeDump(_ url: URL, frames: Int = 30, firstTimestep: Int = 0) throws {
         var generator = SplitMix64(seed: 11)
         let n = 300, length = 10.0
         let base = (0..<n).map { _ in SIMD3(Double.random(in: 0..<length, using: &generator), Double.random(in: 0..<length, using: &generator),
                                             Double.random(in: 0..<length, using: &generator)) }
         var text = ""
         for frame in 0..<frames {
-            text += "ITEM: TIMESTEP\n\(frame * 100)\nITEM: NUMBER OF ATOMS\n\(n)\nITEM: BOX BOUNDS pp pp pp\n0 \(length)\n0 \(length)\n0 \(length)\nITEM: ATOMS id type xu yu zu\n"
+            text += "ITEM: TIMESTEP\n\(firstTimestep + frame * 100)\nITEM: NUMBER OF ATOMS\n\(n)\nITEM: BOX BOUNDS pp pp pp\n0 \(length)\n0 \(length)\n0 \(length)\nITEM: ATOMS id type xu yu zu\n"
             for i in 0..<n {
                 var p = base[i] + SIMD3(Double.random(in: -0.02...0.02, using: &generator), Double.random(in: -0.02...0.02, using: &generator), 0)
                 if i == 7 && frame >= 15 { p.x += 1.5 }
@@ -62,6 +62,25 @@ import HDF5
             #expect(tooBig.status != 0)
             #expect(tooBig.stderr.contains("run.dump"), "\(tooBig.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.h5").path))
+        }
+    }
+
+    /// Labels belong to times, not positions: labels of one run applied to another run's frames,
+    /// or to a shorter run, are refused instead of pairing structure and labels of different times.
+    @Test func labelsAreMatchedToFramesByTimestep() throws {
+        try withScratch { dir in
+            try writeDump(dir.appendingPathComponent("run.dump"))
+            try writeDump(dir.appendingPathComponent("later.dump"), firstTimestep: 800)
+            try writeDump(dir.appendingPathComponent("short.dump"), frames: 14)
+            #expect(try softness(["label", "run.dump", "-o", "labels.h5", "--half-window", "3", "--quiet-window", "3"], in: dir).status == 0)
+            let shifted = try softness(["featurize", "later.dump", "--labels", "labels.h5", "--temperature", "0.5", "--preset", "small", "-o", "x.h5"], in: dir)
+            #expect(shifted.status != 0)
+            #expect(shifted.stderr.contains("were computed at timestep 600, but this trajectory's frame 6 is at timestep 1400"), "\(shifted.stderr)")
+            let short = try softness(["featurize", "short.dump", "--labels", "labels.h5", "--temperature", "0.5", "--preset", "small", "-o", "y.h5"], in: dir)
+            #expect(short.status != 0)
+            #expect(short.stderr.contains("the labels name frames up to 23, but the trajectory has 14 frames"), "\(short.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.h5").path))
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.h5").path))
         }
     }
 }
