@@ -32,6 +32,20 @@ public class Group: HDF5Object, @unchecked Sendable {
         return true
     }
 
+    /// Whether a link named `path` exists, even if it leads nowhere (a dangling soft or external
+    /// link); `contains` is false for those.
+    public func hasLink(_ path: String) -> Bool {
+        var components = path.split(separator: "/").map(String.init)
+        guard let last = components.popLast() else { return true }
+        let parent = (path.hasPrefix("/") ? "/" : "") + components.joined(separator: "/")
+        guard parent.isEmpty || parent == "/" || contains(parent) else { return false }
+        let full = parent.isEmpty ? last : (parent == "/" ? "/" + last : parent + "/" + last)
+        ErrorStack.silence()
+        let exists = H5Lexists(handle.id, full, chdf5_p_default()) > 0
+        _ = ErrorStack.collect()
+        return exists
+    }
+
     /// Names of the direct members of this group, in name order.
     public func memberNames() throws -> [String] {
         final class Box { var names: [String] = [] }

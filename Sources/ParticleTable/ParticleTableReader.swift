@@ -155,7 +155,7 @@ public enum ParticleTableReader {
         if mapping.isSchema { try ParticleSchema.v1.requireConforming(file) }
         func dataset(_ name: String) throws -> Dataset {
             guard file.isDataset(name) else {
-                throw ParticleDataError.mapping(file: path, dataset: name, message: file.contains(name) ? "is not a dataset" : "no such dataset")
+                throw ParticleDataError.mapping(file: path, dataset: name, message: file.hasLink(name) ? "is not a dataset (a group, or a broken link)" : "no such dataset")
             }
             return try file.dataset(name)
         }
@@ -173,7 +173,7 @@ public enum ParticleTableReader {
         }
         let rows = shape[0], d = shape.count == 2 ? shape[1] : 1
         var names = (0..<d).map { "feature\($0)" }
-        if let namesPath = mapping.featureNames, !mapping.isSchema || file.isDataset(namesPath) {
+        if let namesPath = mapping.featureNames, !mapping.isSchema || file.hasLink(namesPath) {
             let set = try dataset(namesPath)
             try requireLength(set, d, "one name per feature column")
             names = try set.readStrings()
@@ -233,7 +233,7 @@ public enum ParticleTableReader {
         }
         digest.add(temperature)
         var split: [UInt8]?
-        if let name = mapping.split, !mapping.isSchema || file.isDataset(name) {
+        if let name = mapping.split, !mapping.isSchema || file.hasLink(name) {
             let set = try dataset(name)
             try requireLength(set, rows)
             var values = [UInt8](repeating: 0, count: rows)
@@ -251,7 +251,7 @@ public enum ParticleTableReader {
             split = values
         }
         var barrier: [Double]?
-        if let name = mapping.energyBarrier, !mapping.isSchema || file.isDataset(name) {
+        if let name = mapping.energyBarrier, !mapping.isSchema || file.hasLink(name) {
             let set = try dataset(name)
             try requireLength(set, rows)
             let values: [Double] = try set.read()

@@ -68,7 +68,7 @@ extension ParticleSchema {
             extents["d"] = shape[1]
         }
         for spec in datasets {
-            guard file.contains(spec.path) else {
+            guard file.hasLink(spec.path) else {
                 if spec.required { problems.append(SchemaProblem(path: spec.path, message: "missing required dataset (\(spec.description))")) }
                 continue
             }

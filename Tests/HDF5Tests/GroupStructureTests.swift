@@ -73,6 +73,18 @@ import Testing
         }
     }
 
+    @Test func danglingLinksExistAsLinksOnly() throws {
+        try withTemporaryFile { path in
+            let file = try File.create(path, mode: .truncate)
+            defer { file.close() }
+            try file.createDataset("g/x", values: [1.0])
+            try file.createExternalLink("g/gone", targetFile: "no-such-file.h5", object: "/x")
+            #expect(file.contains("g/x") && file.hasLink("g/x") && file.hasLink("/g/x"))
+            #expect(!file.contains("g/gone") && file.hasLink("g/gone"), "dangling: a link, no object")
+            #expect(!file.hasLink("g/missing") && !file.hasLink("h/x"), "neither link nor object")
+        }
+    }
+
     @Test func externalLinksAreFollowed() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -283,3 +283,22 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
         #expect(digest(labels) == reference, "deterministic")
     }
 }
+
+@Suite struct BrokenLinkTests {
+    /// A dangling link where an optional dataset should be is an error, never "not there"
+    /// (which would silently turn off the truth check or the split).
+    @Test func danglingOptionalDatasetIsAnError() throws {
+        try scratch { dir in
+            let path = dir.appendingPathComponent("t.h5").path
+            try table(path, features: [1, 2, 3, 4], labels: [1, -1], temperature: [1, 1], split: [0, 1])
+            let file = try File.open(path, mode: .readWrite)
+            try file.createExternalLink("energy_barrier", targetFile: "gone.h5", object: "/energy_barrier")
+            file.close()
+            #expect {
+                try ParticleTableReader.load(path: path)
+            } throws: { error in
+                "\(error)".contains("/energy_barrier") && "\(error)".contains(path)
+            }
+        }
+    }
+}
