@@ -81,13 +81,20 @@ struct Featurize: ParsableCommand {
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
     }
 
+    /// More radial centres than this would only exhaust memory (Schoenholz et al. use 50 per species).
+    static let maximumRadialCenters = 10_000
+
     func parameters() throws -> StructureFunctionParameters {
         let base = try preset.parameters()
         var centers = base.radialCenters
         if let r0 {
             let parts = r0.split(separator: ":").compactMap { Double($0) }
             guard parts.count == 3, parts[2] > 0, parts[1] >= parts[0] else { throw ValidationError("--r0 must be start:stop:step, got \(r0)") }
-            let count = Int(((parts[1] - parts[0]) / parts[2]).rounded()) + 1
+            let steps = ((parts[1] - parts[0]) / parts[2]).rounded()
+            guard steps.isFinite, steps < Double(Self.maximumRadialCenters) else {
+                throw ValidationError("--r0 \(r0) gives \(steps.isFinite ? String(format: "%.0f", steps + 1) : "infinitely many") radial centres; at most \(Self.maximumRadialCenters) are allowed")
+            }
+            let count = Int(steps) + 1
             centers = (0..<count).map { parts[0] + Double($0) * parts[2] }
         }
         return try StructureFunctionParameters(radialCenters: centers, radialWidth: width ?? base.radialWidth,

@@ -62,6 +62,9 @@ import HDF5
             #expect(tooBig.status != 0)
             #expect(tooBig.stderr.contains("run.dump"), "\(tooBig.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.h5").path))
+            let huge = try softness(["featurize", "run.dump", "--r0", "0:1e9:1e-9", "-o", "e.h5"], in: dir)
+            #expect(huge.status != 0)
+            #expect(huge.stderr.contains("--r0 0:1e9:1e-9 gives 1000000000000000000 radial centres; at most 10000 are allowed"), "\(huge.stderr)")
         }
     }
 
