@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEMO_DIR ?= scratch/demo
 SOFTNESS := .build/release/softness
 
-.PHONY: setup build release demo test bench fixtures check-h5py check-imports clean
+.PHONY: setup build release demo test fuzz bench fixtures check-h5py check-imports clean
 
 setup:
 	@bash tools/install-deps.sh
@@ -21,6 +21,11 @@ demo: release
 ## test: all unit and end-to-end tests (no Python needed).
 test: setup
 	$(SWIFT) test
+
+## fuzz: a long mutation campaign, N mutants per format (make fuzz N=1000); `make test` runs 100.
+N ?= 1000
+fuzz: setup
+	SOFTNESS_FUZZ_MUTANTS=$(N) $(SWIFT) test --filter MutationCampaignTests
 
 ## bench: HDF5 vs h5py, SVM/diagnose/RFE vs scikit-learn, featurize vs numpy (needs python3 with h5py, numpy, scipy, scikit-learn).
 bench: setup

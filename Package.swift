@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
         // it depends on SoftnessCLI only so that the executable is built first.
-        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom"]),
+        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom"], exclude: ["Fixtures"]),
     ]
 )

@@ -73,6 +73,7 @@ struct InputArguments: ParsableArguments {
 
     /// Loads the table into a diagnostic input.
     func load(seed: UInt64, results: ResultOptions) throws -> LoadedInput {
+        try DamagedFileProbe.check(file)
         var selection: TrainingSelection?
         if let selectionRun {
             let store = try results.store(for: self)

@@ -13,6 +13,7 @@ struct Inspect: ParsableCommand {
     @OptionGroup var printing: JSONOption
 
     func run() throws {
+        try DamagedFileProbe.check([file, ResultStore.defaultPath(forInput: file)])
         let summary = try ParticleTableSummary.read(path: file)
         if printing.json {
             let encoder = JSONEncoder()

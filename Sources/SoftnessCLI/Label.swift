@@ -33,6 +33,7 @@ struct Label: ParsableCommand {
     }
 
     func run() throws {
+        try DamagedFileProbe.check(trajectory)
         let bar = ProgressBar("label")
         let summary = try RearrangementLabelling.run(trajectory: trajectory, settings: PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow),
                                                      output: file.output, overwrite: file.force, threads: threads.threads) { frames in bar.count(frames, unit: "frames") }

@@ -53,6 +53,7 @@ struct ResultOptions: ParsableArguments {
 /// file, and a run name that exists without --overwrite.
 func checkRunName(_ results: ResultOptions, store: ResultStore, name: String) throws {
     guard !results.dryRun else { return }
+    try DamagedFileProbe.check(store.path)
     try store.checkBeforeRun(name: name, overwrite: results.overwrite)
 }
 

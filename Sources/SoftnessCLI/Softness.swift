@@ -10,6 +10,6 @@ struct Softness: ParsableCommand {
         commandName: "softness",
         abstract: "Particle tables in HDF5 and the softness energy-barrier diagnostic (Swain, Ridout & Nemenman).",
         version: SoftnessVersion.current,
-        subcommands: [Generate.self, Inspect.self, Validate.self, Train.self, Diagnose.self, RFE.self, ScanCommand.self, ArrheniusCommand.self, Label.self, Featurize.self, Join.self]
+        subcommands: [Generate.self, Inspect.self, Validate.self, Train.self, Diagnose.self, RFE.self, ScanCommand.self, ArrheniusCommand.self, Label.self, Featurize.self, Join.self, Probe.self]
     )
 }

@@ -26,6 +26,7 @@ struct Validate: ParsableCommand {
     @OptionGroup var printing: JSONOption
 
     func run() throws {
+        try DamagedFileProbe.check(file)
         let report = try ParticleTableValidator.validate(path: file, labels: labels)
         if printing.json {
             try printJSON(report)

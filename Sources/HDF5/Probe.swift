@@ -1,0 +1,41 @@
+/// Reading the metadata of a whole file once, to find out whether libhdf5 can read it at all.
+///
+/// libhdf5 1.10.8 can crash (SIGSEGV in `H5HG_read`, for example) on a damaged file instead of
+/// returning an error; h5dump crashes on the same files. `softness` therefore runs `probe` in a
+/// child process before it opens an input (see the CLI's `DamagedFileProbe`), so that such a file
+/// gets a clear message instead of taking the program down.
+extension File {
+    /// Opens `path` and reads, for every object reachable from the root: its attributes (values
+    /// included), the shape and element type of datasets, and the values of string datasets of
+    /// up to `maximumStrings` entries. Visits at most `maximumObjects` objects, `maximumDepth`
+    /// groups deep (damaged files may contain cycles). Throws what libhdf5 reports.
+    public static func probe(_ path: String, maximumObjects: Int = 100_000, maximumDepth: Int = 32,
+                             maximumStrings: Int = 1_000_000) throws {
+        try withFile(path) { file in
+            var visited = 0
+            func visit(_ group: Group, depth: Int) throws {
+                try readAttributes(of: group)
+                guard depth < maximumDepth else { return }
+                for name in try group.memberNames() {
+                    visited += 1
+                    guard visited <= maximumObjects else { return }
+                    if group.isGroup(name) {
+                        try visit(try group.group(name), depth: depth + 1)
+                    } else if group.isDataset(name) {
+                        let dataset = try group.dataset(name)
+                        try readAttributes(of: dataset)
+                        let shape = try dataset.shape()
+                        if case .string = try dataset.elementType(), shape.count == 1, shape[0] <= maximumStrings {
+                            _ = try dataset.readStrings()
+                        }
+                    }
+                }
+            }
+            try visit(file, depth: 0)
+        }
+    }
+
+    private static func readAttributes(of object: some AttributeHolder) throws {
+        for name in try object.attributeNames() { _ = try object.attribute(name) }
+    }
+}
