@@ -55,10 +55,10 @@ enum DamagedFileProbe {
             throw DamagedFileError(file: path, reason: "libhdf5 crashes while reading its metadata (signal \(process.terminationStatus) in a probe process)")
         }
         if process.terminationStatus != 0 {
+            // The probe's own message (it names the file and the object), as the command would give it.
             let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            var message = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
-            if message.hasPrefix(path + ": ") { message = String(message.dropFirst(path.count + 2)) }
-            throw DamagedFileError(file: path, reason: "its metadata cannot be read: \(message.isEmpty ? "the probe failed (status \(process.terminationStatus))" : message)")
+            let message = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
+            throw ProbeFailure(message: message.isEmpty ? "\(path): damaged HDF5 file: its metadata cannot be read" : message)
         }
     }
 
@@ -79,6 +79,12 @@ enum DamagedFileProbe {
         }
         return false
     }
+}
+
+/// The probe's error message for a file whose metadata cannot be read.
+struct ProbeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(message: String) { description = message }
 }
 
 /// A damaged HDF5 file that libhdf5 cannot read safely.
