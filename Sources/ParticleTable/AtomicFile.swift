@@ -40,7 +40,10 @@ public final class AtomicFile {
     static func removeStale(in folder: String, prefix: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
+            // Exactly PID-HEX after the prefix (a host "node" must not match files of "node-12").
+            let rest = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard rest.count == 2, let pid = Int32(rest[0]), pid > 0, pid != getpid(),
+                  !rest[1].isEmpty, rest[1].allSatisfy(\.isHexDigit) else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
         }
     }
@@ -55,7 +58,9 @@ public final class AtomicFile {
             throw AtomicFileError.cannotPublish(file: destination, reason: reason)
         }
         finished = true
-        try Self.synchronize(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
+        // The file is in place; making the folder entry durable is best effort (a failure here
+        // must not report a write that happened as failed).
+        try? Self.synchronize(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
     }
 
     /// Removes the temporary file (the destination is untouched).
@@ -82,8 +87,9 @@ public final class AtomicFile {
 /// (`.NAME.lock`), held while a writer publishes a new version of `path`. Every process that
 /// publishes the same file takes the same lock, so their read-modify-publish steps never interleave.
 ///
-/// On a cluster file system the lock works where `flock` does (NFS, and Lustre mounted with
-/// `-o flock`); where it does not, `acquire` fails with a message instead of silently racing.
+/// On a cluster file system the lock works across nodes where `flock` does (NFS, Lustre mounted
+/// with `-o flock`). Where `flock` is refused, `acquire` fails with a message; on Lustre mounted
+/// with `-o localflock` it locks within one node only, so writers on different nodes can race.
 public final class FileLock {
     /// The lock file.
     public let path: String

@@ -110,6 +110,7 @@ public struct ResultStore: Sendable {
             if FileManager.default.fileExists(atPath: path) {
                 let exists = try File.withFile(path) { file in
                     try checkResultsFile(file, writing: true)
+                    try checkRecordedInput(file)
                     return try file.isGroup("results") && file.group("results").memberNames().contains(name)
                 }
                 if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
@@ -211,12 +212,16 @@ public struct ResultStore: Sendable {
         }
         defer { file.close() }
         try checkResultsFile(file, writing: true)
-        if let recorded = try file.attribute("input")?.stringValue {
-            let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-            let resolved = recorded.hasPrefix("/") ? recorded : base.appendingPathComponent(recorded).path
-            if FileManager.default.fileExists(atPath: resolved), !Self.sameFile(resolved, inputPath) {
-                throw ResultStoreError.otherInput(file: path, recorded: resolved, input: inputPath)
-            }
+        try checkRecordedInput(file)
+    }
+
+    /// An existing results file must hold results of this input (checked again under the lock).
+    private func checkRecordedInput(_ file: File) throws {
+        guard let recorded = try file.attribute("input")?.stringValue else { return }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let resolved = recorded.hasPrefix("/") ? recorded : base.appendingPathComponent(recorded).path
+        if FileManager.default.fileExists(atPath: resolved), !Self.sameFile(resolved, inputPath) {
+            throw ResultStoreError.otherInput(file: path, recorded: resolved, input: inputPath)
         }
     }
 

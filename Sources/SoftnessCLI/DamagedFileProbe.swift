@@ -32,7 +32,7 @@ enum DamagedFileProbe {
               let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["probe", path]
+        process.arguments = ["probe", "--", path]
         process.standardOutput = FileHandle.nullDevice
         let messages = Pipe()
         process.standardError = messages
@@ -50,7 +50,8 @@ enum DamagedFileProbe {
             throw DamagedFileError(file: path, reason: "reading its metadata did not finish within \(Int(timeout)) s")
         }
         process.waitUntilExit()
-        while !reader.isFinished { usleep(1_000) }
+        let readDeadline = Date().addingTimeInterval(2)
+        while !reader.isFinished && Date() < readDeadline { usleep(1_000) }
         if process.terminationReason == .uncaughtSignal {
             throw DamagedFileError(file: path, reason: "libhdf5 crashes while reading its metadata (signal \(process.terminationStatus) in a probe process)")
         }

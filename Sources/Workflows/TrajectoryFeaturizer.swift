@@ -35,7 +35,12 @@ public enum TrajectoryFeaturizer {
             for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i])) }
             timesteps = table.frameTimesteps
         }
-        let labelled = !byFrame.isEmpty
+        let labelled: Bool
+        if case .labelled = selection { labelled = true } else { labelled = false }
+        if labelled && byFrame.isEmpty {
+            throw WorkflowError.invalidParameter(name: "--labels", value: "a labels file with no pairs left",
+                                                 requirement: "a selection with labelled pairs (with --balance, only frames with rearrangements keep pairs; check --every)")
+        }
         var attributes: [String: AttributeValue] = [
             "source": .string(path),
             "structure_radial_centers": .reals(parameters.radialCenters),

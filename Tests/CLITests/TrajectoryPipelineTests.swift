@@ -84,6 +84,11 @@ import HDF5
             #expect(short.stderr.contains("the labels name frames up to 23, but the trajectory has 14 frames"), "\(short.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.h5").path))
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.h5").path))
+            // A selection that keeps no labelled pair is an error, not an unlabelled feature table.
+            let none = try softness(["featurize", "run.dump", "--labels", "labels.h5", "--temperature", "0.5", "--every", "1000",
+                                     "--preset", "small", "-o", "z.h5"], in: dir)
+            #expect(none.status != 0 && none.stderr.contains("--labels must be a selection with labelled pairs"), "\(none.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("z.h5").path))
         }
     }
 }

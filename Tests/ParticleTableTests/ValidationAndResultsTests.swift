@@ -241,13 +241,14 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             let alive = ".t.h5.partial-\(host)-\(getpid())-def"
             let otherHost = ".t.h5.partial-\(host)x-99999999-abc"
             let otherFile = ".u.h5.partial-\(host)-99999999-abc"
-            for name in [dead, alive, otherHost, otherFile] {
+            let longerHost = ".t.h5.partial-\(host)-12-99999999-abc"   // written by host "\(host)-12"
+            for name in [dead, alive, otherHost, otherFile, longerHost] {
                 try Data("x".utf8).write(to: dir.appendingPathComponent(name))
             }
             _ = AtomicFile(destination: target)
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
             #expect(!left.contains(dead))
-            #expect(left.isSuperset(of: [alive, otherHost, otherFile]))
+            #expect(left.isSuperset(of: [alive, otherHost, otherFile, longerHost]))
         }
     }
 }
