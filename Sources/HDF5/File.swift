@@ -46,8 +46,13 @@ public final class File: Group, @unchecked Sendable {
             throw HDF5Error(.notHDF5, file: path, message: "not an HDF5 file (no HDF5 signature found)")
         }
         let flags = mode == .readOnly ? chdf5_f_acc_rdonly() : chdf5_f_acc_rdwr()
-        let id = try checked(site, "cannot open the file (truncated or damaged HDF5?)", kind: .notHDF5) {
-            H5Fopen(path, flags, chdf5_p_default())
+        let id: hid_t
+        do {
+            id = try checked(site, "cannot open the file (truncated or damaged HDF5?)", kind: .notHDF5) {
+                H5Fopen(path, flags, chdf5_p_default())
+            }
+        } catch let error as HDF5Error where error.libraryMessages.contains(where: { $0.contains("unable to lock") }) {
+            throw HDF5Error(.library, file: path, message: "cannot open the file: another process holds its HDF5 file lock (a writer still running?); wait for it, or set HDF5_USE_FILE_LOCKING=FALSE on file systems without working locks", libraryMessages: error.libraryMessages)
         }
         return File(handle: Handle(id, kind: .file), path: path)
     }

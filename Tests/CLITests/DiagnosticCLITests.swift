@@ -122,6 +122,18 @@ func snapshot(_ dir: URL) throws -> [String: Data] {
         }
     }
 
+    @Test func aFileLockedByAWriterIsNamedAsSuch() throws {
+        try withScratch { dir in
+            try writeTable(dir.appendingPathComponent("t.h5").path)
+            let writer = try File.open(dir.appendingPathComponent("t.h5").path, mode: .readWrite)
+            defer { writer.close() }
+            let locked = try softness(["inspect", "t.h5"], in: dir)
+            #expect(locked.status != 0)
+            #expect(locked.stderr.contains("t.h5: cannot open the file: another process holds its HDF5 file lock"), "\(locked.stderr)")
+            #expect(locked.stderr.contains("HDF5_USE_FILE_LOCKING=FALSE"))
+        }
+    }
+
     @Test func directoriesAndFIFOsAreRefusedWithTheirCause() throws {
         try withScratch { dir in
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("adir.h5"), withIntermediateDirectories: false)
