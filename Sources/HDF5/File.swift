@@ -27,16 +27,7 @@ public final class File: Group, @unchecked Sendable {
     /// Opens an existing HDF5 file. Throws `.fileNotFound` or `.notHDF5` with a clear message.
     public static func open(_ path: String, mode: OpenMode = .readOnly) throws -> File {
         let site = CallSite(file: path, object: nil)
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))"
-            throw HDF5Error(.fileNotFound, file: path, message: reason)
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw HDF5Error(.notHDF5, file: path, message: "is a directory, not an HDF5 file")
-        default: throw HDF5Error(.notHDF5, file: path, message: "is not a regular file (a FIFO, socket or device); give an HDF5 file")
-        }
+        try requireRegularFile(path)
         guard access(path, mode == .readOnly ? R_OK : R_OK | W_OK) == 0 else {
             throw HDF5Error(.notHDF5, file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
@@ -55,6 +46,30 @@ public final class File: Group, @unchecked Sendable {
             throw HDF5Error(.library, file: path, message: "cannot open the file: another process holds its HDF5 file lock (a writer still running?); wait for it, or set HDF5_USE_FILE_LOCKING=FALSE on file systems without working locks", libraryMessages: error.libraryMessages)
         }
         return File(handle: Handle(id, kind: .file), path: path)
+    }
+
+    /// Whether `path` is a regular file that libhdf5 recognises as HDF5 (signature at byte 0 or
+    /// after a user block). Never blocks on FIFOs or devices.
+    public static func isHDF5(_ path: String) -> Bool {
+        guard (try? requireRegularFile(path)) != nil else { return false }
+        ErrorStack.silence()
+        defer { _ = ErrorStack.collect() }
+        return H5Fis_hdf5(path) > 0
+    }
+
+    /// Throws unless `path` is an existing regular file, naming what it is otherwise (a FIFO
+    /// would block libhdf5 forever).
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))"
+            throw HDF5Error(.fileNotFound, file: path, message: reason)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw HDF5Error(.notHDF5, file: path, message: "is a directory, not an HDF5 file")
+        default: throw HDF5Error(.notHDF5, file: path, message: "is not a regular file (a FIFO, socket or device); give an HDF5 file")
+        }
     }
 
     /// Creates a new HDF5 file (latest-compatible defaults, readable by h5py and h5dump).

@@ -28,7 +28,7 @@ enum DamagedFileProbe {
     /// finish. Missing files and files without the HDF5 signature (LAMMPS dumps, CSV) are left to
     /// the readers, which report them precisely.
     static func check(_ path: String) throws {
-        guard ProcessInfo.processInfo.environment["SOFTNESS_NO_PROBE"] == nil, hasHDF5Signature(path),
+        guard ProcessInfo.processInfo.environment["SOFTNESS_NO_PROBE"] == nil, File.isHDF5(path),
               let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -65,21 +65,6 @@ enum DamagedFileProbe {
 
     /// Checks every HDF5 file among `paths`.
     static func check(_ paths: [String]) throws { for path in paths { try check(path) } }
-
-    /// Whether the file is a regular file carrying the HDF5 signature at offset 0, 512, 1024, ….
-    static func hasHDF5Signature(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
-        var offset: UInt64 = 0
-        while offset + 8 <= UInt64(info.st_size) {
-            guard (try? handle.seek(toOffset: offset)) != nil, let bytes = try? handle.read(upToCount: 8) else { return false }
-            if [UInt8](bytes) == signature { return true }
-            offset = offset == 0 ? 512 : offset * 2
-        }
-        return false
-    }
 }
 
 /// The probe's error message for a file whose metadata cannot be read.

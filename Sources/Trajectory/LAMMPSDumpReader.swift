@@ -244,13 +244,12 @@ public final class LAMMPSDumpReader: Trajectory {
             throw failure(.malformed, line: atomsLine, frame: frame, timestep: timestep,
                           "frame \(frame) has timestep \(timestep), not after the previous frame's \(previousTimestep) (duplicated or reordered frames, e.g. dumps of a restarted run concatenated; remove the repeated frames)")
         }
-        try checkAtomCount(count, columns: columnText.split(whereSeparator: { $0 == " " || $0 == "\t" }).count,
-                           line: atomsLine, frame: frame, timestep: timestep)
         if let reference = order.referenceCount, reference != count {
             throw failure(.inconsistentParticles, line: atomsLine, frame: frame, timestep: timestep,
                           "frame \(frame) (timestep \(timestep)) has \(count) atoms, the first frame had \(reference)")
         }
         let names = columnText.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        try checkAtomCount(count, columns: names.count, line: atomsLine, frame: frame, timestep: timestep)
         let layout: LAMMPSDumpColumns
         if let cached = columns, cached.names == names {
             layout = cached
