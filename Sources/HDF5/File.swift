@@ -102,6 +102,19 @@ public final class File: Group, @unchecked Sendable {
     /// Releases this file's identifier. Objects still open from it keep the file open until they go.
     public func close() { handle.close() }
 
+    /// Flushes and closes a file that was written, throwing when either fails (a full disk shows
+    /// up here as `.noSpace`). Writers call this, not `close()`, before they publish a file.
+    public func closeAfterWriting() throws {
+        let site = CallSite(file: path, object: nil)
+        do {
+            try flush()
+        } catch {
+            handle.close()
+            throw error
+        }
+        try checked(site, "cannot close the file") { handle.close() }
+    }
+
     /// Number of identifiers open in this file, the file itself included (1 when nothing else is open).
     public var openObjectCount: Int {
         guard handle.isOpen else { return 0 }

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// An error from the HDF5 layer. It names the file, the object path inside the file and the
 /// operation that failed, and carries the messages of the libhdf5 error stack (innermost last),
@@ -8,6 +9,9 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         case fileNotFound, notHDF5, fileExists, objectNotFound, objectExists
         case typeMismatch, shapeMismatch, invalidArgument, library
+        /// A write failed because the device, the quota or the file-size limit is full
+        /// (ENOSPC, EDQUOT or EFBIG inside libhdf5).
+        case noSpace
     }
 
     public let kind: Kind
@@ -32,10 +36,46 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         var text = file
         if let object { text += ": \(object)" }
         text += ": \(message)"
+        // A full disk is the whole story; libhdf5's twenty lines of call chain do not help.
+        if let spaceProblem { return text + ": " + spaceProblem }
         if !libraryMessages.isEmpty {
             text += " (libhdf5: " + libraryMessages.joined(separator: "; ") + ")"
         }
         return text
+    }
+}
+
+extension HDF5Error {
+    /// Why a write failed for lack of space ("the disk is full (No space left on device)"), nil
+    /// when this error is something else.
+    public var spaceProblem: String? {
+        kind == .noSpace ? Self.spaceProblem(in: libraryMessages) ?? message : nil
+    }
+
+    /// The user-facing reason when libhdf5's messages report a write that failed for lack of
+    /// space: its sec2 driver writes "errno = N" into the stack (28 ENOSPC, 122 EDQUOT, 27 EFBIG).
+    static func spaceProblem(in messages: [String]) -> String? {
+        for message in messages {
+            var rest = Substring(message)
+            while let range = rest.range(of: "errno = ") {
+                rest = rest[range.upperBound...]
+                guard let code = Int32(rest.prefix(while: \.isNumber)) else { continue }
+                if let reason = spaceProblem(errno: code) { return reason }
+            }
+        }
+        return nil
+    }
+
+    /// "the disk is full (No space left on device)" and the like for ENOSPC, EDQUOT and EFBIG;
+    /// nil for any other errno.
+    public static func spaceProblem(errno code: Int32) -> String? {
+        let text = String(cString: strerror(code))
+        switch code {
+        case ENOSPC: return "the disk is full (\(text))"
+        case EDQUOT: return "the disk quota is exhausted (\(text))"
+        case EFBIG: return "the file-size limit is reached (\(text); see `ulimit -f`)"
+        default: return nil
+        }
     }
 }
 
@@ -45,10 +85,17 @@ struct CallSite {
     let object: String?
 }
 
+/// Set once before libhdf5's first call: no cleanup at process exit. libhdf5 keeps a file whose
+/// final write failed (disk full) in its table, and closing it again from its exit handler
+/// segfaults (1.10.8, H5F__close_cb); every file softness writes is closed and checked before it
+/// is published, so nothing needs that handler.
+private let libraryConfigured: Void = { _ = H5dont_atexit() }()
+
 enum ErrorStack {
     /// libhdf5's error settings are per thread in the thread-safe build: silence automatic
     /// printing on the calling thread before every call that may fail.
     @inline(__always) static func silence() {
+        _ = libraryConfigured
         H5Eset_auto2(chdf5_e_default(), nil, nil)
     }
 
@@ -80,7 +127,9 @@ func checked<T: BinaryInteger>(
     ErrorStack.silence()
     let result = call()
     if result < 0 {
-        throw HDF5Error(kind, file: site.file, object: site.object, message: what(), libraryMessages: ErrorStack.collect())
+        let messages = ErrorStack.collect()
+        let kind = HDF5Error.spaceProblem(in: messages) == nil ? kind : .noSpace
+        throw HDF5Error(kind, file: site.file, object: site.object, message: what(), libraryMessages: messages)
     }
     return result
 }

@@ -19,19 +19,24 @@ final class Handle: @unchecked Sendable {
 
     var isOpen: Bool { id >= 0 }
 
-    func close() {
-        guard id >= 0 else { return }
+    /// Closes the identifier; returns libhdf5's status (negative when closing failed, for
+    /// example when a file's last write did not fit on the disk).
+    @discardableResult
+    func close() -> herr_t {
+        guard id >= 0 else { return 0 }
         ErrorStack.silence()
+        let status: herr_t
         switch kind {
-        case .file: H5Fclose(id)
-        case .group: H5Gclose(id)
-        case .dataset: H5Dclose(id)
-        case .dataspace: H5Sclose(id)
-        case .datatype: H5Tclose(id)
-        case .propertyList: H5Pclose(id)
-        case .attribute: H5Aclose(id)
+        case .file: status = H5Fclose(id)
+        case .group: status = H5Gclose(id)
+        case .dataset: status = H5Dclose(id)
+        case .dataspace: status = H5Sclose(id)
+        case .datatype: status = H5Tclose(id)
+        case .propertyList: status = H5Pclose(id)
+        case .attribute: status = H5Aclose(id)
         }
         id = -1
+        return status
     }
 
     deinit { close() }

@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 
 /// A file written under a hidden temporary name beside its destination and published by one
 /// atomic `rename(2)`: readers see the old file or the complete new one, never a half-written one.
@@ -51,7 +52,11 @@ public final class AtomicFile {
     /// Makes the temporary file durable and renames it onto the destination.
     public func publish() throws {
         guard !finished else { return }
-        try Self.synchronize(temporaryPath)
+        do {
+            try Self.synchronize(temporaryPath)
+        } catch {
+            throw abandon(after: error)
+        }
         guard rename(temporaryPath, destination) == 0 else {
             let reason = String(cString: strerror(errno))
             discard()
@@ -61,6 +66,43 @@ public final class AtomicFile {
         // The file is in place; making the folder entry durable is best effort (a failure here
         // must not report a write that happened as failed).
         try? Self.synchronize(URL(fileURLWithPath: destination).deletingLastPathComponent().path)
+    }
+
+    /// Removes the temporary file and returns the error to report for `error`, a failure while
+    /// writing it: a full disk, quota or file-size limit becomes `AtomicFileError.noSpace`, and an
+    /// HDF5 error naming the temporary file names the destination instead. The destination is
+    /// untouched.
+    public func abandon(after error: Error) -> Error {
+        discard()
+        if let reason = Self.spaceProblem(in: error) { return AtomicFileError.noSpace(file: destination, reason: reason) }
+        if case .cannotPublish(temporaryPath, let reason) = error as? AtomicFileError {
+            return AtomicFileError.cannotPublish(file: destination, reason: reason)
+        }
+        if let error = error as? HDF5Error, error.file == temporaryPath {
+            return HDF5Error(error.kind, file: destination, object: error.object, message: error.message,
+                             libraryMessages: error.libraryMessages)
+        }
+        return error
+    }
+
+    /// The user-facing reason when `error` is a write that failed for lack of space (HDF5,
+    /// Foundation or POSIX), nil otherwise.
+    public static func spaceProblem(in error: Error) -> String? {
+        switch error {
+        case let error as AtomicFileError:
+            if case .noSpace(_, let reason) = error { return reason }
+            return nil
+        case let error as HDF5Error:
+            return error.spaceProblem
+        default:
+            let error = error as NSError
+            if error.domain == NSPOSIXErrorDomain, let reason = HDF5Error.spaceProblem(errno: Int32(error.code)) { return reason }
+            if error.domain == NSCocoaErrorDomain && error.code == NSFileWriteOutOfSpaceError {
+                return HDF5Error.spaceProblem(errno: ENOSPC)
+            }
+            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? Error { return spaceProblem(in: underlying) }
+            return nil
+        }
     }
 
     /// Removes the temporary file (the destination is untouched).
@@ -78,6 +120,8 @@ public final class AtomicFile {
         guard descriptor >= 0 else { throw AtomicFileError.cannotPublish(file: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else {
+            // Network file systems report a full disk at fsync.
+            if let reason = HDF5Error.spaceProblem(errno: errno) { throw AtomicFileError.noSpace(file: path, reason: reason) }
             throw AtomicFileError.cannotPublish(file: path, reason: "fsync failed: \(String(cString: strerror(errno)))")
         }
     }
@@ -134,9 +178,13 @@ public final class FileLock {
 public enum AtomicFileError: Error, CustomStringConvertible, Sendable, Equatable {
     case cannotPublish(file: String, reason: String)
     case cannotLock(file: String, reason: String)
+    /// The file could not be written for lack of space; nothing was changed.
+    case noSpace(file: String, reason: String)
 
     public var description: String {
         switch self {
+        case .noSpace(let file, let reason):
+            return "\(file): not written: \(reason); nothing was changed (the partial file was removed). Free space, or write somewhere else"
         case .cannotPublish(let file, let reason): return "\(file): cannot write the file: \(reason)"
         case .cannotLock(let file, let reason):
             return "\(file): cannot lock (needed so that concurrent writers do not lose each other's results): \(reason)"

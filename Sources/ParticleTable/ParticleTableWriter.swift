@@ -16,6 +16,8 @@ public final class ParticleTableWriter {
 
     private let destination: AtomicFile
     private var file: File?
+    /// Set when a write failed and the temporary file was removed.
+    private var abandoned = false
     private let features: Dataset
     private let labels: Dataset?
     private let temperature: Dataset?
@@ -38,7 +40,12 @@ public final class ParticleTableWriter {
         self.featureCount = featureNames.count
         let destination = AtomicFile(destination: path)
         self.destination = destination
-        let file = try File.create(destination.temporaryPath, mode: .truncate)
+        let file: File
+        do {
+            file = try File.create(destination.temporaryPath, mode: .truncate)
+        } catch {
+            throw destination.abandon(after: error)
+        }
         self.file = file
         do {
             let schema = ParticleSchema.v1
@@ -69,8 +76,7 @@ public final class ParticleTableWriter {
             self.optional = optional
         } catch {
             file.close()
-            destination.discard()
-            throw error
+            throw destination.abandon(after: error)
         }
     }
 
@@ -95,27 +101,41 @@ public final class ParticleTableWriter {
         for column in optional.keys.sorted(by: { $0.rawValue < $1.rawValue }) where lengths[column] != .some(n) {
             throw fail("block lacks \(n) values of \(column.path)")
         }
-        try features.append(block.features)
-        try labels?.append(block.labels)
-        try temperature?.append(block.temperature)
-        for (column, dataset) in optional {
-            switch column {
-            case .split: try dataset.append(block.split ?? [])
-            case .energyBarrier: try dataset.append(block.energyBarrier ?? [])
-            case .frame: try dataset.append(block.frame ?? [])
-            case .particleID: try dataset.append(block.particleID ?? [])
-            case .species: try dataset.append(block.species ?? [])
+        guard let file else { throw fail(abandoned ? "the table was abandoned after an earlier write failed" : "the table is finished") }
+        do {
+            try features.append(block.features)
+            try labels?.append(block.labels)
+            try temperature?.append(block.temperature)
+            for (column, dataset) in optional {
+                switch column {
+                case .split: try dataset.append(block.split ?? [])
+                case .energyBarrier: try dataset.append(block.energyBarrier ?? [])
+                case .frame: try dataset.append(block.frame ?? [])
+                case .particleID: try dataset.append(block.particleID ?? [])
+                case .species: try dataset.append(block.species ?? [])
+                }
             }
+        } catch {
+            file.close()
+            self.file = nil
+            abandoned = true
+            throw destination.abandon(after: error)
         }
         rowCount += n
     }
 
     /// Flushes, closes and atomically moves the finished table onto `path`.
     public func finish() throws {
-        guard let file else { return }
-        try file.flush()
-        file.close()
+        guard let file else {
+            if abandoned { throw ParticleTableError.blockMismatch(file: path, message: "the table was abandoned after an earlier write failed") }
+            return
+        }
         self.file = nil
+        do {
+            try file.closeAfterWriting()
+        } catch {
+            throw destination.abandon(after: error)
+        }
         try destination.publish()
     }
 

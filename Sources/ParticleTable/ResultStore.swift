@@ -96,41 +96,78 @@ public struct ResultStore: Sendable {
             return
         }
         let directory = runsDirectory
+        let createdFolder = !FileManager.default.fileExists(atPath: directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
+            if let reason = AtomicFile.spaceProblem(in: error) { throw AtomicFileError.noSpace(file: directory, reason: reason) }
             throw ResultStoreError.cannotWrite(file: directory, reason: "cannot create the folder of run files: \(error.localizedDescription)")
         }
         let runPath = directory + "/" + name + ".h5"
         let runFile = AtomicFile(destination: runPath)
-        try Self.writeHDF5(at: runFile.temporaryPath, fill)
-        try AtomicFile.synchronize(runFile.temporaryPath)
-        try FileLock(for: path).withLock {
-            let index = AtomicFile(destination: path)
-            if FileManager.default.fileExists(atPath: path) {
-                let exists = try File.withFile(path) { file in
-                    try checkResultsFile(file, writing: true)
-                    try checkRecordedInput(file)
-                    return try file.isGroup("results") && file.group("results").memberNames().contains(name)
-                }
-                if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
-                // Replacing a run replaces its file; the index already links to it.
-                try runFile.publish()
-                if exists { return }
-                do {
-                    try FileManager.default.copyItem(atPath: path, toPath: index.temporaryPath)
-                } catch {
-                    throw ResultStoreError.cannotWrite(file: path, reason: "cannot copy the index: \(error.localizedDescription)")
-                }
-                try File.withFile(index.temporaryPath, mode: .readWrite) { file in try linkRun(name, in: file) }
-            } else {
-                try runFile.publish()
+        do {
+            try Self.writeHDF5(at: runFile.temporaryPath, fill)
+            try AtomicFile.synchronize(runFile.temporaryPath)
+            try FileLock(for: path).withLock { try publish(runFile, name: name, overwrite: overwrite) }
+        } catch {
+            // Nothing of this run stays behind: not its partial file, not a folder made for it.
+            let reported = runFile.abandon(after: error)
+            if createdFolder { rmdir(directory) }
+            if case .noSpace(_, let reason) = reported as? AtomicFileError {
+                throw AtomicFileError.noSpace(file: "\(path) (run '\(name)')", reason: reason)
+            }
+            throw reported
+        }
+    }
+
+    /// Under the lock: renames the finished run file into place and publishes the index that
+    /// links it. A run file that no index links (the index could not be written) is removed.
+    private func publish(_ runFile: AtomicFile, name: String, overwrite: Bool) throws {
+        let index = AtomicFile(destination: path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            try runFile.publish()
+            do {
                 try Self.writeHDF5(at: index.temporaryPath) { file in
                     try initializeIndex(file)
                     try linkRun(name, in: file)
                 }
+                try index.publish()
+            } catch {
+                unlink(runFile.destination)
+                throw index.abandon(after: error)
+            }
+            return
+        }
+        let exists = try File.withFile(path) { file in
+            try checkResultsFile(file, writing: true)
+            try checkRecordedInput(file)
+            return try file.isGroup("results") && file.group("results").memberNames().contains(name)
+        }
+        if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
+        // Replacing a run replaces its file; the index already links to it.
+        try runFile.publish()
+        if exists { return }
+        do {
+            try Self.copy(path, to: index, what: "the index")
+            try File.withFile(index.temporaryPath, mode: .readWrite) { file in
+                try linkRun(name, in: file)
+                try file.closeAfterWriting()
             }
             try index.publish()
+        } catch {
+            unlink(runFile.destination)
+            throw index.abandon(after: error)
+        }
+    }
+
+    /// Copies `source` into the temporary file of `target`; a full disk is reported as such.
+    private static func copy(_ source: String, to target: AtomicFile, what: String) throws {
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: target.temporaryPath)
+        } catch {
+            let reported = target.abandon(after: error)
+            if reported is AtomicFileError { throw reported }
+            throw ResultStoreError.cannotWrite(file: source, reason: "cannot copy \(what): \(error.localizedDescription)")
         }
     }
 
@@ -146,19 +183,19 @@ public struct ResultStore: Sendable {
             let exists = try runNames().contains(name)
             if exists && !overwrite { throw ResultStoreError.runExists(file: path, run: name) }
             do {
-                try FileManager.default.copyItem(atPath: path, toPath: copy.temporaryPath)
+                try Self.copy(path, to: copy, what: "the input for --in-place")
+                try File.withFile(copy.temporaryPath, mode: .readWrite) { file in
+                    if exists { try file.remove("results/\(name)") }
+                    let results = try file.requireGroup("results")
+                    try results.setAttribute("schema", .string(Self.schema))
+                    try results.setAttribute("schema_version", .integer(Self.schemaVersion))
+                    try fill(try results.createGroup(name))
+                    try file.closeAfterWriting()
+                }
+                try copy.publish()
             } catch {
-                throw ResultStoreError.cannotWrite(file: path, reason: "cannot copy the input for --in-place: \(error.localizedDescription)")
+                throw copy.abandon(after: error)
             }
-            try File.withFile(copy.temporaryPath, mode: .readWrite) { file in
-                if exists { try file.remove("results/\(name)") }
-                let results = try file.requireGroup("results")
-                try results.setAttribute("schema", .string(Self.schema))
-                try results.setAttribute("schema_version", .integer(Self.schemaVersion))
-                try fill(try results.createGroup(name))
-                try file.flush()
-            }
-            try copy.publish()
         }
     }
 
@@ -167,8 +204,7 @@ public struct ResultStore: Sendable {
         let file = try File.create(path, mode: .truncate)
         do {
             try body(file)
-            try file.flush()
-            file.close()
+            try file.closeAfterWriting()
         } catch {
             file.close()
             unlink(path)
@@ -215,11 +251,20 @@ public struct ResultStore: Sendable {
         try checkRecordedInput(file)
     }
 
+    /// The input a results file records (its `input` attribute, resolved against the results
+    /// file's folder), nil when it records none.
+    public static func recordedInput(of file: File) -> String? {
+        guard let recorded = (try? file.attribute("input"))??.stringValue else { return nil }
+        if recorded.hasPrefix("/") { return recorded }
+        let folder = URL(fileURLWithPath: file.path).deletingLastPathComponent()
+        let resolved = folder.appendingPathComponent(recorded).path
+        return resolved.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+            ? String(resolved.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : resolved
+    }
+
     /// An existing results file must hold results of this input (checked again under the lock).
     private func checkRecordedInput(_ file: File) throws {
-        guard let recorded = try file.attribute("input")?.stringValue else { return }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let resolved = recorded.hasPrefix("/") ? recorded : base.appendingPathComponent(recorded).path
+        guard let resolved = Self.recordedInput(of: file) else { return }
         if FileManager.default.fileExists(atPath: resolved), !Self.sameFile(resolved, inputPath) {
             throw ResultStoreError.otherInput(file: path, recorded: resolved, input: inputPath)
         }

@@ -20,6 +20,8 @@ public enum ParticleTableError: Error, CustomStringConvertible, Sendable {
     case blockMismatch(file: String, message: String)
     /// Datasets that must have one entry per row differ in length.
     case lengthMismatch(file: String, datasets: [String])
+    /// A results file was given where a particle table is read.
+    case resultsFileGiven(file: String, input: String?)
 
     public var description: String {
         switch self {
@@ -34,6 +36,9 @@ public enum ParticleTableError: Error, CustomStringConvertible, Sendable {
             return "\(file): \(message)"
         case .lengthMismatch(let file, let datasets):
             return "\(file): \(datasets.joined(separator: ", ")) differ in length"
+        case .resultsFileGiven(let file, let input):
+            return "\(file): is a softness results file, not a particle table; give the table it was computed from"
+                + (input.map { " (\($0))" } ?? "")
         }
     }
 }
@@ -100,6 +105,9 @@ extension ParticleSchema {
     /// Throws unless `file` is a particle table this version can read (the one schema-version
     /// check of particle tables).
     public func requireConforming(_ file: File) throws {
+        if (try? file.attribute("schema"))??.stringValue == ResultStore.schema {
+            throw ParticleTableError.resultsFileGiven(file: file.path, input: ResultStore.recordedInput(of: file))
+        }
         if let version = (try? file.attribute("schema_version"))?.flatMap({ $0.integerValue }), version > schemaVersion {
             throw ParticleTableError.newerSchema(file: file.path, version: version, supported: schemaVersion)
         }

@@ -7,14 +7,22 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarize a particle table: schema, sizes, features, class balance per temperature and split, results.")
 
-    @Argument(help: "Particle-table HDF5 file.")
+    @Argument(help: "Particle-table HDF5 file (or its results file).")
     var file: String
 
     @OptionGroup var printing: JSONOption
 
     func run() throws {
         try DamagedFileProbe.check([file, ResultStore.defaultPath(forInput: file)])
-        let summary = try ParticleTableSummary.read(path: file)
+        let summary: ParticleTableSummary
+        do {
+            summary = try ParticleTableSummary.read(path: file)
+        } catch ParticleTableError.resultsFileGiven(_, let input?) {
+            // A results file: summarize the table it belongs to, whose summary lists the runs.
+            if !printing.json { print("\(file) is the results file of \(input)") }
+            try DamagedFileProbe.check([input])
+            summary = try ParticleTableSummary.read(path: input)
+        }
         if printing.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ParticleTable
 import Workflows
 
@@ -12,4 +13,11 @@ struct Softness: ParsableCommand {
         version: SoftnessVersion.current,
         subcommands: [Generate.self, Inspect.self, Validate.self, Train.self, Diagnose.self, RFE.self, ScanCommand.self, ArrheniusCommand.self, Label.self, Featurize.self, Join.self, Probe.self]
     )
+
+    /// Runs the command line. A file-size limit (`ulimit -f`) must fail a write with EFBIG, which
+    /// the writers report and clean up after, instead of killing the process with SIGXFSZ.
+    static func main() {
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }

@@ -57,7 +57,7 @@ public final class LAMMPSDumpReader: Trajectory {
         isCompressed = magic == [0x1f, 0x8b]
         fileSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? Int.max
         let source: TrajectoryByteSource = isCompressed ? try TrajectoryGzipSource(path: path) : try TrajectoryFileSource(path: path)
-        lines = TrajectoryLineReader(source: source, capacity: bufferCapacity)
+        lines = TrajectoryLineReader(source: source, path: path, capacity: bufferCapacity)
     }
 
     /// Refuses a NUMBER OF ATOMS that the file cannot hold (each atom line has at least two

@@ -63,18 +63,31 @@ final class TrajectoryFileSource: TrajectoryByteSource {
 
 /// Streams the decompressed content of a gzip file from a `gzip -dc FILE` child process, so
 /// memory stays bounded by the pipe and the line buffer whatever the file size.
+///
+/// A decompression-bomb guard stops the stream once it has produced more than
+/// `maximumRatio` bytes per compressed byte (and more than `ratioFloor` bytes): text dumps of
+/// particle coordinates compress 2–10 times, a bomb ~1000 times.
 final class TrajectoryGzipSource: TrajectoryByteSource {
     private let process = Process()
     private let output = Pipe()
     private let errors = Pipe()
     private let path: String
     private var finished = false
+    private var produced = 0
+    private let limit: Int
+    /// Decompressed bytes allowed per byte of the gzip file.
+    static let maximumRatio = 200
+    /// Below this many decompressed bytes the ratio is not checked (small, repetitive test files).
+    static let ratioFloor = 64 << 20
 
     /// Candidate locations of the gzip executable.
     static let gzipPaths = ["/bin/gzip", "/usr/bin/gzip", "/usr/local/bin/gzip", "/opt/homebrew/bin/gzip"]
 
     init(path: String) throws {
         self.path = path
+        let compressed = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+        let (allowed, overflow) = compressed.multipliedReportingOverflow(by: Self.maximumRatio)
+        limit = overflow ? Int.max : max(allowed, Self.ratioFloor)
         guard let gzip = Self.gzipPaths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw TrajectoryError(.decompression, file: path, message: "cannot decompress: no gzip executable found in \(Self.gzipPaths.joined(separator: ", "))")
         }
@@ -104,7 +117,14 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
             #else
             let n = Darwin.read(descriptor, buffer, count)
             #endif
-            if n > 0 { return n }
+            if n > 0 {
+                produced += n
+                if produced > limit {
+                    close()
+                    throw TrajectoryError(.decompression, file: path, message: "decompresses to more than \(limit >> 20) MiB, over \(Self.maximumRatio) times its size: a decompression bomb or not a trajectory; if it is a real dump, decompress it first (gzip -dc) and give the plain file")
+                }
+                return n
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
@@ -137,9 +157,14 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
 }
 
 /// Line-by-line access to a byte source through one reusable buffer (1 MiB, grown only for a
-/// longer line). Lines are returned as byte ranges that stay valid until the next call.
+/// longer line, up to `maximumLineLength`). Lines are returned as byte ranges that stay valid
+/// until the next call.
 final class TrajectoryLineReader {
+    /// A longer line is an error: dump lines are short, and a binary or damaged file must not
+    /// grow the buffer without bound.
+    static let maximumLineLength = 16 << 20
     private let source: TrajectoryByteSource
+    private let path: String
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var start = 0
@@ -150,8 +175,9 @@ final class TrajectoryLineReader {
     /// Number of the line last returned (1-based); 0 before the first.
     private(set) var lineNumber = 0
 
-    init(source: TrajectoryByteSource, capacity: Int = 1 << 20) {
+    init(source: TrajectoryByteSource, path: String, capacity: Int = 1 << 20) {
         self.source = source
+        self.path = path
         self.capacity = max(capacity, 64)
         buffer = .allocate(capacity: self.capacity)
     }
@@ -239,6 +265,10 @@ final class TrajectoryLineReader {
             end = remaining
         }
         if end == capacity {
+            guard capacity < Self.maximumLineLength else {
+                throw TrajectoryError(.malformed, file: path, line: lineNumber + 1,
+                                      message: "the line is longer than \(Self.maximumLineLength >> 20) MiB: not a text dump (a binary or damaged file?)")
+            }
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             larger.update(from: buffer, count: end)
             buffer.deallocate()

@@ -74,8 +74,8 @@ public enum RearrangementLabelling {
         let labelling = LabelsInBackground(series: series, settings: settings, ids: ids, timesteps: timesteps)
 
         let destination = AtomicFile(destination: output)
-        let file = try File.create(destination.temporaryPath, mode: .truncate)
         do {
+            let file = try File.create(destination.temporaryPath, mode: .truncate)
             try file.setAttribute("schema", .string(LabelTable.schema))
             try file.setAttribute("schema_version", .integer(1))
             try file.setAttribute("creator", .string("softness \(SoftnessVersion.current)"))
@@ -96,10 +96,9 @@ public enum RearrangementLabelling {
             try file.createDataset("timestep", values: columns.timestep, options: options)
             try file.createDataset("particle_id", values: columns.particleID, options: options)
             try file.createDataset("labels", values: columns.label, options: options)
-            file.close()
+            try file.closeAfterWriting()
         } catch {
-            file.close()
-            throw error
+            throw destination.abandon(after: error)
         }
         try destination.publish()
         let columns = try labelling.wait()

@@ -10,10 +10,16 @@ struct CommandResult {
     let stderr: String
 }
 
-func softness(_ arguments: [String], in directory: URL) throws -> CommandResult {
+/// `fileSizeLimitKiB` runs it under `ulimit -f` (writes beyond the limit fail with EFBIG).
+func softness(_ arguments: [String], in directory: URL, fileSizeLimitKiB: Int? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = try softnessExecutable()
-    process.arguments = arguments
+    if let limit = fileSizeLimitKiB {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", try softnessExecutable().path] + arguments
+    } else {
+        process.executableURL = try softnessExecutable()
+        process.arguments = arguments
+    }
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -4,7 +4,7 @@ import SeededRandom
 import HDF5
 
 /// Writes a small particle table; `mutate` may break it.
-private func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Double] = [0.5, 1.0],
+func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Double] = [0.5, 1.0],
                         labels: ((Int) -> Int8)? = nil, feature: ((Int, Int) -> Double)? = nil, split: ((Int) -> UInt8)? = nil) throws {
     var generator = SplitMix64(seed: 9)
     let x = (0..<(rows * d)).map { index in feature?(index / d, index % d) ?? Double.random(in: -2...2, using: &generator) }
