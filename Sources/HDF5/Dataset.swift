@@ -34,6 +34,29 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
         return dims.prefix(rank).map { Int($0) }
     }
 
+    /// How many of the dataset's chunks were never written, of how many it has. Unwritten chunks
+    /// read as the fill value, so a file that declares more rows than it holds (an interrupted
+    /// writer, a damaged extent) would silently read zeros. Contiguous storage counts as one
+    /// chunk, unwritten when its space was never allocated.
+    public func unwrittenChunks() throws -> (unwritten: Int, total: Int) {
+        let shape = try shape()
+        guard !shape.contains(0) else { return (0, 0) }
+        guard let chunks = try chunks() else {
+            let stored = H5Dget_storage_size(handle.id)
+            return (stored == 0 && !shape.isEmpty ? 1 : 0, 1)
+        }
+        var total = 1
+        for (extent, chunk) in zip(shape, chunks) {
+            let (product, overflow) = total.multipliedReportingOverflow(by: (extent + max(chunk, 1) - 1) / max(chunk, 1))
+            total = overflow ? Int.max : product
+        }
+        var written: hsize_t = 0
+        try withSpace { space in
+            try checked(site(), "cannot count the written chunks") { H5Dget_num_chunks(handle.id, space, &written) }
+        }
+        return (max(0, total - Int(written)), total)
+    }
+
     private func checkNumericRead<T: HDF5Scalar>(_: T.Type) throws {
         let stored = try elementType()
         let requested = T.elementType

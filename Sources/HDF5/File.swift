@@ -42,6 +42,9 @@ public final class File: Group, @unchecked Sendable {
             id = try checked(site, "cannot open the file (truncated or damaged HDF5?)", kind: .notHDF5) {
                 H5Fopen(path, flags, chdf5_p_default())
             }
+        } catch let error as HDF5Error where error.libraryMessages.contains(where: { $0.contains("truncated file") }) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            throw HDF5Error(.notHDF5, file: path, message: "truncated HDF5 file: \(size.map { "\($0) bytes on disk, " } ?? "")shorter than its superblock records (an incomplete copy, download or write?)")
         } catch let error as HDF5Error where error.libraryMessages.contains(where: { $0.contains("unable to lock") }) {
             throw HDF5Error(.library, file: path, message: "cannot open the file: another process holds its HDF5 file lock (a writer still running?); wait for it, or set HDF5_USE_FILE_LOCKING=FALSE on file systems without working locks", libraryMessages: error.libraryMessages)
         }
@@ -77,6 +80,15 @@ public final class File: Group, @unchecked Sendable {
         let site = CallSite(file: path, object: nil)
         if mode == .exclusive, FileManager.default.fileExists(atPath: path) {
             throw HDF5Error(.fileExists, file: path, message: "file exists (refusing to overwrite it)")
+        }
+        // The usual causes, named before libhdf5 reports them as a chain of "unable to".
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw HDF5Error(.fileNotFound, file: path, message: "cannot create the file: the folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw HDF5Error(.invalidArgument, file: path, message: "cannot create the file: no permission to write in \(folder)")
         }
         let flags = mode == .truncate ? chdf5_f_acc_trunc() : chdf5_f_acc_excl()
         let id = try checked(site, "cannot create the file") {

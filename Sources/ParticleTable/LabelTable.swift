@@ -11,12 +11,15 @@ public struct LabelTable: Sendable, Equatable {
     /// Simulation timestep of each labelled frame (from the labels file's `/timestep`), so the
     /// labels can be matched to the frames of a trajectory by time, not by position.
     public var frameTimesteps: [Int: Int64]
+    /// The labels file these labels were read from, for messages (nil when built in memory).
+    public var source: String?
 
-    public init(frame: [Int], particleID: [Int64], label: [Int8], frameTimesteps: [Int: Int64] = [:]) {
+    public init(frame: [Int], particleID: [Int64], label: [Int8], frameTimesteps: [Int: Int64] = [:], source: String? = nil) {
         self.frame = frame
         self.particleID = particleID
         self.label = label
         self.frameTimesteps = frameTimesteps
+        self.source = source
     }
 
     /// Schema name of labels files.
@@ -39,14 +42,14 @@ public struct LabelTable: Sendable, Equatable {
         }
         keep.sort()
         return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] },
-                          frameTimesteps: frameTimesteps)
+                          frameTimesteps: frameTimesteps, source: source)
     }
 
     /// The pairs of frames whose index is a multiple of `every`.
     public func everyFrame(_ every: Int) -> LabelTable {
         let keep = label.indices.filter { frame[$0] % max(every, 1) == 0 }
         return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] },
-                          frameTimesteps: frameTimesteps)
+                          frameTimesteps: frameTimesteps, source: source)
     }
 
     /// Reads `/frame`, `/particle_id`, `/labels` of a labels file written by `softness label`.
@@ -58,7 +61,7 @@ public struct LabelTable: Sendable, Equatable {
         }
         var table = LabelTable(frame: try file.dataset("frame").read(as: Int.self),
                                particleID: try file.dataset("particle_id").read(as: Int64.self),
-                               label: try file.dataset("labels").read(as: Int8.self))
+                               label: try file.dataset("labels").read(as: Int8.self), source: path)
         guard table.frame.count == table.label.count, table.particleID.count == table.label.count else {
             throw ParticleTableError.lengthMismatch(file: path, datasets: ["/frame", "/particle_id", "/labels"])
         }

@@ -50,12 +50,13 @@ public struct ResultStore: Sendable {
 
     /// `dir/NAME.results.h5` for `dir/NAME.h5` (any extension is replaced).
     public static func defaultPath(forInput input: String) -> String {
-        URL(fileURLWithPath: input).deletingPathExtension().path + ".results.h5"
+        // NSString keeps a relative path relative, so messages name the file as the user does.
+        (input as NSString).deletingPathExtension + ".results.h5"
     }
 
     /// The folder of run files: `NAME.results.runs/` for the results file `NAME.results.h5`.
     public var runsDirectory: String {
-        URL(fileURLWithPath: path).deletingPathExtension().path + ".runs"
+        (path as NSString).deletingPathExtension + ".runs"
     }
 
     /// Names of the runs stored so far (empty when there is no results file yet).

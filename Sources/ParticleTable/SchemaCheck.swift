@@ -95,6 +95,9 @@ extension ParticleSchema {
                     problems.append(SchemaProblem(path: spec.path, message: "has \(shape[axis]) entries along axis \(axis), expected \(symbol) = \(expected) (from /features)"))
                 }
             }
+            if let (unwritten, total) = try? dataset.unwrittenChunks(), unwritten > 0 {
+                problems.append(SchemaProblem(path: spec.path, message: "declares shape \(shape), but \(unwritten) of its \(total) chunks were never written (a writer that did not finish, or a damaged extent); those rows would read as zeros"))
+            }
         }
         for spec in groups where spec.required && !file.isGroup(spec.path) {
             problems.append(SchemaProblem(path: spec.path, message: "missing required group"))

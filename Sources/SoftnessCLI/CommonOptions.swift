@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParticleTable
 
 /// `-o/--output FILE` and `--force`, shared by every command that writes a new file.
 struct OutputFileOptions: ParsableArguments {
@@ -12,6 +13,13 @@ struct OutputFileOptions: ParsableArguments {
     func validate() throws {
         if !force && FileManager.default.fileExists(atPath: output) {
             throw ValidationError("\(output): output file exists; pass --force to replace it")
+        }
+    }
+
+    /// Refuses an output that is one of `inputs` (same file, by inode), which --force would replace.
+    func requireNotAmong(_ inputs: [String]) throws {
+        if let input = inputs.first(where: { ResultStore.sameFile(output, $0) }) {
+            throw ValidationError("\(output): is also an input (\(input)); write the output to another file")
         }
     }
 }

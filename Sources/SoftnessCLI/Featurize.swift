@@ -104,6 +104,7 @@ struct Featurize: ParsableCommand {
     }
 
     func run() throws {
+        try file.requireNotAmong([trajectory] + (labels.map { [$0] } ?? []))
         try DamagedFileProbe.check([trajectory] + (labels.map { [$0] } ?? []))
         let parameters = try parameters()
         let selection: TrajectoryFeaturizer.Selection

@@ -83,8 +83,10 @@ struct InputArguments: ParsableArguments {
                                   digest: try stored.group("results/\(selectionRun)").attribute("input_digest")?.stringValue)
             }
         }
-        let loaded = try LoadedInput.load(path: file, labels: labelEncoding, mapping: datasetMapping(), testFraction: testFraction,
-                                          seed: seed, trainingSelection: selection)
+        let loaded = try naming(file) {
+            try LoadedInput.load(path: file, labels: labelEncoding, mapping: datasetMapping(), testFraction: testFraction,
+                                 seed: seed, trainingSelection: selection)
+        }
         for note in loaded.notes { printError("note: \(note)") }
         return loaded
     }

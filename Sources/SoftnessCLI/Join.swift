@@ -32,6 +32,7 @@ struct Join: ParsableCommand {
 
     func run() throws {
         try DamagedFileProbe.check(inputs)
+        try file.requireNotAmong(inputs)
         let rows = try TableJoin.run(inputs: inputs, output: file.output, testFraction: testFraction, rule: splitBy, seed: seed, overwrite: file.force)
         print("wrote \(file.output): \(rows) rows from \(inputs.count) tables (split by \(splitBy.rawValue), \(Int(testFraction * 100))% test)")
     }

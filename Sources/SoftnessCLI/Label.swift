@@ -33,6 +33,7 @@ struct Label: ParsableCommand {
     }
 
     func run() throws {
+        try file.requireNotAmong([trajectory])
         try DamagedFileProbe.check(trajectory)
         let bar = ProgressBar("label")
         let summary = try RearrangementLabelling.run(trajectory: trajectory, settings: PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow),

@@ -54,6 +54,11 @@ public struct SimulationBox: Sendable, Equatable {
             guard origin[k].isFinite else { throw StructureError.nonFiniteBoxParameter("origin[\(k)]") }
             guard tilts[k].isFinite else { throw StructureError.nonFiniteBoxParameter("tilts[\(k)]") }
         }
+        // Lengths like 1e300 are finite, but their volume and cell widths are not.
+        let volume = lengths.x * lengths.y * lengths.z
+        guard volume.isFinite else {
+            throw StructureError.nonFiniteBoxParameter("volume lx·ly·lz = \(lengths.x)·\(lengths.y)·\(lengths.z)")
+        }
         self.origin = origin
         self.lengths = lengths
         self.tilts = tilts

@@ -23,9 +23,18 @@ public enum BinnedTableReading {
     /// (bin, temperature) cells count as empty. Or an HDF5 file with datasets `softness` [bins],
     /// `temperature` [T], `count` [bins, T] and `fraction` [bins, T].
     public static func read(path: String) throws -> BinnedRearrangementTable {
-        if (try? File.open(path)) != nil { return try readHDF5(path) }
+        if File.isHDF5(path) { return try readHDF5(path) }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw BinnedTableError.malformed(file: path, line: nil, message: errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw BinnedTableError.malformed(file: path, line: nil, message: "is a directory; give a binned table (CSV or HDF5)")
+        default: throw BinnedTableError.malformed(file: path, line: nil, message: "is not a regular file (a FIFO, socket or device); give a binned table (CSV or HDF5)")
+        }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw BinnedTableError.malformed(file: path, line: nil, message: FileManager.default.fileExists(atPath: path) ? "cannot read the file as UTF-8 text" : "no such file")
+            throw BinnedTableError.malformed(file: path, line: nil, message: "cannot read the file as UTF-8 text")
         }
         var lines = text.split(whereSeparator: \.isNewline).map(String.init).enumerated().filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty && !$0.element.hasPrefix("#") }
         guard !lines.isEmpty else { throw BinnedTableError.malformed(file: path, line: nil, message: "empty table") }
@@ -45,9 +54,18 @@ public enum BinnedTableReading {
             guard fields.count == names.count else {
                 throw BinnedTableError.malformed(file: path, line: offset + 1, message: "\(fields.count) columns, the header has \(names.count)")
             }
-            guard let s = Double(fields[sColumn]), let t = Double(fields[tColumn]), let n = Int(fields[nColumn]), let p = Double(fields[pColumn]) else {
-                throw BinnedTableError.malformed(file: path, line: offset + 1, message: "non-numeric value in '\(line)'")
+            func fail(_ message: String) -> BinnedTableError { .malformed(file: path, line: offset + 1, message: message) }
+            func number(_ column: Int) throws -> Double {
+                guard let value = Double(fields[column]), value.isFinite else {
+                    throw fail("\(names[column]) '\(fields[column])' is not a finite number")
+                }
+                return value
             }
+            let s = try number(sColumn), t = try number(tColumn), p = try number(pColumn)
+            guard let n = Int(fields[nColumn]) else { throw fail("\(names[nColumn]) '\(fields[nColumn])' is not an integer count") }
+            guard n >= 0 else { throw fail("\(names[nColumn]) \(n) is negative") }
+            guard t > 0 else { throw fail("\(names[tColumn]) \(fields[tColumn]) is not positive (temperatures in energy units, k_B = 1)") }
+            guard (0...1).contains(p) else { throw fail("\(names[pColumn]) \(fields[pColumn]) is outside [0, 1]") }
             cells.append((s, t, n, p))
         }
         let softness = Array(Set(cells.map(\.s))).sorted(), temperatures = Array(Set(cells.map(\.t))).sorted()

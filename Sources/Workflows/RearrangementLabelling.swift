@@ -65,6 +65,7 @@ public enum RearrangementLabelling {
             frames += 1
             progress(frames)
         }
+        guard frames > 0 else { throw TrajectoryError(.truncated, file: path, message: "holds no frames (an empty file?)") }
         guard frames > 2 * settings.halfWindow else {
             throw TrajectoryError(.malformed, file: path, message: "\(frames) frames are too few for p_hop with a half window of \(settings.halfWindow) frames (need more than \(2 * settings.halfWindow))")
         }

@@ -25,6 +25,7 @@ public enum TrajectoryFeaturizer {
         var timesteps: [Int: Int64] = [:]
         var temperature = 0.0
         var every = 1
+        var labelsFile = "the labels"
         switch selection {
         case .frames(let step):
             guard step >= 1 else { throw WorkflowError.invalidParameter(name: "--every", value: String(step), requirement: "at least 1") }
@@ -34,6 +35,7 @@ public enum TrajectoryFeaturizer {
             temperature = t
             for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i])) }
             timesteps = table.frameTimesteps
+            if let source = table.source { labelsFile = "the labels in \(source)" }
         }
         let labelled: Bool
         if case .labelled = selection { labelled = true } else { labelled = false }
@@ -66,12 +68,12 @@ public enum TrajectoryFeaturizer {
                 guard let wanted = byFrame[frame.index] else { continue }
                 if let expected = timesteps[frame.index], expected != Int64(frame.timestep) {
                     throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
-                                          message: "the labels of frame \(frame.index) were computed at timestep \(expected), but this trajectory's frame \(frame.index) is at timestep \(frame.timestep) (labels of another trajectory, or of another part of it)")
+                                          message: "\(labelsFile) of frame \(frame.index) were computed at timestep \(expected), but this trajectory's frame \(frame.index) is at timestep \(frame.timestep) (labels of another trajectory, or of another part of it)")
                 }
                 for (id, label) in wanted {
                     guard let row = rowOf(id, in: frame.ids) else {
                         throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
-                                              message: "the labels name particle id \(id), which frame \(frame.index) does not have (labels from another trajectory?)")
+                                              message: "\(labelsFile) name particle id \(id), which frame \(frame.index) does not have (labels from another trajectory?)")
                     }
                     rows.append(row)
                     labels.append(label)
@@ -98,7 +100,7 @@ public enum TrajectoryFeaturizer {
         if labelled, let last = byFrame.keys.max(), last >= framesRead {
             let missing = byFrame.filter { $0.key >= framesRead }.reduce(0) { $0 + $1.value.count }
             throw TrajectoryError(.inconsistentParticles, file: path, frame: last, timestep: nil,
-                                  message: "the labels name frames up to \(last), but the trajectory has \(framesRead) frames: \(missing) labelled pairs have no frame (labels of a longer run?)")
+                                  message: "\(labelsFile) name frames up to \(last), but the trajectory has \(framesRead) frames: \(missing) labelled pairs have no frame (labels of a longer run?)")
         }
         try writer.finish()
         return writer.rowCount

@@ -79,45 +79,4 @@ func withScratch<R>(_ body: (URL) throws -> R) throws -> R {
             #expect(try a.dataset("labels").read(as: Int8.self) == b.dataset("labels").read(as: Int8.self))
         }
     }
-
-    @Test(arguments: [
-        (["generate", "-n", "0", "-o", "new.h5"], "--train-rows must be positive (got 0)"),
-        (["generate", "--train-rows=-5", "-o", "new.h5"], "--train-rows must be positive"),
-        (["generate", "--temperatures", "", "-o", "new.h5"], "--temperatures is empty"),
-        (["generate", "--temperatures", "0.4,-0.1", "-o", "new.h5"], "--temperatures must be positive and finite (got -0.1)"),
-        (["generate", "--temperatures", "0.4,abc", "-o", "new.h5"], "--temperatures"),
-        (["generate", "--variant", "hot", "-o", "new.h5"], "'hot' is invalid for '--variant"),
-        (["generate", "--train-temperatures", "0.45", "-o", "new.h5"], "0.45"),
-        (["generate", "-o", "existing.h5"], "existing.h5: output file exists; pass --force to replace it"),
-        (["inspect", "missing.h5"], "missing.h5: no such file"),
-        (["inspect", "text.h5"], "text.h5: not an HDF5 file"),
-        (["inspect", "truncated.h5"], "truncated.h5: cannot open the file (truncated or damaged HDF5?)"),
-        (["inspect", "other.h5"], "/labels: missing required dataset"),
-    ])
-    func badInputFailsCleanlyAndTouchesNothing(arguments: [String], message: String) throws {
-        try withScratch { dir in
-            let existing = dir.appendingPathComponent("existing.h5")
-            try Data("keep me".utf8).write(to: existing)
-            try Data("id type x y z\n".utf8).write(to: dir.appendingPathComponent("text.h5"))
-            let other = try File.create(dir.appendingPathComponent("other.h5").path)
-            try other.createDataset("features", values: [1.0, 2.0], shape: [1, 2])
-            other.close()
-            let whole = try Data(contentsOf: dir.appendingPathComponent("other.h5"))
-            try whole.prefix(whole.count / 2).write(to: dir.appendingPathComponent("truncated.h5"))
-            let before = try snapshot(dir)
-
-            let result = try softness(arguments, in: dir)
-            #expect(result.status != 0)
-            #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
-            #expect(try snapshot(dir) == before, "the command changed files in its folder")
-        }
-    }
-
-    private func snapshot(_ dir: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
-            files[name] = try Data(contentsOf: dir.appendingPathComponent(name))
-        }
-        return files
-    }
 }

@@ -4,27 +4,14 @@ import Testing
 /// A write that does not fit (disk full, quota, `ulimit -f`) gives one message naming the file
 /// that was to be written, exit status 1, and leaves every file as it was.
 @Suite(.tags(.slow)) struct DiskFullTests {
-    /// Every file and folder under `dir`, lock files aside (a lock file is not data).
-    private func contents(_ dir: URL) throws -> [String: Data?] {
-        var entries: [String: Data?] = [:]
-        for case let name as String in FileManager.default.enumerator(atPath: dir.path) ?? NSEnumerator()
-        where !name.hasSuffix(".lock") {
-            var isDirectory: ObjCBool = false
-            let url = dir.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
-            entries[name] = isDirectory.boolValue ? .some(nil) : try Data(contentsOf: url)
-        }
-        return entries
-    }
-
     private func expectCleanFailure(_ arguments: [String], in dir: URL, limitKiB: Int? = nil, file: String, reason: String) throws {
-        let before = try contents(dir)
+        let before = try folderContents(dir, ignoringLocks: true)
         let result = try softness(arguments, in: dir, fileSizeLimitKiB: limitKiB)
         #expect(result.status == 1, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains("\(file): not written: \(reason)"), "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains("nothing was changed"))
         #expect(!result.stderr.contains("libhdf5"), "one message, not libhdf5's call chain: \(result.stderr)")
-        #expect(try contents(dir) == before, "\(arguments) changed or left files")
+        #expect(try folderContents(dir, ignoringLocks: true) == before, "\(arguments) changed or left files")
     }
 
     @Test func everyWriterUnderAFileSizeLimit() throws {

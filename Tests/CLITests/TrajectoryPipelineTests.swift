@@ -81,7 +81,7 @@ import HDF5
             #expect(shifted.stderr.contains("were computed at timestep 600, but this trajectory's frame 6 is at timestep 1400"), "\(shifted.stderr)")
             let short = try softness(["featurize", "short.dump", "--labels", "labels.h5", "--temperature", "0.5", "--preset", "small", "-o", "y.h5"], in: dir)
             #expect(short.status != 0)
-            #expect(short.stderr.contains("the labels name frames up to 23, but the trajectory has 14 frames"), "\(short.stderr)")
+            #expect(short.stderr.contains("the labels in labels.h5 name frames up to 23, but the trajectory has 14 frames"), "\(short.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.h5").path))
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.h5").path))
             // A selection that keeps no labelled pair is an error, not an unlabelled feature table.
