@@ -56,26 +56,44 @@ private func mutate(_ base: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
 @Suite(.tags(.slow)) struct MutationCampaignTests {
     static let mutants = Int(ProcessInfo.processInfo.environment["SOFTNESS_FUZZ_MUTANTS"] ?? "") ?? 100
 
-    private func campaign(base: String, extension ext: String, seed: UInt64, commands: [[String]], in dir: URL) throws {
+    /// Runs `commands` on seeded mutants of `base`. Each mutant is written as `mN.EXT` (the
+    /// commands name it `FILE`), or over `target` when the commands read a file at a fixed place
+    /// (a results file beside its table; restored afterwards). Fails on any crash, hang or
+    /// changed mutant, and on an error message that does not name the mutated file (`names`,
+    /// default the mutant's own name). Prints how the runs ended.
+    private func campaign(base: String, extension ext: String, seed: UInt64, commands: [[String]], in dir: URL,
+                          target: String? = nil, names: String? = nil) throws {
         let original = try [UInt8](Data(contentsOf: dir.appendingPathComponent(base)))
         var generator = SplitMix64(seed: seed)
         var failures: [String] = []
+        var accepted = 0, refused = 0
         for index in 0..<Self.mutants {
-            let name = "m\(index).\(ext)"
+            let name = target ?? "m\(index).\(ext)"
             let url = dir.appendingPathComponent(name)
             let bytes = mutate(original, &generator)
             try Data(bytes).write(to: url)
             for command in commands {
                 let arguments = command.map { $0 == "FILE" ? name : $0 }
                 let outcome = try run(arguments, in: dir)
-                if outcome.signal || outcome.hung {
-                    failures.append("\(arguments.joined(separator: " ")): \(outcome.hung ? "hang" : "signal \(outcome.status)")")
-                    try Data(bytes).write(to: dir.appendingPathComponent("kept-\(name)"))
+                // Under AddressSanitizer a memory error ends with a report, not always a signal.
+                if outcome.signal || outcome.hung || outcome.stderr.contains("AddressSanitizer") {
+                    failures.append("\(arguments.joined(separator: " ")): \(outcome.hung ? "hang" : "crash (status \(outcome.status))")")
+                    try Data(bytes).write(to: dir.appendingPathComponent("kept-\(index)-\(URL(fileURLWithPath: name).lastPathComponent)"))
+                } else if outcome.status == 0 {
+                    accepted += 1
+                } else {
+                    refused += 1
+                    let named = names ?? name
+                    if !outcome.stderr.contains(named) {
+                        failures.append("\(arguments.joined(separator: " ")): the message does not name \(named): \(outcome.stderr)")
+                    }
                 }
                 if try [UInt8](Data(contentsOf: url)) != bytes { failures.append("\(arguments.joined(separator: " ")): changed its input") }
             }
             try FileManager.default.removeItem(at: url)
         }
+        if let target { try Data(original).write(to: dir.appendingPathComponent(target)) }
+        print("mutation campaign \(base) (\(Self.mutants) mutants × \(commands.count) commands): \(accepted) runs accepted the mutant, \(refused) refused it cleanly, \(failures.count) failures")
         #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
     }
 
@@ -108,6 +126,49 @@ private func mutate(_ base: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
             for s in [-1.0, 0, 1] { for t in [0.4, 0.5, 0.6] { text += "\(s),\(t),1000,\(0.01 * (2 + s) * t)\n" } }
             try Data(text.utf8).write(to: dir.appendingPathComponent("base.csv"))
             try campaign(base: "base.csv", extension: "csv", seed: 3, commands: [["arrhenius", "FILE", "--binned", "--dry-run"]], in: dir)
+        }
+    }
+
+    @Test func mutatedGzipDumpsNeverCrashOrHang() throws {
+        try withScratch { dir in
+            try Data(syntheticDump(frames: 12, atoms: 40).utf8).write(to: dir.appendingPathComponent("base.dump"))
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            gzip.arguments = ["-9", "base.dump"]
+            gzip.currentDirectoryURL = dir
+            try gzip.run()
+            gzip.waitUntilExit()
+            try #require(gzip.terminationStatus == 0)
+            try campaign(base: "base.dump.gz", extension: "dump.gz", seed: 4,
+                         commands: [["label", "FILE", "-o", "l.h5", "--force", "--half-window", "2", "--quiet-window", "2"]], in: dir)
+        }
+    }
+
+    @Test func mutatedH5MDTrajectoriesNeverCrashOrHang() throws {
+        try withScratch { dir in
+            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("TrajectoryTests/Fixtures/trajectories/h5md_fixed_box.h5")
+            try FileManager.default.copyItem(at: fixture, to: dir.appendingPathComponent("base.h5"))
+            try campaign(base: "base.h5", extension: "h5", seed: 5,
+                         commands: [["label", "FILE", "-o", "l.h5", "--force", "--half-window", "1", "--quiet-window", "0"],
+                                    ["featurize", "FILE", "-o", "f.h5", "--force", "--preset", "small"]], in: dir)
+        }
+    }
+
+    /// The results index and a run file, mutated in place: every command that reads them.
+    @Test func mutatedResultsFilesNeverCrashOrHang() throws {
+        try withScratch { dir in
+            let made = try softness(["generate", "-n", "300", "--test-rows", "100", "--temperatures", "0.4,0.6", "-o", "t.h5"], in: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(try softness(["validate", "t.h5", "--balance", "--run", "balance"], in: dir).status == 0)
+            #expect(try softness(["train", "t.h5", "--run", "first"], in: dir).status == 0)
+            let readers = [["inspect", "t.h5"], ["diagnose", "t.h5", "--selection", "balance", "--dry-run", "--bootstrap", "0"]]
+            try FileManager.default.copyItem(at: dir.appendingPathComponent("t.results.h5"), to: dir.appendingPathComponent("index.h5"))
+            try campaign(base: "index.h5", extension: "h5", seed: 6, commands: readers, in: dir,
+                         target: "t.results.h5", names: "t.results")
+            try FileManager.default.copyItem(at: dir.appendingPathComponent("t.results.runs/balance.h5"), to: dir.appendingPathComponent("run.h5"))
+            try campaign(base: "run.h5", extension: "h5", seed: 7, commands: readers, in: dir,
+                         target: "t.results.runs/balance.h5", names: "t.results")
         }
     }
 
