@@ -57,6 +57,24 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
         return (max(0, total - Int(written)), total)
     }
 
+    /// The number of elements of `shape`, refused (before anything is allocated) when it
+    /// overflows or would take more than half of this machine's memory as `T`: a damaged or
+    /// hostile extent must give an error, not an abort in the allocator.
+    func allocatableCount<T>(_ shape: [Int], of _: T.Type) throws -> Int {
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { count = Int.max; break }
+            count = product
+        }
+        let budget = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2
+        guard count <= budget / max(MemoryLayout<T>.stride, 1) else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "has shape \(shape): reading it would need more than half of this machine's memory (\(String(format: "%.1f GB", Double(budget) / 1e9))) — a damaged extent, or a dataset too large to read at once")
+        }
+        return count
+    }
+
     private func checkNumericRead<T: HDF5Scalar>(_: T.Type) throws {
         let stored = try elementType()
         let requested = T.elementType
@@ -74,7 +92,7 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
     public func read<T: HDF5Scalar>(as type: T.Type = T.self) throws -> [T] {
         try checkNumericRead(T.self)
         let shape = try shape()
-        let count = shape.reduce(1, *)
+        let count = try allocatableCount(shape, of: T.self)
         return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0
             LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
@@ -101,8 +119,7 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
             throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
                             message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
         }
-        let rowSize = shape.dropFirst().reduce(1, *)
-        let count = rows.count * rowSize
+        let count = try allocatableCount([rows.count] + shape.dropFirst(), of: T.self)
         if count == 0 { return [] }
         if let pipeline = ChunkPipeline.of(self, memoryType: T.nativeType, shape: shape), pipeline.pays(forRows: rows.count) {
             return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -7,26 +7,40 @@
 extension File {
     /// Opens `path` and reads, for every object reachable from the root: its attributes (values
     /// included), the shape and element type of datasets, and the values of string datasets of
-    /// up to `maximumStrings` entries. Visits at most `maximumObjects` objects, `maximumDepth`
+    /// up to `maximumStrings` entries; it walks every chunked dataset's chunk index and reads
+    /// numeric datasets of up to `maximumSmallValues` values whole. Visits at most `maximumObjects` objects, `maximumDepth`
     /// groups deep (damaged files may contain cycles). Throws what libhdf5 reports.
     public static func probe(_ path: String, maximumObjects: Int = 100_000, maximumDepth: Int = 32,
-                             maximumStrings: Int = 1_000_000) throws {
+                             maximumStrings: Int = 1_000_000, maximumSmallValues: Int = 1 << 20) throws {
         try withFile(path) { file in
             var visited = 0
             func visit(_ group: Group, depth: Int) throws {
                 try readAttributes(of: group)
+                // A lookup by name walks the group's name index, which listing its members does
+                // not: a damaged index crashes the lookups of the commands otherwise.
+                _ = group.contains(".softness-probe-lookup")
                 guard depth < maximumDepth else { return }
                 for name in try group.memberNames() {
                     visited += 1
                     guard visited <= maximumObjects else { return }
+                    // A member that reads as neither group nor dataset may be a damaged group:
+                    // look inside it the way a command's path lookup would.
+                    if !group.isGroup(name) && !group.isDataset(name) { _ = group.contains(name + "/.softness-probe-lookup") }
                     if group.isGroup(name) {
                         try visit(try group.group(name), depth: depth + 1)
                     } else if group.isDataset(name) {
                         let dataset = try group.dataset(name)
                         try readAttributes(of: dataset)
                         let shape = try dataset.shape()
-                        if case .string = try dataset.elementType(), shape.count == 1, shape[0] <= maximumStrings {
+                        let type = try dataset.elementType()
+                        if case .string = type, shape.count == 1, shape[0] <= maximumStrings {
                             _ = try dataset.readStrings()
+                        }
+                        // The chunk index is metadata too (a damaged one crashes the first read).
+                        _ = try dataset.unwrittenChunks()
+                        // Small numeric datasets (results, selections, names) are read whole.
+                        if type.isFloatingPoint || type.isInteger, shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= maximumSmallValues {
+                            _ = try dataset.read(as: Double.self)
                         }
                     }
                 }

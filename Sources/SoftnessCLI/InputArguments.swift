@@ -77,6 +77,7 @@ struct InputArguments: ParsableArguments {
         var selection: TrainingSelection?
         if let selectionRun {
             let store = try results.store(for: self)
+            try DamagedFileProbe.check(store.path)
             selection = try File.withFile(store.path) { stored in
                 TrainingSelection(source: "\(store.path):/results/\(selectionRun)",
                                   rows: try stored.dataset("results/\(selectionRun)/balance/indices").read(as: Int.self),

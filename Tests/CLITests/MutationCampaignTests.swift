@@ -55,6 +55,8 @@ private func mutate(_ base: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
 /// changed by it. `SOFTNESS_FUZZ_MUTANTS` sets the mutants per format (`make fuzz N=1000`).
 @Suite(.tags(.slow)) struct MutationCampaignTests {
     static let mutants = Int(ProcessInfo.processInfo.environment["SOFTNESS_FUZZ_MUTANTS"] ?? "") ?? 100
+    /// Where mutants that crash or hang are kept (outside the scratch folder, which is removed).
+    static let keptFolder = FileManager.default.temporaryDirectory.appendingPathComponent("softness-fuzz-kept")
 
     /// Runs `commands` on seeded mutants of `base`. Each mutant is written as `mN.EXT` (the
     /// commands name it `FILE`), or over `target` when the commands read a file at a fixed place
@@ -77,8 +79,10 @@ private func mutate(_ base: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
                 let outcome = try run(arguments, in: dir)
                 // Under AddressSanitizer a memory error ends with a report, not always a signal.
                 if outcome.signal || outcome.hung || outcome.stderr.contains("AddressSanitizer") {
-                    failures.append("\(arguments.joined(separator: " ")): \(outcome.hung ? "hang" : "crash (status \(outcome.status))")")
-                    try Data(bytes).write(to: dir.appendingPathComponent("kept-\(index)-\(URL(fileURLWithPath: name).lastPathComponent)"))
+                    let kept = Self.keptFolder.appendingPathComponent("\(base)-seed\(seed)-\(index)-\(URL(fileURLWithPath: name).lastPathComponent)")
+                    try FileManager.default.createDirectory(at: Self.keptFolder, withIntermediateDirectories: true)
+                    try Data(bytes).write(to: kept)
+                    failures.append("\(arguments.joined(separator: " ")): \(outcome.hung ? "hang" : "crash (status \(outcome.status))"), mutant kept as \(kept.path)")
                 } else if outcome.status == 0 {
                     accepted += 1
                 } else {
