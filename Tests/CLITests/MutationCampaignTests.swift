@@ -176,6 +176,27 @@ private func mutate(_ base: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
         }
     }
 
+    /// A results index found by the campaign whose `/results` group has a damaged name index:
+    /// listing it works, a path lookup through it segfaults in libhdf5 (H5B2_open). The probe
+    /// must make that lookup in its child process, with and without --dry-run.
+    @Test(arguments: [["inspect", "t.h5"], ["diagnose", "t.h5", "--selection", "balance", "--dry-run"],
+                      ["diagnose", "t.h5", "--selection", "balance", "--run", "again"]])
+    func resultsIndexWithADamagedNameIndexIsReportedAsDamaged(command: [String]) throws {
+        try withScratch { dir in
+            let made = try softness(["generate", "-n", "300", "--test-rows", "100", "--temperatures", "0.4,0.6", "-o", "t.h5"], in: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(try softness(["validate", "t.h5", "--balance", "--run", "balance"], in: dir).status == 0)
+            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/damaged-results-index.h5")
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("t.results.h5"))
+            try FileManager.default.copyItem(at: fixture, to: dir.appendingPathComponent("t.results.h5"))
+            let before = try folderContents(dir)
+            let outcome = try run(command, in: dir)
+            #expect(!outcome.signal && !outcome.hung && outcome.status == 1, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("t.results.h5: damaged HDF5 file: libhdf5 crashes while reading its metadata"), "\(outcome.stderr)")
+            #expect(try folderContents(dir) == before)
+        }
+    }
+
     /// A file found by the campaign whose root attribute table libhdf5 1.10.8 decodes
     /// nondeterministically (an error, or SIGSEGV in H5F_decr_nopen_objs): reported from the probe
     /// every time (its error, or 'damaged HDF5 file' when the probe crashed), never a crash.
