@@ -324,7 +324,7 @@ public enum ResultStoreError: Error, CustomStringConvertible, Sendable, Equatabl
         case .resultsIsInput(let file, let input):
             return "\(file): the results file would be the input \(input); inputs are never written (give another --results, or --in-place to add the run to the input on purpose)"
         case .notResultsFile(let file, let found):
-            return "\(file): exists and is not a softness results file (\(found)); refusing to write into it, give another --results"
+            return "\(file): exists and is not a softness results file (\(found)); softness neither reads nor adds runs there: move it away or give another --results"
         case .otherInput(let file, let recorded, let input):
             return "\(file): holds results of \(recorded), not of \(input); give another --results"
         case .cannotWrite(let file, let reason):
