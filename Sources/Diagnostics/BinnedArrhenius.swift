@@ -65,6 +65,18 @@ public enum BinnedResponse: String, Sendable, Codable, CaseIterable {
     case logit
 }
 
+/// How the points of one bin are weighted in the fit against 1/T.
+public enum BinnedWeighting: String, Sendable, Codable, CaseIterable {
+    /// Inverse binomial variances by the delta method (this program's default): errors are
+    /// statistical, χ² can be compared with its degrees of freedom.
+    case binomial
+    /// Every temperature alike: an unweighted straight-line fit of the response on 1/T, the
+    /// convention of the published binned barriers (Schoenholz et al. 2016, Sharp et al. 2018:
+    /// numpy.polyfit of ln P_R on 1/T). Errors come from the scatter of the points
+    /// (residual variance / (n − 2)), so a fit through two temperatures has none (NaN).
+    case none
+}
+
 /// ΔE(S) and Σ(S) of one softness bin.
 public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     /// Bin centre S.
@@ -79,10 +91,14 @@ public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     public var sigmaError: Double
     /// Weighted R² of the line (1 for an exact fit, including two temperatures).
     public var r2: Double
-    /// χ² = Σ w (y − ŷ)² of the fit; compare with `temperaturesUsed − 2` degrees of freedom.
+    /// χ² = Σ w (y − ŷ)² of the fit; compare with `temperaturesUsed − 2` degrees of freedom
+    /// (with `BinnedWeighting.none` the plain residual sum of squares).
     public var chiSquared: Double
     /// Temperatures that entered the fit (0 < P < 1 and count > 0).
     public var temperaturesUsed: Int
+    /// Temperatures with rows in this bin but P = 0 or P = 1, left out (the response is
+    /// infinite there); reported so that a fit on few points is not taken for a fit on many.
+    public var temperaturesAtZeroOrOne: Int
 }
 
 /// A bin left out of the binned fit.
@@ -103,6 +119,8 @@ public struct BinnedArrheniusResult: Sendable, Equatable, Codable {
     public var skipped: [SkippedBin]
     /// The response that was fitted.
     public var response: BinnedResponse
+    /// How the temperatures of a bin were weighted.
+    public var weighting: BinnedWeighting
 }
 
 /// The binned (Schoenholz 2016) Arrhenius route: per softness bin, weighted least squares of
@@ -115,16 +133,20 @@ public enum BinnedArrhenius {
     /// needs ≥ 2 usable temperatures, else it is listed in `skipped`. Errors are
     /// sqrt(diag((XᵀWX)⁻¹)), i.e. purely statistical (compare `chiSquared` with its degrees of freedom).
     /// - Throws: `.invalidTable` if no bin can be fitted.
-    public static func fit(_ table: BinnedRearrangementTable,
-                           response: BinnedResponse = .logProbability) throws(DiagnosticError) -> BinnedArrheniusResult {
+    /// With `weighting: .none` every temperature has weight 1 and the errors are rescaled by the
+    /// residual variance (`BinnedWeighting.none`).
+    public static func fit(_ table: BinnedRearrangementTable, response: BinnedResponse = .logProbability,
+                           weighting: BinnedWeighting = .binomial) throws(DiagnosticError) -> BinnedArrheniusResult {
         var points: [BinnedArrheniusPoint] = []
         var skipped: [SkippedBin] = []
         for k in 0..<table.softness.count {
             var x: [Double] = [], y: [Double] = [], w: [Double] = []
+            var atZeroOrOne = 0
             for t in 0..<table.temperatures.count {
                 let n = Double(table.counts[k][t])
                 let p = table.fractionRearranging[k][t]
-                guard n > 0, p > 0, p < 1 else { continue }
+                guard n > 0 else { continue }
+                guard p > 0, p < 1 else { atZeroOrOne += 1; continue }
                 x.append(1 / table.temperatures[t])
                 switch response {
                 case .logProbability:
@@ -133,20 +155,27 @@ public enum BinnedArrhenius {
                     y.append(log(p / (1 - p))); w.append(n * p * (1 - p))
                 }
             }
-            guard x.count >= 2, let line = LeastSquares.line(x: x, y: y, weights: w) else {
+            guard x.count >= 2, var line = LeastSquares.line(x: x, y: y, weights: weighting == .binomial ? w : nil) else {
                 skipped.append(SkippedBin(index: k, softness: table.softness[k],
-                                          reason: "only \(x.count) temperature(s) with 0 < P_R < 1 and a non-zero count; 2 are needed"))
+                                          reason: "only \(x.count) temperature(s) with 0 < P_R < 1 and a non-zero count; 2 are needed"
+                                              + (atZeroOrOne > 0 ? " (\(atZeroOrOne) at P_R = 0 or 1)" : "")))
                 continue
+            }
+            if weighting == .none {
+                // Unit weights carry no variance: the scatter about the line estimates it.
+                let scale = x.count > 2 ? (line.residualSumOfSquares / Double(x.count - 2)).squareRoot() : .nan
+                line.slopeError *= scale
+                line.interceptError *= scale
             }
             points.append(BinnedArrheniusPoint(
                 softness: table.softness[k], deltaE: -line.slope, deltaEError: line.slopeError,
                 sigma: line.intercept, sigmaError: line.interceptError, r2: line.rSquared,
-                chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count))
+                chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count, temperaturesAtZeroOrOne: atZeroOrOne))
         }
         guard !points.isEmpty else {
             throw .invalidTable(reason: "no bin has two or more temperatures with 0 < P_R < 1; use wider bins or more rows")
         }
-        return BinnedArrheniusResult(points: points, skipped: skipped, response: response)
+        return BinnedArrheniusResult(points: points, skipped: skipped, response: response, weighting: weighting)
     }
 
     /// Builds a binned table from per-row softness, labels (±1) and temperature: `bins`

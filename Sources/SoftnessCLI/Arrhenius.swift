@@ -5,6 +5,7 @@ import Foundation
 import ParticleTable
 
 extension BinnedResponse: ExpressibleByArgument {}
+extension BinnedWeighting: ExpressibleByArgument {}
 
 struct ArrheniusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,8 @@ struct ArrheniusCommand: ParsableCommand {
         abstract: "Arrhenius barriers ΔE(S) and Σ(S): from a particle table (logistic and binned routes side by side) or from a binned table.",
         discussion: """
         Binned route (Schoenholz et al. 2016): per softness bin, weighted least squares of ln P_R = Σ(S) − ΔE(S)/T
-        (or logit P_R with --response logit). A binned table is a CSV with columns S,T,count,fraction (one line per bin
+        (or logit P_R with --response logit); --weighting none fits every temperature alike, as the published binned
+        barriers do. Temperatures at P_R = 0 or 1 are left out and counted per bin. A binned table is a CSV with columns S,T,count,fraction (one line per bin
         and temperature) or an HDF5 file with softness [bins], temperature [T], count and fraction [bins, T].
         """)
 
@@ -27,6 +29,9 @@ struct ArrheniusCommand: ParsableCommand {
     @Option(help: "Binned response: logProbability (ln P_R) or logit.")
     var response: BinnedResponse = .logProbability
 
+    @Option(help: "Weights of the temperatures in each bin's fit: binomial (inverse variances) or none (unweighted, the published convention of Schoenholz 2016 and Sharp 2018).")
+    var weighting: BinnedWeighting = .binomial
+
     @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
     @OptionGroup(title: "Results") var results: ResultOptions
 
@@ -40,9 +45,9 @@ struct ArrheniusCommand: ParsableCommand {
             let store = results.store(for: file)
             try checkRunName(results, store: store, name: name)
             let table = try BinnedTableReading.read(path: file)
-            let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
+            let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
             if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
-            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue)]) { run in
+            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue)]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return
@@ -55,7 +60,7 @@ struct ArrheniusCommand: ParsableCommand {
         let test = loaded.input.isTraining.indices.filter { !loaded.input.isTraining[$0] }
         let table = try naming(file) { try BinnedArrhenius.table(softness: test.map { result.softness[$0] }, labels: test.map { loaded.input.labels[$0] },
                                               temperature: test.map { loaded.input.temperature[$0] }, bins: bins) }
-        let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response) }
+        let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
         if printing.json {
             try printJSON(["logistic": DiagnosticSummary(result)])
             try printJSON(fit)
@@ -69,16 +74,18 @@ struct ArrheniusCommand: ParsableCommand {
             }
             for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue)]) { $1 }, loaded: loaded) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
         }
     }
 
     static func render(_ fit: BinnedArrheniusResult) -> String {
-        var lines = ["     S    ΔE(S) ± err          Σ(S) ± err           R²      temperatures"]
+        var lines = ["\(fit.weighting == .none ? "unweighted" : "binomially weighted") fit of \(fit.response == .logit ? "logit P_R" : "ln P_R") against 1/T per bin",
+                     "     S    ΔE(S) ± err          Σ(S) ± err           R²      temperatures"]
         for p in fit.points {
-            lines.append(String(format: "%+6.2f   %9.4f ± %-8.4f   %9.4f ± %-8.4f   %.4f   %d", p.softness, p.deltaE, p.deltaEError, p.sigma, p.sigmaError, p.r2, p.temperaturesUsed))
+            let excluded = p.temperaturesAtZeroOrOne > 0 ? " (+\(p.temperaturesAtZeroOrOne) at P_R = 0 or 1, left out)" : ""
+            lines.append(String(format: "%+6.2f   %9.4f ± %-8.4f   %9.4f ± %-8.4f   %.4f   %d", p.softness, p.deltaE, p.deltaEError, p.sigma, p.sigmaError, p.r2, p.temperaturesUsed) + excluded)
         }
         for skipped in fit.skipped { lines.append(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         return lines.joined(separator: "\n")

@@ -197,7 +197,9 @@ public enum ResultWriting {
         try group.result("sigma_error", points.map(\.sigmaError), units: ResultUnits.logit, "standard error of sigma")
         try group.result("r2", points.map(\.r2), units: ResultUnits.none, "R^2 of the fit against 1/T")
         try group.result("temperatures_used", points.map(\.temperaturesUsed), units: ResultUnits.none, "temperatures with a usable P_R in this bin")
+        try group.result("temperatures_at_zero_or_one", points.map(\.temperaturesAtZeroOrOne), units: ResultUnits.none, "temperatures with rows in this bin but P_R = 0 or 1, left out of the fit")
         try group.result("skipped", strings: binned.skipped.map { "S = \($0.softness): \($0.reason)" }, "bins left out and why")
         try group.setAttribute("response", .string(binned.response.rawValue))
+        try group.setAttribute("weighting", .string(binned.weighting.rawValue))
     }
 }

@@ -155,6 +155,37 @@ import Testing
         }
     }
 
+    /// The published convention (numpy.polyfit of ln P_R on 1/T): an unweighted line, with
+    /// errors from the scatter, checked against the closed-form OLS of the same points.
+    @Test func unweightedFitIsPlainLeastSquares() throws {
+        let temperatures = [0.5, 0.6, 0.8, 1.0]
+        let fractions: [[Double]] = [[0.012, 0.031, 0.09, 0.14], [0.0, 0.02, 0.05, 0.11]]
+        let table = try BinnedRearrangementTable(softness: [-1, 1], temperatures: temperatures,
+                                                 counts: [[900, 1000, 50, 20], [10, 10, 10, 10]], fractionRearranging: fractions)
+        let result = try BinnedArrhenius.fit(table, weighting: .none)
+        #expect(result.weighting == .none)
+        for (k, point) in result.points.enumerated() {
+            let used = temperatures.indices.filter { fractions[k][$0] > 0 }
+            let x = used.map { 1 / temperatures[$0] }, y = used.map { log(fractions[k][$0]) }
+            let n = Double(x.count), mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+            let sxx = x.map { ($0 - mx) * ($0 - mx) }.reduce(0, +)
+            let slope = zip(x, y).map { ($0 - mx) * ($1 - my) }.reduce(0, +) / sxx
+            let intercept = my - slope * mx
+            let rss = zip(x, y).map { pow($1 - intercept - slope * $0, 2) }.reduce(0, +)
+            #expect(abs(point.deltaE + slope) < 1e-12 && abs(point.sigma - intercept) < 1e-12)
+            #expect(abs(point.deltaEError - (rss / (n - 2) / sxx).squareRoot()) < 1e-12)
+            #expect(point.temperaturesUsed == used.count)
+            #expect(point.temperaturesAtZeroOrOne == 4 - used.count)
+        }
+        // The counts do not matter without weights, but they do with them.
+        let weighted = try BinnedArrhenius.fit(table)
+        #expect(abs(weighted.points[0].deltaE - result.points[0].deltaE) > 1e-3)
+        // Two temperatures: a line through them, no error to estimate.
+        let two = try BinnedArrhenius.fit(try BinnedRearrangementTable(softness: [0], temperatures: [0.5, 1.0], counts: [[10, 10]],
+                                                                        fractionRearranging: [[0.1, 0.3]]), weighting: .none)
+        #expect(two.points[0].deltaEError.isNaN && abs(two.points[0].deltaE - log(3)) < 1e-12)
+    }
+
     /// Table builder: the logit route on binned toy-like data agrees with the generating model.
     @Test func tableFromRowsAndLogitRoute() throws {
         var rng = SplitMix64(seed: 59)
