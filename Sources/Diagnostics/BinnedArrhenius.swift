@@ -83,13 +83,14 @@ public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     public var softness: Double
     /// ΔE(S) = −(slope of the response vs 1/T), energy units.
     public var deltaE: Double
-    /// Standard error of ΔE from the inverse-variance weights (binomial, no χ² rescaling).
+    /// Standard error of ΔE from the inverse-variance weights (binomial), multiplied by
+    /// sqrt(χ²/dof) when that exceeds 1 (`errorsScaledByLackOfFit`).
     public var deltaEError: Double
     /// Σ(S) = intercept of the response vs 1/T.
     public var sigma: Double
     /// Standard error of Σ.
     public var sigmaError: Double
-    /// Weighted R² of the line (1 for an exact fit, including two temperatures).
+    /// Weighted R² of the line; NaN for a line through two temperatures (it cannot be tested).
     public var r2: Double
     /// χ² = Σ w (y − ŷ)² of the fit; compare with `temperaturesUsed − 2` degrees of freedom
     /// (with `BinnedWeighting.none` the plain residual sum of squares).
@@ -99,6 +100,12 @@ public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     /// Temperatures with rows in this bin but P = 0 or P = 1, left out (the response is
     /// infinite there); reported so that a fit on few points is not taken for a fit on many.
     public var temperaturesAtZeroOrOne: Int
+    /// P(χ²_{n−2} ≥ χ²): the lack-of-fit p-value of the binomially weighted line (NaN for two
+    /// temperatures and for unweighted fits, which have no variances to test against).
+    public var lackOfFitPValue: Double
+    /// Whether `deltaEError` and `sigmaError` were multiplied by sqrt(χ²/(n − 2)) because the
+    /// points scatter more than their binomial errors allow (χ²/(n − 2) > 1).
+    public var errorsScaledByLackOfFit: Bool
 }
 
 /// A bin left out of the binned fit.
@@ -121,6 +128,8 @@ public struct BinnedArrheniusResult: Sendable, Equatable, Codable {
     public var response: BinnedResponse
     /// How the temperatures of a bin were weighted.
     public var weighting: BinnedWeighting
+    /// Warnings about the fit (poor lines, untestable two-point lines, left-out points).
+    public var warnings: [String]
 }
 
 /// The binned (Schoenholz 2016) Arrhenius route: per softness bin, weighted least squares of
@@ -131,7 +140,8 @@ public enum BinnedArrhenius {
     /// Weights are inverse binomial variances of y by the delta method: n·P/(1 − P) for ln P,
     /// n·P·(1 − P) for logit P. Temperatures with count 0, P = 0 or P = 1 are skipped; a bin
     /// needs ≥ 2 usable temperatures, else it is listed in `skipped`. Errors are
-    /// sqrt(diag((XᵀWX)⁻¹)), i.e. purely statistical (compare `chiSquared` with its degrees of freedom).
+    /// sqrt(diag((XᵀWX)⁻¹)), scaled by sqrt(χ²/dof) when the points scatter more than that
+    /// (lack of fit, p-value in each point; Bevington & Robinson §6.5).
     /// - Throws: `.invalidTable` if no bin can be fitted.
     /// With `weighting: .none` every temperature has weight 1 and the errors are rescaled by the
     /// residual variance (`BinnedWeighting.none`).
@@ -161,21 +171,57 @@ public enum BinnedArrhenius {
                                               + (atZeroOrOne > 0 ? " (\(atZeroOrOne) at P_R = 0 or 1)" : "")))
                 continue
             }
-            if weighting == .none {
+            let degreesOfFreedom = x.count - 2
+            var pValue = Double.nan, scaled = false
+            switch weighting {
+            case .none:
                 // Unit weights carry no variance: the scatter about the line estimates it.
-                let scale = x.count > 2 ? (line.residualSumOfSquares / Double(x.count - 2)).squareRoot() : .nan
+                let scale = degreesOfFreedom > 0 ? (line.residualSumOfSquares / Double(degreesOfFreedom)).squareRoot() : .nan
                 line.slopeError *= scale
                 line.interceptError *= scale
+            case .binomial where degreesOfFreedom > 0:
+                pValue = Statistics.chiSquaredSurvival(line.residualSumOfSquares, degreesOfFreedom: degreesOfFreedom)
+                let reduced = line.residualSumOfSquares / Double(degreesOfFreedom)
+                if reduced > 1 {
+                    line.slopeError *= reduced.squareRoot()
+                    line.interceptError *= reduced.squareRoot()
+                    scaled = true
+                }
+            case .binomial: break
             }
             points.append(BinnedArrheniusPoint(
                 softness: table.softness[k], deltaE: -line.slope, deltaEError: line.slopeError,
-                sigma: line.intercept, sigmaError: line.interceptError, r2: line.rSquared,
-                chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count, temperaturesAtZeroOrOne: atZeroOrOne))
+                sigma: line.intercept, sigmaError: line.interceptError, r2: degreesOfFreedom > 0 ? line.rSquared : .nan,
+                chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count, temperaturesAtZeroOrOne: atZeroOrOne,
+                lackOfFitPValue: pValue, errorsScaledByLackOfFit: scaled))
         }
         guard !points.isEmpty else {
             throw .invalidTable(reason: "no bin has two or more temperatures with 0 < P_R < 1; use wider bins or more rows")
         }
-        return BinnedArrheniusResult(points: points, skipped: skipped, response: response, weighting: weighting)
+        return BinnedArrheniusResult(points: points, skipped: skipped, response: response, weighting: weighting,
+                                     warnings: warnings(points))
+    }
+
+    /// A bin's line is called poor when its lack-of-fit p-value is below this.
+    public static let poorFitPValue = 0.01
+
+    /// The warnings of a fit: poor lines (p < `poorFitPValue`), lines through two temperatures,
+    /// and points left out at P_R = 0 or 1.
+    static func warnings(_ points: [BinnedArrheniusPoint]) -> [String] {
+        var warnings: [String] = []
+        let poor = points.filter { $0.lackOfFitPValue < poorFitPValue }
+        if let worst = poor.map({ $0.chiSquared / Double($0.temperaturesUsed - 2) }).max() {
+            warnings.append("\(poor.count) of \(points.count) bins are not straight lines in 1/T within their binomial errors (lack-of-fit p < \(poorFitPValue), χ²/dof up to \(String(format: "%.1f", worst))): their errors are scaled by sqrt(χ²/dof), and an Arrhenius law may not describe them")
+        }
+        let two = points.filter { $0.temperaturesUsed == 2 }.count
+        if two > 0 {
+            warnings.append("\(two) of \(points.count) bins have only two usable temperatures: a line through two points cannot be tested (R² and p-value not given)")
+        }
+        let excluded = points.map(\.temperaturesAtZeroOrOne).reduce(0, +)
+        if excluded > 0 {
+            warnings.append("\(excluded) (bin, temperature) points with P_R = 0 or 1 were left out of the fits")
+        }
+        return warnings
     }
 
     /// Builds a binned table from per-row softness, labels (±1) and temperature: `bins`

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Small statistics shared by the diagnostics (the one implementation of each).
 public enum Statistics {
     /// Population variance Σ(x − x̄)²/n (numpy's default, ddof = 0); 0 for fewer than 2 values.
@@ -27,5 +29,42 @@ public enum Statistics {
         let lo = Int(h.rounded(.down))
         let hi = min(lo + 1, sorted.count - 1)
         return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+
+    /// P(χ²_k ≥ chiSquared): the p-value of a fit's χ² with `degreesOfFreedom` k, the
+    /// regularized upper incomplete gamma Q(k/2, χ²/2) (series below a + 1, Lentz's continued
+    /// fraction above; Numerical Recipes §6.2). NaN for k < 1 or a negative or non-finite χ².
+    public static func chiSquaredSurvival(_ chiSquared: Double, degreesOfFreedom k: Int) -> Double {
+        guard k >= 1, chiSquared.isFinite, chiSquared >= 0 else { return .nan }
+        let a = Double(k) / 2, x = chiSquared / 2
+        if x == 0 { return 1 }
+        let logPrefactor = a * log(x) - x - lgamma(a)
+        if x < a + 1 {
+            // Lower series: P(a, x) = e^{−x} x^a / Γ(a + 1) Σ x^n / ((a + 1)⋯(a + n)).
+            var term = 1 / a, sum = term, n = a
+            for _ in 0..<10_000 {
+                n += 1
+                term *= x / n
+                sum += term
+                if abs(term) < abs(sum) * 1e-16 { break }
+            }
+            return max(0, 1 - sum * exp(logPrefactor))
+        }
+        // Continued fraction for Q(a, x).
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        for i in 1...10_000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-16 { break }
+        }
+        return exp(logPrefactor) * h
     }
 }

@@ -47,6 +47,7 @@ struct ArrheniusCommand: ParsableCommand {
             let table = try BinnedTableReading.read(path: file)
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
             if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
+            for warning in fit.warnings { printError("WARNING: \(warning)") }
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue)]) { run in
                 try ResultWriting.write(fit, to: run)
             }
@@ -74,6 +75,7 @@ struct ArrheniusCommand: ParsableCommand {
             }
             for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         }
+        for warning in fit.warnings { printError("WARNING: \(warning)") }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
@@ -82,10 +84,15 @@ struct ArrheniusCommand: ParsableCommand {
 
     static func render(_ fit: BinnedArrheniusResult) -> String {
         var lines = ["\(fit.weighting == .none ? "unweighted" : "binomially weighted") fit of \(fit.response == .logit ? "logit P_R" : "ln P_R") against 1/T per bin",
-                     "     S    ΔE(S) ± err          Σ(S) ± err           R²      temperatures"]
+                     "     S    ΔE(S) ± err          Σ(S) ± err           R²       χ²/dof    p      temperatures"]
+        func number(_ value: Double, _ format: String) -> String { value.isNaN ? "—".padding(toLength: 6, withPad: " ", startingAt: 0) : String(format: format, value) }
         for p in fit.points {
             let excluded = p.temperaturesAtZeroOrOne > 0 ? " (+\(p.temperaturesAtZeroOrOne) at P_R = 0 or 1, left out)" : ""
-            lines.append(String(format: "%+6.2f   %9.4f ± %-8.4f   %9.4f ± %-8.4f   %.4f   %d", p.softness, p.deltaE, p.deltaEError, p.sigma, p.sigmaError, p.r2, p.temperaturesUsed) + excluded)
+            let dof = p.temperaturesUsed - 2
+            let reduced = dof > 0 ? p.chiSquared / Double(dof) : .nan
+            lines.append(String(format: "%+6.2f   %9.4f ± %-8.4f   %9.4f ± %-8.4f   ", p.softness, p.deltaE, p.deltaEError, p.sigma, p.sigmaError)
+                         + number(p.r2, "%.4f") + "   " + number(reduced, "%6.2f") + "   " + number(p.lackOfFitPValue, "%.3f")
+                         + "   \(p.temperaturesUsed)" + (p.errorsScaledByLackOfFit ? " (errors × sqrt(χ²/dof))" : "") + excluded)
         }
         for skipped in fit.skipped { lines.append(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         return lines.joined(separator: "\n")

@@ -198,7 +198,11 @@ public enum ResultWriting {
         try group.result("r2", points.map(\.r2), units: ResultUnits.none, "R^2 of the fit against 1/T")
         try group.result("temperatures_used", points.map(\.temperaturesUsed), units: ResultUnits.none, "temperatures with a usable P_R in this bin")
         try group.result("temperatures_at_zero_or_one", points.map(\.temperaturesAtZeroOrOne), units: ResultUnits.none, "temperatures with rows in this bin but P_R = 0 or 1, left out of the fit")
+        try group.result("chi_squared", points.map(\.chiSquared), units: ResultUnits.none, "weighted residual sum of squares of the line (plain for weighting none)")
+        try group.result("lack_of_fit_p", points.map(\.lackOfFitPValue), units: ResultUnits.none, "P(chi2 with temperatures_used - 2 dof >= chi_squared); NaN for two temperatures or weighting none")
+        try group.result("errors_scaled", points.map { $0.errorsScaledByLackOfFit ? 1 : 0 } as [Int], units: ResultUnits.none, "1 where the errors were multiplied by sqrt(chi2/dof) > 1")
         try group.result("skipped", strings: binned.skipped.map { "S = \($0.softness): \($0.reason)" }, "bins left out and why")
+        try group.result("warnings", strings: binned.warnings, "warnings about the binned fits")
         try group.setAttribute("response", .string(binned.response.rawValue))
         try group.setAttribute("weighting", .string(binned.weighting.rawValue))
     }

@@ -138,6 +138,8 @@ import Testing
         let meanSquare = pulls.map { $0 * $0 }.reduce(0, +) / Double(pulls.count)
         print("binned ΔE pulls \(pulls), mean square \(meanSquare)")
         #expect(meanSquare > 0.2 && meanSquare < 3, "the reported errors should match the scatter")
+        // Drawn from an Arrhenius law: the lack-of-fit p-values are not small (at most one of 11 below 0.01).
+        #expect(result.points.filter { $0.lackOfFitPValue < 0.01 }.count <= 1, "\(result.points.map(\.lackOfFitPValue))")
         #expect(result.points.count + result.skipped.count == 11)
     }
 
@@ -184,6 +186,32 @@ import Testing
         let two = try BinnedArrhenius.fit(try BinnedRearrangementTable(softness: [0], temperatures: [0.5, 1.0], counts: [[10, 10]],
                                                                         fractionRearranging: [[0.1, 0.3]]), weighting: .none)
         #expect(two.points[0].deltaEError.isNaN && abs(two.points[0].deltaE - log(3)) < 1e-12)
+    }
+
+    /// A bin that is not a line in 1/T (here ln P curved in 1/T) with large counts is flagged:
+    /// tiny p-value, errors scaled by sqrt(χ²/dof), a warning; lines through two temperatures
+    /// have no R² and are named; data drawn from an Arrhenius law pass.
+    @Test func lackOfFitIsTestedAndReported() throws {
+        let temperatures = [0.5, 0.6, 0.7, 0.8, 1.0]
+        let curved = temperatures.map { t in exp(-1 - 0.8 / t - 0.9 / (t * t)) }
+        let straight = temperatures.map { t in exp(-1 - 2 / t) }
+        let table = try BinnedRearrangementTable(softness: [0, 1], temperatures: temperatures,
+                                                 counts: [[Int]](repeating: [Int](repeating: 100_000, count: 5), count: 2),
+                                                 fractionRearranging: [curved, straight])
+        let result = try BinnedArrhenius.fit(table)
+        let bad = result.points[0], good = result.points[1]
+        #expect(bad.lackOfFitPValue < 1e-6 && bad.errorsScaledByLackOfFit)
+        let line = try #require(LeastSquares.line(x: temperatures.map { 1 / $0 }, y: curved.map { log($0) },
+                                                  weights: curved.map { 100_000 * $0 / (1 - $0) }))
+        #expect(abs(bad.chiSquared - line.residualSumOfSquares) < 1e-9 * line.residualSumOfSquares)
+        #expect(abs(bad.deltaEError - line.slopeError * (line.residualSumOfSquares / 3).squareRoot()) < 1e-12 * bad.deltaEError)
+        #expect(abs(good.lackOfFitPValue - 1) < 1e-9 && !good.errorsScaledByLackOfFit, "an exact line: χ² = 0, p = 1")
+        #expect(result.warnings.contains { $0.hasPrefix("1 of 2 bins are not straight lines in 1/T") }, "\(result.warnings)")
+
+        let two = try BinnedArrhenius.fit(try BinnedRearrangementTable(softness: [0], temperatures: [0.5, 1.0], counts: [[10, 10]],
+                                                                        fractionRearranging: [[0.1, 0.3]]))
+        #expect(two.points[0].r2.isNaN && two.points[0].lackOfFitPValue.isNaN)
+        #expect(two.warnings.contains { $0.contains("only two usable temperatures: a line through two points cannot be tested") })
     }
 
     /// Table builder: the logit route on binned toy-like data agrees with the generating model.
