@@ -57,6 +57,25 @@ public struct BinnedRearrangementTable: Sendable, Equatable, Codable {
     }
 }
 
+extension BinnedRearrangementTable {
+    /// The table restricted to `wanted` temperatures (each matched within 1e-9 relative), in
+    /// ascending order — e.g. the lowest four, as Sharp et al. (2018) fitted.
+    /// - Throws: `.invalidOption` naming a wanted temperature the table does not have.
+    public func selecting(temperatures wanted: [Double]) throws(DiagnosticError) -> BinnedRearrangementTable {
+        var columns: [Int] = []
+        for value in wanted {
+            guard let column = temperatures.firstIndex(where: { abs($0 - value) <= 1e-9 * max(1, abs(value)) }) else {
+                throw .invalidOption(name: "temperatures", reason: "T = \(value) is not in the table (it has \(temperatures.map { String($0) }.joined(separator: ", ")))")
+            }
+            if !columns.contains(column) { columns.append(column) }
+        }
+        columns.sort()
+        return try BinnedRearrangementTable(softness: softness, temperatures: columns.map { temperatures[$0] },
+                                            counts: counts.map { row in columns.map { row[$0] } },
+                                            fractionRearranging: fractionRearranging.map { row in columns.map { row[$0] } })
+    }
+}
+
 /// What is fitted linearly in 1/T per bin.
 public enum BinnedResponse: String, Sendable, Codable, CaseIterable {
     /// ln P_R = Σ(S) − ΔE(S)/T (Schoenholz 2016; appropriate when P_R ≪ 1). Weights n·P/(1 − P).
@@ -199,16 +218,23 @@ public enum BinnedArrhenius {
             throw .invalidTable(reason: "no bin has two or more temperatures with 0 < P_R < 1; use wider bins or more rows")
         }
         return BinnedArrheniusResult(points: points, skipped: skipped, response: response, weighting: weighting,
-                                     warnings: warnings(points))
+                                     warnings: warnings(points, temperatures: table.temperatures))
     }
 
     /// A bin's line is called poor when its lack-of-fit p-value is below this.
     public static let poorFitPValue = 0.01
 
+    /// Below this every temperature of a table whose barriers all come out negative looks like
+    /// an inverse temperature (1/T in kelvin is ~0.003; LJ temperatures are ~0.3–2).
+    public static let inverseTemperatureHint = 0.1
+
     /// The warnings of a fit: poor lines (p < `poorFitPValue`), lines through two temperatures,
-    /// and points left out at P_R = 0 or 1.
-    static func warnings(_ points: [BinnedArrheniusPoint]) -> [String] {
+    /// points left out at P_R = 0 or 1, and temperatures that look like 1/T.
+    static func warnings(_ points: [BinnedArrheniusPoint], temperatures: [Double]) -> [String] {
         var warnings: [String] = []
+        if let highest = temperatures.max(), highest < inverseTemperatureHint, points.allSatisfy({ $0.deltaE < 0 }) {
+            warnings.append("every temperature is below \(inverseTemperatureHint) (highest \(highest)) and every barrier is negative: are the temperatures given as 1/T? The T column must hold temperatures in energy units (k_B = 1)")
+        }
         let poor = points.filter { $0.lackOfFitPValue < poorFitPValue }
         if let worst = poor.map({ $0.chiSquared / Double($0.temperaturesUsed - 2) }).max() {
             warnings.append("\(poor.count) of \(points.count) bins are not straight lines in 1/T within their binomial errors (lack-of-fit p < \(poorFitPValue), χ²/dof up to \(String(format: "%.1f", worst))): their errors are scaled by sqrt(χ²/dof), and an Arrhenius law may not describe them")

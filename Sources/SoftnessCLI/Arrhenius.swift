@@ -32,6 +32,21 @@ struct ArrheniusCommand: ParsableCommand {
     @Option(help: "Weights of the temperatures in each bin's fit: binomial (inverse variances) or none (unweighted, the published convention of Schoenholz 2016 and Sharp 2018).")
     var weighting: BinnedWeighting = .binomial
 
+    @Option(name: .customLong("fit-temperatures"), help: "Fit only these temperatures of the binned table, comma-separated (e.g. the lowest four, as Sharp et al. 2018).")
+    var fitTemperatures: String?
+
+    /// The table restricted to --fit-temperatures, if given.
+    private func selected(_ table: BinnedRearrangementTable) throws -> BinnedRearrangementTable {
+        guard let fitTemperatures else { return table }
+        let values = try fitTemperatures.split(separator: ",").map { text -> Double in
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--fit-temperatures: '\(text)' is not a number")
+            }
+            return value
+        }
+        return try naming(input.file) { try table.selecting(temperatures: values) }
+    }
+
     @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
     @OptionGroup(title: "Results") var results: ResultOptions
 
@@ -44,11 +59,12 @@ struct ArrheniusCommand: ParsableCommand {
         if binned {
             let store = results.store(for: file)
             try checkRunName(results, store: store, name: name)
-            let table = try BinnedTableReading.read(path: file)
+            let table = try selected(try BinnedTableReading.read(path: file))
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
             if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
             for warning in fit.warnings { printError("WARNING: \(warning)") }
-            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue)]) { run in
+            try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
+                                                                                                                   "fit_temperatures": .string(fitTemperatures ?? "all")]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return
@@ -59,8 +75,8 @@ struct ArrheniusCommand: ParsableCommand {
         let result = try naming(file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
         warnIfNotConverged(result.model.report, context: "arrhenius")
         let test = loaded.input.isTraining.indices.filter { !loaded.input.isTraining[$0] }
-        let table = try naming(file) { try BinnedArrhenius.table(softness: test.map { result.softness[$0] }, labels: test.map { loaded.input.labels[$0] },
-                                              temperature: test.map { loaded.input.temperature[$0] }, bins: bins) }
+        let table = try selected(try naming(file) { try BinnedArrhenius.table(softness: test.map { result.softness[$0] }, labels: test.map { loaded.input.labels[$0] },
+                                              temperature: test.map { loaded.input.temperature[$0] }, bins: bins) })
         let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
         if printing.json {
             try printJSON(["logistic": DiagnosticSummary(result)])
@@ -76,7 +92,8 @@ struct ArrheniusCommand: ParsableCommand {
             for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
         }
         for warning in fit.warnings { printError("WARNING: \(warning)") }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue)]) { $1 }, loaded: loaded) { run in
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
+                                                                                                    "fit_temperatures": .string(fitTemperatures ?? "all")]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
         }

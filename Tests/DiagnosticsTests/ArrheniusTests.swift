@@ -214,6 +214,27 @@ import Testing
         #expect(two.warnings.contains { $0.contains("only two usable temperatures: a line through two points cannot be tested") })
     }
 
+    /// Selecting temperatures keeps their columns; temperatures given as 1/T are suspected.
+    @Test func temperatureSelectionAndInverseTemperatureHint() throws {
+        let counts = Self.softness.map { _ in Self.temperatures.map { _ in 1000 } }
+        let fractions = Self.softness.map { s in Self.temperatures.map { Self.probability(s, $0) } }
+        let table = try BinnedRearrangementTable(softness: Self.softness, temperatures: Self.temperatures,
+                                                 counts: counts, fractionRearranging: fractions)
+        let low = try table.selecting(temperatures: [0.8, 0.6, 0.7, 0.6000000000001])
+        #expect(low.temperatures == [0.6, 0.7, 0.8])
+        #expect(low.fractionRearranging[3] == Array(fractions[3].prefix(3)))
+        #expect(throws: DiagnosticError.self) { try table.selecting(temperatures: [0.65]) }
+        let fit = try BinnedArrhenius.fit(low)
+        #expect(fit.points.allSatisfy { abs($0.deltaE - Self.deltaE($0.softness)) < 1e-9 })
+        #expect(!fit.warnings.contains { $0.contains("1/T") })
+        // The same data with 1/T (in kelvin-like units) in the T column: negative barriers, a warning.
+        let inverse = try BinnedRearrangementTable(softness: Self.softness, temperatures: Self.temperatures.map { 0.01 / $0 },
+                                                   counts: counts, fractionRearranging: fractions)
+        let wrong = try BinnedArrhenius.fit(inverse)
+        #expect(wrong.points.allSatisfy { $0.deltaE < 0 })
+        #expect(wrong.warnings.contains { $0.contains("are the temperatures given as 1/T?") }, "\(wrong.warnings)")
+    }
+
     /// Table builder: the logit route on binned toy-like data agrees with the generating model.
     @Test func tableFromRowsAndLogitRoute() throws {
         var rng = SplitMix64(seed: 59)
