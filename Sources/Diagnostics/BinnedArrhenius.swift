@@ -109,15 +109,20 @@ public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     public var sigma: Double
     /// Standard error of Σ.
     public var sigmaError: Double
+    /// Covariance of ΔE and Σ (energy units; scaled like the errors). ΔE and Σ come from one
+    /// line, so they are correlated (strongly when 1/T is far from 0): a band for
+    /// P_R(S, T) needs it.
+    public var deltaESigmaCovariance: Double
     /// Weighted R² of the line; NaN for a line through two temperatures (it cannot be tested).
     public var r2: Double
     /// χ² = Σ w (y − ŷ)² of the fit; compare with `temperaturesUsed − 2` degrees of freedom
     /// (with `BinnedWeighting.none` the plain residual sum of squares).
     public var chiSquared: Double
-    /// Temperatures that entered the fit (0 < P < 1 and count > 0).
+    /// Temperatures that entered the fit (count > 0 and 0 < P < 1, or continuity-corrected).
     public var temperaturesUsed: Int
-    /// Temperatures with rows in this bin but P = 0 or P = 1, left out (the response is
-    /// infinite there); reported so that a fit on few points is not taken for a fit on many.
+    /// Temperatures with rows in this bin but P = 0 or P = 1: left out (the response is
+    /// infinite there), or continuity-corrected; reported so that a fit on few points is not
+    /// taken for a fit on many.
     public var temperaturesAtZeroOrOne: Int
     /// P(χ²_{n−2} ≥ χ²): the lack-of-fit p-value of the binomially weighted line (NaN for two
     /// temperatures and for unweighted fits, which have no variances to test against).
@@ -147,6 +152,8 @@ public struct BinnedArrheniusResult: Sendable, Equatable, Codable {
     public var response: BinnedResponse
     /// How the temperatures of a bin were weighted.
     public var weighting: BinnedWeighting
+    /// Whether P = 0 or 1 points entered as (k + ½)/(n + 1).
+    public var continuityCorrected: Bool
     /// Warnings about the fit (poor lines, untestable two-point lines, left-out points).
     public var warnings: [String]
 }
@@ -164,8 +171,15 @@ public enum BinnedArrhenius {
     /// - Throws: `.invalidTable` if no bin can be fitted.
     /// With `weighting: .none` every temperature has weight 1 and the errors are rescaled by the
     /// residual variance (`BinnedWeighting.none`).
+    ///
+    /// With `continuityCorrection` (logit only), a temperature at P = 0 or 1 enters with
+    /// P = (k + ½)/(n + 1), k = P·n rearranging rows of n, instead of being left out.
     public static func fit(_ table: BinnedRearrangementTable, response: BinnedResponse = .logProbability,
-                           weighting: BinnedWeighting = .binomial) throws(DiagnosticError) -> BinnedArrheniusResult {
+                           weighting: BinnedWeighting = .binomial,
+                           continuityCorrection: Bool = false) throws(DiagnosticError) -> BinnedArrheniusResult {
+        if continuityCorrection && response != .logit {
+            throw .invalidOption(name: "continuity correction", reason: "applies to the logit response only (ln P_R of a corrected 0 is an artefact of the correction)")
+        }
         var points: [BinnedArrheniusPoint] = []
         var skipped: [SkippedBin] = []
         for k in 0..<table.softness.count {
@@ -173,9 +187,13 @@ public enum BinnedArrhenius {
             var atZeroOrOne = 0
             for t in 0..<table.temperatures.count {
                 let n = Double(table.counts[k][t])
-                let p = table.fractionRearranging[k][t]
                 guard n > 0 else { continue }
-                guard p > 0, p < 1 else { atZeroOrOne += 1; continue }
+                var p = table.fractionRearranging[k][t]
+                if p <= 0 || p >= 1 {
+                    atZeroOrOne += 1
+                    guard continuityCorrection else { continue }
+                    p = ((p * n).rounded() + 0.5) / (n + 1)
+                }
                 x.append(1 / table.temperatures[t])
                 switch response {
                 case .logProbability:
@@ -198,19 +216,21 @@ public enum BinnedArrhenius {
                 let scale = degreesOfFreedom > 0 ? (line.residualSumOfSquares / Double(degreesOfFreedom)).squareRoot() : .nan
                 line.slopeError *= scale
                 line.interceptError *= scale
+                line.slopeInterceptCovariance *= scale * scale
             case .binomial where degreesOfFreedom > 0:
                 pValue = Statistics.chiSquaredSurvival(line.residualSumOfSquares, degreesOfFreedom: degreesOfFreedom)
                 let reduced = line.residualSumOfSquares / Double(degreesOfFreedom)
                 if reduced > 1 {
                     line.slopeError *= reduced.squareRoot()
                     line.interceptError *= reduced.squareRoot()
+                    line.slopeInterceptCovariance *= reduced
                     scaled = true
                 }
             case .binomial: break
             }
             points.append(BinnedArrheniusPoint(
                 softness: table.softness[k], deltaE: -line.slope, deltaEError: line.slopeError,
-                sigma: line.intercept, sigmaError: line.interceptError, r2: degreesOfFreedom > 0 ? line.rSquared : .nan,
+                sigma: line.intercept, sigmaError: line.interceptError, deltaESigmaCovariance: -line.slopeInterceptCovariance, r2: degreesOfFreedom > 0 ? line.rSquared : .nan,
                 chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count, temperaturesAtZeroOrOne: atZeroOrOne,
                 lackOfFitPValue: pValue, errorsScaledByLackOfFit: scaled))
         }
@@ -218,7 +238,7 @@ public enum BinnedArrhenius {
             throw .invalidTable(reason: "no bin has two or more temperatures with 0 < P_R < 1; use wider bins or more rows")
         }
         return BinnedArrheniusResult(points: points, skipped: skipped, response: response, weighting: weighting,
-                                     warnings: warnings(points, temperatures: table.temperatures))
+                                     continuityCorrected: continuityCorrection, warnings: warnings(points, temperatures: table.temperatures, continuityCorrected: continuityCorrection))
     }
 
     /// A bin's line is called poor when its lack-of-fit p-value is below this.
@@ -230,7 +250,7 @@ public enum BinnedArrhenius {
 
     /// The warnings of a fit: poor lines (p < `poorFitPValue`), lines through two temperatures,
     /// points left out at P_R = 0 or 1, and temperatures that look like 1/T.
-    static func warnings(_ points: [BinnedArrheniusPoint], temperatures: [Double]) -> [String] {
+    static func warnings(_ points: [BinnedArrheniusPoint], temperatures: [Double], continuityCorrected: Bool) -> [String] {
         var warnings: [String] = []
         if let highest = temperatures.max(), highest < inverseTemperatureHint, points.allSatisfy({ $0.deltaE < 0 }) {
             warnings.append("every temperature is below \(inverseTemperatureHint) (highest \(highest)) and every barrier is negative: are the temperatures given as 1/T? The T column must hold temperatures in energy units (k_B = 1)")
@@ -245,7 +265,9 @@ public enum BinnedArrhenius {
         }
         let excluded = points.map(\.temperaturesAtZeroOrOne).reduce(0, +)
         if excluded > 0 {
-            warnings.append("\(excluded) (bin, temperature) points with P_R = 0 or 1 were left out of the fits")
+            warnings.append(continuityCorrected
+                ? "\(excluded) (bin, temperature) points with P_R = 0 or 1 entered as (k + 1/2)/(n + 1) (continuity correction)"
+                : "\(excluded) (bin, temperature) points with P_R = 0 or 1 were left out of the fits")
         }
         return warnings
     }

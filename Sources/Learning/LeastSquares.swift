@@ -12,6 +12,8 @@ public struct LineFit: Sendable, Equatable, Codable {
     /// errors implied by weights that are inverse variances.
     public var slopeError: Double
     public var interceptError: Double
+    /// Covariance of slope and intercept from (XᵀWX)⁻¹: −x̄_w / Σ w (x − x̄_w)².
+    public var slopeInterceptCovariance: Double
 }
 
 /// Least squares on one predictor: the lines of the Arrhenius fits (logit against 1/T, DESIGN.md
@@ -54,6 +56,7 @@ public enum LeastSquares {
         if syy > 0 { r2 = 1 - ssRes / syy } else { r2 = 1 }
         return LineFit(slope: slope, intercept: intercept, rSquared: r2, residualSumOfSquares: ssRes,
                           slopeError: (1 / sxx).squareRoot(),
-                          interceptError: (1 / sw + mx * mx / sxx).squareRoot())
+                          interceptError: (1 / sw + mx * mx / sxx).squareRoot(),
+                          slopeInterceptCovariance: -mx / sxx)
     }
 }

@@ -32,6 +32,9 @@ struct ArrheniusCommand: ParsableCommand {
     @Option(help: "Weights of the temperatures in each bin's fit: binomial (inverse variances) or none (unweighted, the published convention of Schoenholz 2016 and Sharp 2018).")
     var weighting: BinnedWeighting = .binomial
 
+    @Flag(help: "With --response logit: temperatures at P_R = 0 or 1 enter as (k + 1/2)/(n + 1) instead of being left out.")
+    var continuityCorrection = false
+
     @Option(name: .customLong("fit-temperatures"), help: "Fit only these temperatures of the binned table, comma-separated (e.g. the lowest four, as Sharp et al. 2018).")
     var fitTemperatures: String?
 
@@ -60,11 +63,11 @@ struct ArrheniusCommand: ParsableCommand {
             let store = results.store(for: file)
             try checkRunName(results, store: store, name: name)
             let table = try selected(try BinnedTableReading.read(path: file))
-            let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
+            let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting, continuityCorrection: continuityCorrection) }
             if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
             for warning in fit.warnings { printError("WARNING: \(warning)") }
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
-                                                                                                                   "fit_temperatures": .string(fitTemperatures ?? "all")]) { run in
+                                                                                                                   "fit_temperatures": .string(fitTemperatures ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return
@@ -77,7 +80,7 @@ struct ArrheniusCommand: ParsableCommand {
         let test = loaded.input.isTraining.indices.filter { !loaded.input.isTraining[$0] }
         let table = try selected(try naming(file) { try BinnedArrhenius.table(softness: test.map { result.softness[$0] }, labels: test.map { loaded.input.labels[$0] },
                                               temperature: test.map { loaded.input.temperature[$0] }, bins: bins) })
-        let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting) }
+        let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting, continuityCorrection: continuityCorrection) }
         if printing.json {
             try printJSON(["logistic": DiagnosticSummary(result)])
             try printJSON(fit)
@@ -93,7 +96,7 @@ struct ArrheniusCommand: ParsableCommand {
         }
         for warning in fit.warnings { printError("WARNING: \(warning)") }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
-                                                                                                    "fit_temperatures": .string(fitTemperatures ?? "all")]) { $1 }, loaded: loaded) { run in
+                                                                                                    "fit_temperatures": .string(fitTemperatures ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
         }

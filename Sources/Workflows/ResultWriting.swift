@@ -195,6 +195,7 @@ public enum ResultWriting {
         try group.result("delta_E_error", points.map(\.deltaEError), units: ResultUnits.energy, "standard error of delta_E")
         try group.result("sigma", points.map(\.sigma), units: ResultUnits.logit, "intercept of the response against 1/T in this bin")
         try group.result("sigma_error", points.map(\.sigmaError), units: ResultUnits.logit, "standard error of sigma")
+        try group.result("delta_E_sigma_covariance", points.map(\.deltaESigmaCovariance), units: ResultUnits.energy, "covariance of delta_E and sigma (one line gives both)")
         try group.result("r2", points.map(\.r2), units: ResultUnits.none, "R^2 of the fit against 1/T")
         try group.result("temperatures_used", points.map(\.temperaturesUsed), units: ResultUnits.none, "temperatures with a usable P_R in this bin")
         try group.result("temperatures_at_zero_or_one", points.map(\.temperaturesAtZeroOrOne), units: ResultUnits.none, "temperatures with rows in this bin but P_R = 0 or 1, left out of the fit")
@@ -205,5 +206,6 @@ public enum ResultWriting {
         try group.result("warnings", strings: binned.warnings, "warnings about the binned fits")
         try group.setAttribute("response", .string(binned.response.rawValue))
         try group.setAttribute("weighting", .string(binned.weighting.rawValue))
+        try group.setAttribute("continuity_correction", .integer(binned.continuityCorrected ? 1 : 0))
     }
 }

@@ -214,6 +214,31 @@ import Testing
         #expect(two.warnings.contains { $0.contains("only two usable temperatures: a line through two points cannot be tested") })
     }
 
+    /// Cov(ΔE, Σ) is the off-diagonal of (XᵀWX)⁻¹ for X = [1, 1/T] (sign flipped with ΔE = −slope);
+    /// the continuity correction puts P = 0 in as (k + ½)/(n + 1), the same fit as that value given.
+    @Test func covarianceAndContinuityCorrection() throws {
+        let temperatures = [0.5, 0.6, 0.8, 1.0]
+        let table = try BinnedRearrangementTable(softness: [0], temperatures: temperatures, counts: [[200, 300, 400, 500]],
+                                                 fractionRearranging: [[0.0, 0.05, 0.12, 0.2]])
+        let corrected = try BinnedArrhenius.fit(table, response: .logit, continuityCorrection: true)
+        let p0 = 0.5 / 201
+        let given = try BinnedArrhenius.fit(try BinnedRearrangementTable(softness: [0], temperatures: temperatures, counts: [[200, 300, 400, 500]],
+                                                                          fractionRearranging: [[p0, 0.05, 0.12, 0.2]]), response: .logit)
+        let a = corrected.points[0], b = given.points[0]
+        #expect(a.temperaturesUsed == 4 && a.temperaturesAtZeroOrOne == 1 && corrected.continuityCorrected)
+        #expect(abs(a.deltaE - b.deltaE) < 1e-12 && abs(a.sigma - b.sigma) < 1e-12)
+        #expect(corrected.warnings.contains { $0.contains("entered as (k + 1/2)/(n + 1)") })
+        #expect(throws: DiagnosticError.self) { try BinnedArrhenius.fit(table, continuityCorrection: true) }
+        // (XᵀWX)⁻¹ by hand, then scaled like the errors.
+        let p = [p0, 0.05, 0.12, 0.2], n = [200.0, 300, 400, 500]
+        let w = (0..<4).map { n[$0] * p[$0] * (1 - p[$0]) }, x = temperatures.map { 1 / $0 }
+        let s0 = w.reduce(0, +), s1 = zip(w, x).map(*).reduce(0, +), s2 = zip(w, x).map { $0 * $1 * $1 }.reduce(0, +)
+        let determinant = s0 * s2 - s1 * s1
+        let scale = b.errorsScaledByLackOfFit ? b.chiSquared / 2 : 1
+        #expect(abs(b.deltaESigmaCovariance - s1 / determinant * scale) < 1e-12 * abs(b.deltaESigmaCovariance))
+        #expect(abs(b.deltaEError * b.deltaEError - s0 / determinant * scale) < 1e-12 * s0 / determinant * scale)
+    }
+
     /// Selecting temperatures keeps their columns; temperatures given as 1/T are suspected.
     @Test func temperatureSelectionAndInverseTemperatureHint() throws {
         let counts = Self.softness.map { _ in Self.temperatures.map { _ in 1000 } }
