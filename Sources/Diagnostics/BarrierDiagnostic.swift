@@ -127,7 +127,9 @@ public enum BarrierDiagnostic {
         var arrhenius: ArrheniusFit? = nil
         if logistic.fits.count >= 2 {
             let grid = ArrheniusFit.softnessGrid(groups.flatMap(\.softness), count: options.softnessGridCount)
-            arrhenius = try ArrheniusFit(logistic: logistic.fits, softnessGrid: grid)
+            let fit = try ArrheniusFit(logistic: logistic.fits, softnessGrid: grid)
+            arrhenius = fit
+            warnings += fit.warnings
         } else {
             let found = logistic.fits.map { String($0.temperature) }.joined(separator: ", ")
             warnings.append("Arrhenius extraction needs test rows at two or more temperatures; found only T = \(found.isEmpty ? "none" : found) with a logistic fit, so ΔE_inf, Σ, Var(ΔE_inf) and the truth check are not computed.")

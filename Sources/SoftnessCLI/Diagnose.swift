@@ -55,10 +55,19 @@ struct Diagnose: ParsableCommand {
         }
         if let a = r.arrhenius {
             lines.append(String(format: "Arrhenius: ΔE_inf(S) = %.4f %+.4f·S,  Σ(S) = %.4f %+.4f·S", -a.a1, -a.b1, a.a0, a.b0))
-            let r2 = a.grid.map(\.r2).sorted()
-            lines.append(String(format: "  R² of logit vs 1/T at %d S values in [%.2f, %.2f]: median %.4f, at the ends %.4f and %.4f (near S = 0 the line is flat and R² means little)",
-                                a.grid.count, a.grid.first?.softness ?? .nan, a.grid.last?.softness ?? .nan,
-                                r2.isEmpty ? .nan : r2[r2.count / 2], a.grid.first?.r2 ?? .nan, a.grid.last?.r2 ?? .nan))
+            if a.temperatures.count == 2 {
+                lines.append("  two temperatures: the lines in 1/T cannot be tested (no R², no lack-of-fit test)")
+            } else {
+                let r2 = a.grid.compactMap(\.r2).sorted()
+                lines.append(String(format: "  R² of logit vs 1/T at %d S values in [%.2f, %.2f]: median %.4f, at the ends %.4f and %.4f (near S = 0 the line is flat and R² means little)",
+                                    a.grid.count, a.grid.first?.softness ?? .nan, a.grid.last?.softness ?? .nan,
+                                    r2.isEmpty ? .nan : r2[r2.count / 2], a.grid.first?.r2 ?? .nan, a.grid.last?.r2 ?? .nan))
+                let dof = Double(a.temperatures.count - 2)
+                if let ca = a.interceptChiSquared, let pa = a.interceptLackOfFitP, let cb = a.slopeChiSquared, let pb = a.slopeLackOfFitP {
+                    lines.append(String(format: "  lack of fit (errors of the logistic fits): a(T) χ²/dof = %.2f, p = %.3g; b(T) χ²/dof = %.2f, p = %.3g",
+                                        ca / dof, pa, cb / dof, pb))
+                }
+            }
         }
         if let variance = r.varianceOfInferredBarrier {
             lines.append(String(format: "Var(ΔE_inf) = %.4f ± %.4f over test rows at the training temperature", variance, r.varianceError ?? .nan))

@@ -59,15 +59,17 @@ public enum ResultWriting {
         try logistic.result("converged", fits.map { Int8($0.converged ? 1 : 0) }, units: ResultUnits.none, "1 if the logistic fit converged")
         if let arrhenius = result.arrhenius {
             let group = try run.createGroup("arrhenius")
-            for (name, value) in [("A0", arrhenius.a0), ("A1", arrhenius.a1), ("B0", arrhenius.b0), ("B1", arrhenius.b1),
-                                  ("intercept_r2", arrhenius.interceptR2), ("slope_r2", arrhenius.slopeR2)] {
-                try group.setAttribute(name, .real(value))
+            for (name, value) in [("A0", arrhenius.a0), ("A1", arrhenius.a1), ("B0", arrhenius.b0), ("B1", arrhenius.b1)] as [(String, Double?)] + [
+                                  ("intercept_r2", arrhenius.interceptR2), ("slope_r2", arrhenius.slopeR2),
+                                  ("intercept_chi_squared", arrhenius.interceptChiSquared), ("intercept_lack_of_fit_p", arrhenius.interceptLackOfFitP),
+                                  ("slope_chi_squared", arrhenius.slopeChiSquared), ("slope_lack_of_fit_p", arrhenius.slopeLackOfFitP)] {
+                try group.setAttribute(name, .real(value ?? .nan))
             }
             try group.setAttribute("definition", .string("logit P(R=+1|S,T) = a(T) + b(T) S; a = A0 + A1/T, b = B0 + B1/T; delta_E(S) = -(A1 + B1 S), sigma(S) = A0 + B0 S"))
             try group.result("S", arrhenius.grid.map(\.softness), units: ResultUnits.softness, "softness values of the Arrhenius table")
             try group.result("delta_E", arrhenius.grid.map(\.deltaE), units: ResultUnits.energy, "inferred barrier delta_E_inf(S) = -(A1 + B1 S)")
             try group.result("sigma", arrhenius.grid.map(\.sigma), units: ResultUnits.logit, "entropic term sigma(S) = A0 + B0 S")
-            try group.result("r2", arrhenius.grid.map(\.r2), units: ResultUnits.none, "R^2 of logit P(R|S,T) against 1/T at this S")
+            try group.result("r2", arrhenius.grid.map { $0.r2 ?? .nan }, units: ResultUnits.none, "R^2 of logit P(R|S,T) against 1/T at this S (NaN for two temperatures)")
         }
         if let truth = result.truth {
             let group = try run.createGroup("truth")

@@ -16,16 +16,43 @@ import Testing
         let fit = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b, softnessGrid: grid)
         #expect(abs(fit.a0 - a0) < 1e-9 && abs(fit.a1 - a1) < 1e-9)
         #expect(abs(fit.b0 - b0) < 1e-9 && abs(fit.b1 - b1) < 1e-9)
-        #expect(abs(fit.interceptR2 - 1) < 1e-12 && abs(fit.slopeR2 - 1) < 1e-12)
+        #expect(abs((fit.interceptR2 ?? 0) - 1) < 1e-12 && abs((fit.slopeR2 ?? 0) - 1) < 1e-12)
         #expect(fit.grid.count == 15)
         for point in fit.grid {
             #expect(abs(point.deltaE - (-(a1 + b1 * point.softness))) < 1e-9)
             #expect(abs(point.sigma - (a0 + b0 * point.softness)) < 1e-9)
-            #expect(abs(point.r2 - 1) < 1e-9)
+            #expect(abs((point.r2 ?? 0) - 1) < 1e-9)
         }
         #expect(abs(fit.deltaE(1.5) - (1.3 + 4.2 * 1.5)) < 1e-9)
         #expect(abs(fit.sigma(1.5) - (0.7 + 0.4 * 1.5)) < 1e-9)
         #expect(fit.temperatures == temperatures)
+    }
+
+    /// The a(T) and b(T) lines are tested against the logistic fits' errors: an exact line has
+    /// χ² = 0 and p = 1; a(T) curved in 1/T by 10 standard errors fails with a warning; the χ²
+    /// is the sum of squared standardized residuals; two temperatures cannot be tested.
+    @Test func lackOfFitOfTheArrheniusLines() throws {
+        let temperatures = [0.4, 0.5, 0.6, 0.8, 1.0]
+        let a = temperatures.map { 0.7 - 1.3 / $0 + 0.5 / ($0 * $0) }
+        let b = temperatures.map { 0.4 - 4.2 / $0 }
+        let errors = [Double](repeating: 0.01, count: 5)
+        let fit = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b, interceptErrors: errors, slopeErrors: errors)
+        let line = try #require(LeastSquares.line(x: temperatures.map { 1 / $0 }, y: a))
+        let chi = zip(temperatures, a).map { t, value in pow((value - line.intercept - line.slope / t) / 0.01, 2) }.reduce(0, +)
+        let chiA = try #require(fit.interceptChiSquared), pA = try #require(fit.interceptLackOfFitP)
+        let chiB = try #require(fit.slopeChiSquared), pB = try #require(fit.slopeLackOfFitP)
+        #expect(abs(chiA - chi) < 1e-9 * chi)
+        #expect(abs(pA - Statistics.chiSquaredSurvival(chi, degreesOfFreedom: 3)) < 1e-15)
+        #expect(pA < 1e-6)
+        #expect(chiB < 1e-12 && abs(pB - 1) < 1e-12)
+        #expect(fit.warnings.count == 1 && fit.warnings[0].hasPrefix("a(T) is not a straight line in 1/T"), "\(fit.warnings)")
+        // Without errors there is nothing to test against.
+        let untested = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b)
+        #expect(untested.interceptLackOfFitP == nil && untested.warnings.isEmpty)
+        let two = try ArrheniusFit(temperatures: [0.5, 1.0], intercepts: [0.1, 0.2], slopes: [1, 2], softnessGrid: [0],
+                                   interceptErrors: [0.1, 0.1], slopeErrors: [0.1, 0.1])
+        #expect(two.interceptR2 == nil && two.slopeR2 == nil && two.grid[0].r2 == nil && two.slopeLackOfFitP == nil)
+        #expect(two.warnings.count == 1 && two.warnings[0].contains("two points are always on a line"))
     }
 
     /// Through the logistic fits: grouped rows whose rearranging fractions equal the model

@@ -27,7 +27,7 @@ import Testing
         #expect(result.trainingTemperatures == [0.4])
         let arrhenius = try #require(result.arrhenius)
         #expect(arrhenius.grid.count == 15)
-        #expect(arrhenius.slopeR2 > 0.99)
+        #expect((arrhenius.slopeR2 ?? 0) > 0.99)
         // R = +1 (rearranges) lies on the S > 0 side, so b(T) > 0 and B1 > 0: ΔE_inf = −(A1 + B1·S)
         // decreases with softness (softer particles have lower barriers).
         #expect(arrhenius.b1 > 0)
