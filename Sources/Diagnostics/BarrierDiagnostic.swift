@@ -72,6 +72,20 @@ public enum BarrierDiagnostic {
     /// - Throws: `DiagnosticError` — invalid input (`validate()`), `.noTrainingRows`,
     ///   `.emptyTestSplit`, `.tooFewTrainingRows`, `.singleClassInTraining`, `.constantFeature`,
     ///   `.invalidRegularization`, `.invalidOption`, `.degenerateModel`, `.learning(…)`.
+    /// A training set whose minority class is below this fraction (80/20) teaches the SVM the
+    /// base rate: its accuracy is then close to the majority fraction whatever it learned.
+    public static let trainingImbalanceLimit = 0.2
+
+    /// The warning for training labels (±1) beyond `trainingImbalanceLimit`, nil otherwise.
+    public static func trainingImbalanceWarning(labels: [Double]) -> String? {
+        guard !labels.isEmpty else { return nil }
+        let plus = labels.filter { $0 > 0 }.count
+        let minority = Double(min(plus, labels.count - plus)) / Double(labels.count)
+        guard minority < trainingImbalanceLimit else { return nil }
+        return String(format: "the %d training rows are %.1f%% R = +1 (beyond 80/20): an accuracy near the majority fraction %.1f%% says nothing about the barrier; balance the training set (`softness validate --balance`, then --selection)",
+                      labels.count, 100 * Double(plus) / Double(labels.count), 100 * (1 - minority))
+    }
+
     public static func run(_ input: DiagnosticInput, options: DiagnosticOptions = .init(),
                            warmStart: LinearSVMModel? = nil) throws(DiagnosticError) -> DiagnosticResult {
         try input.validate()
@@ -94,6 +108,7 @@ public enum BarrierDiagnostic {
         let trained = try Softness.train(input, columns: columns, trainingRows: trainingRows, options: options.svm, warmStart: warmStart)
         let model = trained.model
         if !model.report.converged { warnings.append("SVM did not converge: \(model.report.summary)") }
+        if let warning = Self.trainingImbalanceWarning(labels: trainingRows.map { input.labels[$0] }) { warnings.append(warning) }
 
         // 4. Test rows grouped by temperature; accuracy per temperature.
         var trainingTemperatureSet = Set<Double>()

@@ -21,13 +21,16 @@ struct Validate: ParsableCommand {
     @Option(help: "Seed of the balanced selection.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Accept training rows beyond 80/20 in one class (a warning instead of a problem).")
+    var allowImbalance = false
+
     @OptionGroup(title: "Results") var results: ResultOptions
 
     @OptionGroup var printing: JSONOption
 
     func run() throws {
         try DamagedFileProbe.check(file)
-        let report = try ParticleTableValidator.validate(path: file, labels: labels)
+        let report = try ParticleTableValidator.validate(path: file, labels: labels, allowImbalance: allowImbalance || balance)
         if printing.json {
             try printJSON(report)
         } else {

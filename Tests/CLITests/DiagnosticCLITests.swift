@@ -93,6 +93,26 @@ func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Doub
         }
     }
 
+    /// Training rows beyond 80/20: validate refuses them (status 2) unless balanced or allowed;
+    /// diagnose warns that the accuracy is near the base rate.
+    @Test func imbalancedTrainingRowsAreNamed() throws {
+        try withScratch { dir in
+            // Training rows are those with (row / 2) even: 1 in 10 of them rearranges at each T.
+            try writeTable(dir.appendingPathComponent("t.h5").path, rows: 1000, labels: { $0 % 40 < 4 ? 1 : -1 })
+            let refused = try softness(["validate", "t.h5"], in: dir)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("/labels: training rows at T = 0.5 are 10.0% R = +1 (beyond 80/20)"), "\(refused.stderr)")
+            let allowed = try softness(["validate", "t.h5", "--allow-imbalance"], in: dir)
+            #expect(allowed.status == 0 && allowed.stdout.contains("valid: yes"), "\(allowed.stderr)")
+            let balanced = try softness(["validate", "t.h5", "--balance"], in: dir)
+            #expect(balanced.status == 0, "\(balanced.stderr)")
+            let diagnosed = try softness(["diagnose", "t.h5", "--dry-run", "--bootstrap", "0"], in: dir)
+            #expect(diagnosed.stderr.contains("training rows are 10.0% R = +1 (beyond 80/20)"), "\(diagnosed.stderr)")
+            let selected = try softness(["diagnose", "t.h5", "--dry-run", "--bootstrap", "0", "--selection", "balance"], in: dir)
+            #expect(selected.status == 0 && !selected.stderr.contains("beyond 80/20"), "\(selected.stderr)")
+        }
+    }
+
     @Test func inspectRefusesAResultsFileItCannotRead() throws {
         try withScratch { dir in
             try writeTable(dir.appendingPathComponent("t.h5").path)
