@@ -67,10 +67,9 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
             guard !overflow else { count = Int.max; break }
             count = product
         }
-        let budget = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2
-        guard count <= budget / max(MemoryLayout<T>.stride, 1) else {
+        guard InputLimits.fitsInMemory(count, stride: MemoryLayout<T>.stride) else {
             throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
-                            message: "has shape \(shape): reading it would need more than half of this machine's memory (\(String(format: "%.1f GB", Double(budget) / 1e9))) — a damaged extent, or a dataset too large to read at once")
+                            message: "has shape \(shape): reading it would need more than \(InputLimits.memoryBudgetDescription) — a damaged extent, or a dataset too large to read at once")
         }
         return count
     }

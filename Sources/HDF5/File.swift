@@ -63,16 +63,11 @@ public final class File: Group, @unchecked Sendable {
     /// Throws unless `path` is an existing regular file, naming what it is otherwise (a FIFO
     /// would block libhdf5 forever).
     static func requireRegularFile(_ path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))"
-            throw HDF5Error(.fileNotFound, file: path, message: reason)
+        guard let problem = InputLimits.regularFileProblem(path) else { return }
+        if problem.hasPrefix("is ") {
+            throw HDF5Error(.notHDF5, file: path, message: problem + (problem == "is a directory" ? ", not an HDF5 file" : "; give an HDF5 file"))
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: throw HDF5Error(.notHDF5, file: path, message: "is a directory, not an HDF5 file")
-        default: throw HDF5Error(.notHDF5, file: path, message: "is not a regular file (a FIFO, socket or device); give an HDF5 file")
-        }
+        throw HDF5Error(.fileNotFound, file: path, message: problem)
     }
 
     /// Creates a new HDF5 file (latest-compatible defaults, readable by h5py and h5dump).

@@ -173,10 +173,8 @@ public enum ParticleTableReader {
         }
         let rows = shape[0], d = shape.count == 2 ? shape[1] : 1
         let (values, overflow) = rows.multipliedReportingOverflow(by: max(d, 1))
-        let budget = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2
-        if overflow || values > budget / MemoryLayout<Double>.stride {
-            let gigabytes = { (bytes: Double) in String(format: "%.1f GB", bytes / 1e9) }
-            throw ParticleDataError.mapping(file: path, dataset: mapping.features, message: "holds \(rows) × \(d) values (\(gigabytes(Double(rows) * Double(max(d, 1)) * 8)) in memory as float64), more than half of this machine's memory (\(gigabytes(Double(budget) * 2))); use a subset of the rows or a machine with more memory")
+        if overflow || !InputLimits.fitsInMemory(values, stride: MemoryLayout<Double>.stride) {
+            throw ParticleDataError.mapping(file: path, dataset: mapping.features, message: "holds \(rows) × \(d) values (\(String(format: "%.1f GB", Double(rows) * Double(max(d, 1)) * 8 / 1e9)) in memory as float64), more than \(InputLimits.memoryBudgetDescription); use a subset of the rows or a machine with more memory")
         }
         var names = (0..<d).map { "feature\($0)" }
         if let namesPath = mapping.featureNames, !mapping.isSchema || file.hasLink(namesPath) {

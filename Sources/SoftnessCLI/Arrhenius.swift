@@ -36,18 +36,12 @@ struct ArrheniusCommand: ParsableCommand {
     var continuityCorrection = false
 
     @Option(name: .customLong("fit-temperatures"), help: "Fit only these temperatures of the binned table, comma-separated (e.g. the lowest four, as Sharp et al. 2018).")
-    var fitTemperatures: String?
+    var fitTemperatures: NumberList?
 
     /// The table restricted to --fit-temperatures, if given.
     private func selected(_ table: BinnedRearrangementTable) throws -> BinnedRearrangementTable {
         guard let fitTemperatures else { return table }
-        let values = try fitTemperatures.split(separator: ",").map { text -> Double in
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--fit-temperatures: '\(text)' is not a number")
-            }
-            return value
-        }
-        return try naming(input.file) { try table.selecting(temperatures: values) }
+        return try naming(input.file) { try table.selecting(temperatures: fitTemperatures.values) }
     }
 
     @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
@@ -67,7 +61,7 @@ struct ArrheniusCommand: ParsableCommand {
             if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
             for warning in fit.warnings { printError("WARNING: \(warning)") }
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
-                                                                                                                   "fit_temperatures": .string(fitTemperatures ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { run in
+                                                                                                                   "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return
@@ -96,7 +90,7 @@ struct ArrheniusCommand: ParsableCommand {
         }
         for warning in fit.warnings { printError("WARNING: \(warning)") }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
-                                                                                                    "fit_temperatures": .string(fitTemperatures ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { $1 }, loaded: loaded) { run in
+                                                                                                    "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
             try ResultWriting.write(fit, to: run)
         }

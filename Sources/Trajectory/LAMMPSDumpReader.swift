@@ -1,5 +1,6 @@
 import Parallel
 import Foundation
+import HDF5
 import Structure
 
 /// Reads a LAMMPS text dump (`dump custom`, `dump atom`; https://docs.lammps.org/dump.html)
@@ -70,11 +71,9 @@ public final class LAMMPSDumpReader: Trajectory {
             throw failure(.malformed, line: line, frame: frame, timestep: timestep,
                           "frame \(frame) declares NUMBER OF ATOMS \(count), but a \(fileSize)-byte \(isCompressed ? "gzip " : "")file can hold at most \(maximumInFile) atom lines of \(columns) columns")
         }
-        let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        let budget = memory / 2 / Self.bytesPerAtom
-        if count > budget {
+        if !InputLimits.fitsInMemory(count, stride: Self.bytesPerAtom) {
             throw failure(.malformed, line: line, frame: frame, timestep: timestep,
-                          "frame \(frame) declares NUMBER OF ATOMS \(count); one frame would need \(count / (1 << 20) * Self.bytesPerAtom) MiB, more than half of this machine's \(memory >> 20) MiB (limit \(budget) atoms)")
+                          "frame \(frame) declares NUMBER OF ATOMS \(count); one frame would need \(count / (1 << 20) * Self.bytesPerAtom) MiB, more than \(InputLimits.memoryBudgetDescription) (limit \(InputLimits.memoryBudget / Self.bytesPerAtom) atoms)")
         }
     }
 

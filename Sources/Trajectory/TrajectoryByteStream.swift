@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,10 +22,9 @@ final class TrajectoryFileSource: TrajectoryByteSource {
     init(path: String) throws {
         self.path = path
         // A FIFO or device would block or never end: only regular files are read.
-        var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-            let kind = info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file (a FIFO, socket or device)"
-            throw TrajectoryError(.unreadable, file: path, message: "is \(kind); give a trajectory file")
+        // (A missing file is left to open(2), whose message the tests and users know.)
+        if let problem = InputLimits.regularFileProblem(path), problem.hasPrefix("is ") {
+            throw TrajectoryError(.unreadable, file: path, message: "\(problem); give a trajectory file")
         }
         descriptor = open(path, O_RDONLY)
         if descriptor < 0 {

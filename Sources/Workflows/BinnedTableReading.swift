@@ -24,14 +24,8 @@ public enum BinnedTableReading {
     /// `temperature` [T], `count` [bins, T] and `fraction` [bins, T].
     public static func read(path: String) throws -> BinnedRearrangementTable {
         if File.isHDF5(path) { return try readHDF5(path) }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw BinnedTableError.malformed(file: path, line: nil, message: errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))")
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw BinnedTableError.malformed(file: path, line: nil, message: "is a directory; give a binned table (CSV or HDF5)")
-        default: throw BinnedTableError.malformed(file: path, line: nil, message: "is not a regular file (a FIFO, socket or device); give a binned table (CSV or HDF5)")
+        if let problem = InputLimits.regularFileProblem(path) {
+            throw BinnedTableError.malformed(file: path, line: nil, message: problem + (problem.hasPrefix("is ") ? "; give a binned table (CSV or HDF5)" : ""))
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw BinnedTableError.malformed(file: path, line: nil, message: "cannot read the file as UTF-8 text")

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The bounds every reader applies to its input before it allocates or blocks: one memory
+/// budget, and one check that a path is a regular file (a FIFO would block a reader forever).
+public enum InputLimits {
+    /// Bytes one input may take in memory: half of this machine's physical memory.
+    public static let memoryBudget = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2
+
+    /// Whether `count` values of `stride` bytes fit in `memoryBudget` (false on overflow).
+    public static func fitsInMemory(_ count: Int, stride: Int) -> Bool {
+        count >= 0 && count <= memoryBudget / max(stride, 1)
+    }
+
+    /// "half of this machine's memory (11.7 GB)", for messages.
+    public static var memoryBudgetDescription: String {
+        "half of this machine's memory (\(String(format: "%.1f GB", Double(memoryBudget) / 1e9)))"
+    }
+
+    /// Why `path` cannot be read as a file — "no such file", "cannot open: …", "is a directory",
+    /// "is not a regular file (a FIFO, socket or device)" — or nil for an existing regular file.
+    public static func regularFileProblem(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(errno)))"
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a directory"
+        default: return "is not a regular file (a FIFO, socket or device)"
+        }
+    }
+}
