@@ -1,4 +1,6 @@
 import Learning
+import Parallel
+import SeededRandom
 
 /// One step of recursive feature elimination: the fit with `kept` features (DESIGN.md §1 item 8).
 public struct RFEStep: Sendable, Codable {
@@ -10,7 +12,9 @@ public struct RFEStep: Sendable, Codable {
     public var removed: Int?
     /// Var(ΔE_inf) over test rows at the training temperature(s) (energy²); nil without Arrhenius fit.
     public var variance: Double?
-    /// Bootstrap standard error of `variance`.
+    /// Bootstrap standard error of `variance` (sample sd over the replicates of `RFEResult`, which
+    /// refit the SVM on resampled training rows and the logistic and Arrhenius lines on resampled
+    /// test rows); nil with fewer than two replicates.
     public var varianceError: Double?
     /// Test accuracy at the training temperature(s).
     public var testAccuracy: Double
@@ -22,6 +26,9 @@ public struct RFEStep: Sendable, Codable {
     public var report: FitReport
     /// Warnings of this step's diagnostic run.
     public var warnings: [String]
+    /// Bootstrap replicates in which the selection rule, applied to that replicate's variance
+    /// curve, chose this step.
+    public var timesChosen: Int = 0
 }
 
 /// Result of recursive feature elimination with the variance diagnostic (paper Sec. V, Fig. 6).
@@ -30,49 +37,72 @@ public struct RFEResult: Sendable, Codable {
     public var steps: [RFEStep]
     /// Index of the step with the largest Var(ΔE_inf) (largest test accuracy if no variance exists).
     public var peakIndex: Int
-    /// Index of the recommended step: the one with the FEWEST features among the steps whose
-    /// variance is statistically indistinguishable from the maximum,
-    /// variance_k ≥ maxVariance − sqrt(err_max² + err_k²) (errors = bootstrap standard errors,
-    /// 0 when unavailable). Without variances it equals `peakIndex`.
+    /// Index of the recommended step (`RecursiveFeatureElimination.selectSteps`): the fewest
+    /// features such that this step and every step between it and the peak have
+    /// Var(ΔE_inf) ≥ peak − `tolerance`. Without variances it equals `peakIndex`.
     public var recommendedIndex: Int
     /// Columns kept at the recommended step.
     public var recommended: [Int]
     /// Their names.
     public var recommendedNames: [String]
+    /// `RecursiveFeatureElimination.standardErrors` × the peak's bootstrap error (energy²);
+    /// 0 without bootstrap errors.
+    public var tolerance: Double
+    /// Bootstrap replicates whose whole variance curve could be fitted (the denominators of
+    /// `RFEStep.timesChosen`).
+    public var replicates: Int
+    /// Caveats about the recommendation (no bootstrap, replicates that failed, an unstable choice).
+    public var warnings: [String]
 }
 
 /// Recursive feature elimination with the variance diagnostic (paper Sec. V, Fig. 6; Guyon et al.
-/// 2002; DESIGN.md §1 item 8): fit, record Var(ΔE_inf), its bootstrap error, test accuracy and
-/// weights; drop the feature with the smallest |w_j| in standardized units; refit (warm-started
-/// from the remaining weights); repeat down to `minimumFeatures`. The variance of the inferred
-/// barrier is maximal for the feature set whose softness is closest to the true barrier.
+/// 2002; DESIGN.md §1 item 8): fit, record Var(ΔE_inf), test accuracy and weights; drop the
+/// feature with the smallest |w_j| in standardized units; refit (warm-started from the remaining
+/// weights); repeat down to `minimumFeatures`. The variance of the inferred barrier is maximal
+/// for the feature set whose softness is closest to the true barrier.
+///
+/// The error bars come from B = `DiagnosticOptions.bootstrapSamples` replicates that resample the
+/// training rows (within each training temperature) and the test rows (within each test
+/// temperature) with replacement and redo every step's SVM, logistic and Arrhenius fits on the
+/// same resample, so they include the noise of the hyperplane, not only of the test rows.
 public enum RecursiveFeatureElimination {
+    /// The recommendation's tolerance in units of the peak's bootstrap standard error.
+    public static let standardErrors = 2.0
+
+    /// A recommendation chosen in fewer than this fraction of the bootstrap replicates is
+    /// reported as unstable.
+    public static let stableFraction = 0.8
+
     /// Runs RFE.
     /// - Parameters:
     ///   - minimumFeatures: stop when this many features are left (1…d).
-    ///   - progress: called after each step with (steps done, total steps), on the calling thread.
+    ///   - progress: called after the elimination path and after each batch of bootstrap
+    ///     replicates with (work done, total), on the calling thread.
     /// - Throws: as `BarrierDiagnostic.run`, plus `.invalidOption` for a bad `minimumFeatures`.
     public static func run(_ input: DiagnosticInput, options: DiagnosticOptions = .init(), minimumFeatures: Int = 1,
                            progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> RFEResult {
         try input.validate()
+        try options.validate()
         let d = input.featureCount
         guard minimumFeatures >= 1, minimumFeatures <= d else {
             throw .invalidOption(name: "minimumFeatures", reason: "must be between 1 and the number of features \(d) (got \(minimumFeatures))")
         }
         let split = RowSplit(input)
-        let total = d - minimumFeatures + 1
+        let pathSteps = d - minimumFeatures + 1
+        let total = pathSteps + options.bootstrapSamples
         var kept = Array(0..<d)
         var warm: LinearSVMModel? = nil
-        var steps: [RFEStep] = []
+        var steps: [RFEStep] = [], models: [LinearSVMModel] = []
         while true {
             let result = try BarrierDiagnostic.analyze(input, columns: kept, trainingRows: split.training,
                                                        testRows: split.test, options: options,
-                                                       warmStart: warm, bootstrap: true)
+                                                       warmStart: warm, bootstrap: false)
             let w = result.model.weights
             var step = RFEStep(kept: kept, keptNames: kept.map { input.featureNames[$0] }, removed: nil,
-                               variance: result.varianceOfInferredBarrier, varianceError: result.varianceError,
+                               variance: result.varianceOfInferredBarrier, varianceError: nil,
                                testAccuracy: result.testAccuracy, weights: w, slope: result.truth?.slope,
                                report: result.model.report, warnings: result.warnings)
+            models.append(result.model)
             if kept.count > minimumFeatures {
                 // Smallest |w_j|; ties go to the higher column index (later features first).
                 var drop = 0
@@ -87,33 +117,110 @@ public enum RecursiveFeatureElimination {
             progress(steps.count, total)
             if step.removed == nil { break }
         }
+
+        // Bootstrap curves, in batches of one replicate per core so progress can be reported.
+        let replicates = options.bootstrapSamples
+        var curves: [[Double?]] = []
+        let batch = Parallel.threadCount()
+        while curves.count < replicates {
+            let first = curves.count, count = min(batch, replicates - first)
+            curves += Parallel.map(count) { k in
+                replicateCurve(input, split: split, steps: steps, models: models, options: options, replicate: first + k)
+            }
+            progress(pathSteps + curves.count, total)
+        }
+        for k in steps.indices {
+            let values = curves.compactMap { $0[k] }
+            steps[k].varianceError = values.count >= 2 ? Statistics.meanAndSampleSD(values)?.sd : nil
+        }
+
         let (peak, recommended) = selectSteps(steps)
+        let tolerance = standardErrors * (steps[peak].varianceError ?? 0)
+        var warnings: [String] = []
+        let complete = curves.compactMap { curve -> [Double]? in
+            let values = curve.compactMap { $0 }
+            return values.count == curve.count ? values : nil
+        }
+        for curve in complete {
+            if let chosen = chosenStep(curve, tolerance: tolerance) { steps[chosen].timesChosen += 1 }
+        }
+        if steps[peak].variance != nil {
+            if replicates < 2 {
+                warnings.append("no bootstrap error (--bootstrap \(replicates)): the recommended set is simply the peak; use --bootstrap 20 or more")
+            } else if complete.count < replicates {
+                warnings.append("\(replicates - complete.count) of \(replicates) bootstrap replicates could not be fitted at every step (a resampled temperature had one class only or was separable)")
+            }
+            if !complete.isEmpty, Double(steps[recommended].timesChosen) < stableFraction * Double(complete.count) {
+                warnings.append("the recommended set of \(steps[recommended].kept.count) features was chosen in only \(steps[recommended].timesChosen) of \(complete.count) bootstrap replicates: the recommendation is unstable; see how often each set was chosen")
+            }
+        }
         return RFEResult(steps: steps, peakIndex: peak, recommendedIndex: recommended,
-                         recommended: steps[recommended].kept, recommendedNames: steps[recommended].keptNames)
+                         recommended: steps[recommended].kept, recommendedNames: steps[recommended].keptNames,
+                         tolerance: tolerance, replicates: complete.count, warnings: warnings)
     }
 
-    /// (peak, recommended) step indices; see `RFEResult`.
-    static func selectSteps(_ steps: [RFEStep]) -> (Int, Int) {
-        var peak: Int? = nil
-        for (k, s) in steps.enumerated() {
-            guard let v = s.variance else { continue }
-            if let p = peak, let pv = steps[p].variance, pv >= v { continue }
-            peak = k
+    /// Var(ΔE_inf) of every step on one bootstrap resample (nil where a fit fails): training
+    /// rows resampled within each training temperature and test rows within each test
+    /// temperature, the same rows for every step; each step's SVM is refit warm from its model.
+    static func replicateCurve(_ input: DiagnosticInput, split: RowSplit, steps: [RFEStep], models: [LinearSVMModel],
+                               options: DiagnosticOptions, replicate: Int) -> [Double?] {
+        let training = resample(split.training, temperatures: input.temperature, seed: options.seed, replicate: replicate, stream: 0)
+        let test = resample(split.test, temperatures: input.temperature, seed: options.seed, replicate: replicate, stream: 1)
+        return steps.indices.map { k in
+            try? BarrierDiagnostic.analyze(input, columns: steps[k].kept, trainingRows: training, testRows: test,
+                                           options: options, warmStart: models[k], bootstrap: false).varianceOfInferredBarrier
         }
-        guard let p = peak, let maxVariance = steps[p].variance else {
+    }
+
+    /// `rows` resampled with replacement within each temperature (each temperature keeps its count).
+    static func resample(_ rows: RowIndices, temperatures: [Double], seed: UInt64, replicate: Int, stream: UInt64) -> [Int] {
+        var byTemperature: [Double: [Int]] = [:]
+        for r in rows { byTemperature[temperatures[r], default: []].append(r) }
+        var out: [Int] = []
+        out.reserveCapacity(rows.count)
+        for t in byTemperature.keys.sorted() {
+            guard let group = byTemperature[t] else { continue }
+            var rng = SplitMix64(seed: seed, purpose: .rfeBootstrap, UInt64(replicate), stream, t.bitPattern)
+            for _ in 0..<group.count { out.append(group[rng.nextInt(below: group.count)]) }
+        }
+        return out
+    }
+
+    /// (peak, recommended) step indices of `steps`; see `RFEResult`.
+    static func selectSteps(_ steps: [RFEStep]) -> (Int, Int) {
+        let variances = steps.map(\.variance)
+        guard let peak = peakIndex(variances) else {
             var best = 0
             for k in steps.indices where steps[k].testAccuracy > steps[best].testAccuracy { best = k }
             return (best, best)
         }
-        let maxError = steps[p].varianceError ?? 0
-        var recommended = p
-        for (k, s) in steps.enumerated() {
-            guard let v = s.variance else { continue }
-            let e = s.varianceError ?? 0
-            if v >= maxVariance - (maxError * maxError + e * e).squareRoot(), s.kept.count < steps[recommended].kept.count {
-                recommended = k
-            }
+        let tolerance = standardErrors * (steps[peak].varianceError ?? 0)
+        return (peak, lastWithin(variances, from: peak, tolerance: tolerance))
+    }
+
+    /// The step the rule chooses on one replicate's complete variance curve.
+    static func chosenStep(_ curve: [Double], tolerance: Double) -> Int? {
+        guard let peak = peakIndex(curve) else { return nil }
+        return lastWithin(curve, from: peak, tolerance: tolerance)
+    }
+
+    /// Index of the largest variance (the first one on ties); nil when none exists.
+    static func peakIndex(_ variances: [Double?]) -> Int? {
+        var peak: Int? = nil
+        for (k, v) in variances.enumerated() {
+            guard let v else { continue }
+            if let p = peak, let pv = variances[p], pv >= v { continue }
+            peak = k
         }
-        return (p, recommended)
+        return peak
+    }
+
+    /// The last index k ≥ `peak` such that every variance in peak...k is at least
+    /// variances[peak] − tolerance (steps after the peak keep fewer features).
+    static func lastWithin(_ variances: [Double?], from peak: Int, tolerance: Double) -> Int {
+        guard let top = variances[peak] else { return peak }
+        var k = peak
+        while k + 1 < variances.count, let next = variances[k + 1], next >= top - tolerance { k += 1 }
+        return k
     }
 }

@@ -27,10 +27,19 @@ public enum Verdict {
     }
 
     /// The sentence for recursive feature elimination (paper Sec. V, Fig. 6): where Var(ΔE_inf)
-    /// peaks and the smallest feature set within error of the peak.
+    /// peaks, the recommended set (`RecursiveFeatureElimination.selectSteps`) and how often the
+    /// bootstrap replicates chose it.
     public static func sentence(for rfe: RFEResult) -> String {
-        guard rfe.steps.indices.contains(rfe.peakIndex) else { return "no RFE step had a variance (no Arrhenius barrier at any step)." }
-        let peak = rfe.steps[rfe.peakIndex]
-        return "Var(ΔE_inf) peaks at \(peak.kept.count) features; the smallest set within error of the peak has \(rfe.recommended.count): \(rfe.recommendedNames.joined(separator: " "))."
+        guard rfe.steps.indices.contains(rfe.peakIndex), let peakVariance = rfe.steps[rfe.peakIndex].variance else {
+            return "no RFE step had a variance (no Arrhenius barrier at any step)."
+        }
+        let peak = rfe.steps[rfe.peakIndex], chosen = rfe.steps[rfe.recommendedIndex]
+        var text = String(format: "Var(ΔE_inf) peaks at %d features (%.4g ± %@); ", peak.kept.count, peakVariance,
+                          peak.varianceError.map { String(format: "%.2g", $0) } ?? "no error")
+        text += "the smallest set that stays within \(String(format: "%g", RecursiveFeatureElimination.standardErrors)) bootstrap errors of it has \(chosen.kept.count): \(rfe.recommendedNames.joined(separator: " "))"
+        if rfe.replicates > 0 {
+            text += " (chosen in \(chosen.timesChosen) of \(rfe.replicates) replicates\(Double(chosen.timesChosen) < RecursiveFeatureElimination.stableFraction * Double(rfe.replicates) ? "; unstable" : ""))"
+        }
+        return text + "."
     }
 }

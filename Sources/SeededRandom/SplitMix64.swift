@@ -26,6 +26,8 @@ public enum StreamPurpose: UInt64, Sendable {
     case bootstrap = 0xB007_57A9
     /// Random training subsets of the N × C scan.
     case scanSubset = 0x5CA7_5B5E
+    /// Bootstrap resampling of training and test rows for the error bars of feature elimination.
+    case rfeBootstrap = 0x3FEB_0075
 }
 
 /// A SplitMix64 stream; also a `RandomNumberGenerator` for Swift's `shuffled(using:)` and

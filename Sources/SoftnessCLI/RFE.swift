@@ -7,7 +7,13 @@ struct RFE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rfe",
         abstract: "Recursive feature elimination with the variance diagnostic (paper Sec. V, Fig. 6).",
-        discussion: "Fits, records Var(ΔE_inf) with its bootstrap error, test accuracy and weights, drops the feature with the smallest |w_j| (standardized units), and repeats. The peak of Var(ΔE_inf) marks the feature set whose softness is closest to the true barrier; the recommended set is the smallest one within error of the peak.")
+        discussion: """
+        Fits, records Var(ΔE_inf), test accuracy and weights, drops the feature with the smallest |w_j| (standardized units), \
+        and repeats. The peak of Var(ΔE_inf) marks the feature set whose softness is closest to the true barrier. \
+        Error bars: --bootstrap B replicates resample training and test rows and refit every step. The recommended set is the \
+        smallest one that, with every set between it and the peak, stays within 2 bootstrap errors of the peak's variance; \
+        'chosen' says in how many replicates the same rule picked each set.
+        """)
 
     @OptionGroup(title: "Input") var input: InputArguments
     @OptionGroup(title: "SVM and diagnostic") var svm: SVMArguments
@@ -33,6 +39,7 @@ struct RFE: ParsableCommand {
             }
         }
         for step in rfe.steps { warnIfNotConverged(step.report, context: "rfe with \(step.kept.count) features") }
+        for warning in rfe.warnings { printError("warning: rfe: \(warning)") }
         if printing.json {
             try printJSON(rfe)
         } else {
@@ -44,12 +51,13 @@ struct RFE: ParsableCommand {
     }
 
     static func render(_ rfe: RFEResult, names: [String]) -> String {
-        var lines = ["kept  Var(ΔE_inf) ± err        test acc   slope    removed next"]
+        var lines = ["kept  Var(ΔE_inf) ± err        test acc   slope    chosen   removed next"]
         for (index, step) in rfe.steps.enumerated() {
-            let marker = index == rfe.peakIndex ? " ← peak" : (index == rfe.recommendedIndex ? " ← recommended" : "")
-            lines.append(String(format: "%4d  %10.4f ± %-10.4f  %7.4f  %7@  %@%@", step.kept.count, step.variance ?? .nan, step.varianceError ?? .nan,
+            let marker = [index == rfe.peakIndex ? "peak" : nil, index == rfe.recommendedIndex ? "recommended" : nil].compactMap { $0 }.joined(separator: ", ")
+            lines.append(String(format: "%4d  %10.4f ± %-10.4f  %7.4f  %7@  %7@  %@%@", step.kept.count, step.variance ?? .nan, step.varianceError ?? .nan,
                                 step.testAccuracy, step.slope.map { String(format: "%.3f", $0) } ?? "—",
-                                step.removed.map { names[$0] } ?? "—", marker))
+                                rfe.replicates > 0 ? "\(step.timesChosen)/\(rfe.replicates)" : "—",
+                                step.removed.map { names[$0] } ?? "—", marker.isEmpty ? "" : " ← " + marker))
         }
         lines.append("verdict: " + Verdict.sentence(for: rfe))
         return lines.joined(separator: "\n")

@@ -1,3 +1,4 @@
+import Testing
 import Diagnostics
 import ToyModel
 import Learning
@@ -14,4 +15,9 @@ func toyInput(variant: ToyVariant = .symmetric, trainingRows: Int, testRows: Int
     return try DiagnosticInput(features: features, labels: block.labels.map { Double($0) },
                                temperature: block.temperature, isTraining: block.split.map { $0 == 0 },
                                energyBarrier: block.energyBarrier, featureNames: configuration.featureNames)
+}
+
+extension Tag {
+    /// Statistical tests that fit hundreds of SVMs (tens of seconds each).
+    @Tag static var slow: Self
 }
