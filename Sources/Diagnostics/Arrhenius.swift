@@ -12,6 +12,21 @@ public struct ArrheniusGridPoint: Sendable, Equatable, Codable {
     /// temperatures, i.e. how Arrhenius-like logit P(R|S,T) looks at this S
     /// (1 when the points are exactly collinear or all equal; nil for two temperatures).
     public var r2: Double?
+    /// Standard errors of ΔE_inf(S) and Σ(S), propagated from the logistic fits' covariances
+    /// (see `ArrheniusFit.errorScale`); nil without them.
+    public var deltaEError: Double? = nil
+    public var sigmaError: Double? = nil
+}
+
+/// Standard errors and covariances of the Arrhenius coefficients A0, A1, B0, B1.
+public struct ArrheniusCoefficientErrors: Sendable, Equatable, Codable {
+    /// Standard errors of A0, A1, B0, B1.
+    public var a0: Double, a1: Double, b0: Double, b1: Double
+    /// Cov(A1, B1) and Cov(A0, B0) (they enter ΔE_inf(S) and Σ(S)).
+    public var a1b1: Double, a0b0: Double
+    /// Factors sqrt(max(1, χ²/dof)) applied to the errors of the a(T) and of the b(T) line
+    /// (1 when the line fits within the logistic errors or cannot be tested).
+    public var interceptScale: Double, slopeScale: Double
 }
 
 /// The Arrhenius extraction (DESIGN.md §1 item 6, paper Eq. 1 and Fig. 1b–c): at fixed S,
@@ -39,6 +54,11 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
     /// The same for the b(T) line.
     public var slopeChiSquared: Double?
     public var slopeLackOfFitP: Double?
+    /// Errors of A0, A1, B0, B1 propagated from the logistic fits' errors and covariances
+    /// through the (unweighted) least-squares lines, each line's multiplied by
+    /// sqrt(χ²/dof) when that exceeds 1 (lack of fit; the text and warnings say so); nil when
+    /// the logistic errors are not given.
+    public var errors: ArrheniusCoefficientErrors?
     /// The temperatures used (ascending).
     public var temperatures: [Double]
     /// ΔE_inf, Σ and the linearity R² on a grid of softness values.
@@ -58,9 +78,11 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
     ///   - softnessGrid: S values at which to tabulate ΔE_inf, Σ and R².
     /// - Throws: `.lengthMismatch`, `.nonFiniteValue`, `.invalidTemperature`,
     ///   `.invalidOption` when fewer than two distinct temperatures are given.
-    ///   - interceptErrors, slopeErrors: standard errors of a(T) and b(T), for the lack-of-fit test.
+    ///   - interceptErrors, slopeErrors: standard errors of a(T) and b(T), for the lack-of-fit test
+    ///     and the coefficient errors; covariances: Cov(a(T), b(T)) (0 when not given).
     public init(temperatures: [Double], intercepts: [Double], slopes: [Double],
-                softnessGrid: [Double] = [], interceptErrors: [Double]? = nil, slopeErrors: [Double]? = nil) throws(DiagnosticError) {
+                softnessGrid: [Double] = [], interceptErrors: [Double]? = nil, slopeErrors: [Double]? = nil,
+                covariances: [Double]? = nil) throws(DiagnosticError) {
         let n = temperatures.count
         guard intercepts.count == n else { throw .lengthMismatch(name: "intercepts", expected: n, actual: intercepts.count) }
         guard slopes.count == n else { throw .lengthMismatch(name: "slopes", expected: n, actual: slopes.count) }
@@ -97,6 +119,8 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
         }
         (interceptChiSquared, interceptLackOfFitP) = lackOfFit(aLine, intercepts, interceptErrors)
         (slopeChiSquared, slopeLackOfFitP) = lackOfFit(bLine, slopes, slopeErrors)
+        errors = Self.propagate(inverse: inverse, interceptErrors: interceptErrors, slopeErrors: slopeErrors,
+                                covariances: covariances, interceptChiSquared: interceptChiSquared, slopeChiSquared: slopeChiSquared)
         let order = temperatures.indices.sorted { temperatures[$0] < temperatures[$1] }
         self.temperatures = order.map { temperatures[$0] }
         var grid: [ArrheniusGridPoint] = []
@@ -104,7 +128,12 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
         for s in softnessGrid {
             let logits = (0..<n).map { intercepts[$0] + slopes[$0] * s }
             let r2 = testable ? LeastSquares.line(x: inverse, y: logits)?.rSquared ?? 1 : nil
-            grid.append(ArrheniusGridPoint(softness: s, deltaE: -(a1 + b1 * s), sigma: a0 + b0 * s, r2: r2))
+            var point = ArrheniusGridPoint(softness: s, deltaE: -(a1 + b1 * s), sigma: a0 + b0 * s, r2: r2)
+            if let e = errors {
+                point.deltaEError = max(0, e.a1 * e.a1 + s * s * e.b1 * e.b1 + 2 * s * e.a1b1).squareRoot()
+                point.sigmaError = max(0, e.a0 * e.a0 + s * s * e.b0 * e.b0 + 2 * s * e.a0b0).squareRoot()
+            }
+            grid.append(point)
         }
         self.grid = grid
     }
@@ -114,23 +143,58 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
     public init(logistic: [TemperatureLogisticFit], softnessGrid: [Double] = []) throws(DiagnosticError) {
         try self.init(temperatures: logistic.map(\.temperature), intercepts: logistic.map(\.intercept),
                       slopes: logistic.map(\.slope), softnessGrid: softnessGrid,
-                      interceptErrors: logistic.map(\.interceptError), slopeErrors: logistic.map(\.slopeError))
+                      interceptErrors: logistic.map(\.interceptError), slopeErrors: logistic.map(\.slopeError),
+                      covariances: logistic.map(\.interceptSlopeCovariance))
     }
 
-    /// Below this lack-of-fit p-value a line of a(T) or b(T) against 1/T is called poor (the
-    /// same threshold as `BinnedArrhenius.poorFitPValue`).
-    public static var poorFitPValue: Double { BinnedArrhenius.poorFitPValue }
+    /// Errors of the least-squares coefficients: with cᵢ = (xᵢ − x̄)/Sxx and dᵢ = 1/n − x̄cᵢ
+    /// (x = 1/T), slope = Σcᵢyᵢ and intercept = Σdᵢyᵢ, so Var(A1) = Σcᵢ²σ_a,ᵢ²,
+    /// Cov(A1, B1) = Σcᵢ² Cov(aᵢ, bᵢ), and so on; then each line's errors are scaled by
+    /// sqrt(max(1, χ²/dof)) (the cross terms by the product of both factors).
+    static func propagate(inverse x: [Double], interceptErrors: [Double]?, slopeErrors: [Double]?, covariances: [Double]?,
+                          interceptChiSquared: Double?, slopeChiSquared: Double?) -> ArrheniusCoefficientErrors? {
+        let n = x.count
+        guard let sa = interceptErrors, let sb = slopeErrors, sa.count == n, sb.count == n,
+              (sa + sb).allSatisfy({ $0.isFinite && $0 >= 0 }) else { return nil }
+        let cov = covariances.flatMap { $0.count == n && $0.allSatisfy(\.isFinite) ? $0 : nil } ?? [Double](repeating: 0, count: n)
+        let mean = x.reduce(0, +) / Double(n)
+        let sxx = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        guard sxx > 0 else { return nil }
+        let c = x.map { ($0 - mean) / sxx }, d = c.map { 1 / Double(n) - mean * $0 }
+        func sum(_ f: (Int) -> Double) -> Double { (0..<n).reduce(0) { $0 + f($1) } }
+        let dof = Double(n - 2)
+        let fa = n > 2 ? max(1, (interceptChiSquared ?? 0) / dof) : 1
+        let fb = n > 2 ? max(1, (slopeChiSquared ?? 0) / dof) : 1
+        return ArrheniusCoefficientErrors(
+            a0: (fa * sum { d[$0] * d[$0] * sa[$0] * sa[$0] }).squareRoot(), a1: (fa * sum { c[$0] * c[$0] * sa[$0] * sa[$0] }).squareRoot(),
+            b0: (fb * sum { d[$0] * d[$0] * sb[$0] * sb[$0] }).squareRoot(), b1: (fb * sum { c[$0] * c[$0] * sb[$0] * sb[$0] }).squareRoot(),
+            a1b1: (fa * fb).squareRoot() * sum { c[$0] * c[$0] * cov[$0] }, a0b0: (fa * fb).squareRoot() * sum { d[$0] * d[$0] * cov[$0] },
+            interceptScale: fa.squareRoot(), slopeScale: fb.squareRoot())
+    }
+
+    /// The caveats the verdict names: two temperatures (untestable) or a poor line.
+    public var caveats: [VerdictCaveat] {
+        if temperatures.count == 2 {
+            return [VerdictCaveat(kind: .untestableArrhenius, clause: "two temperatures only, so the Arrhenius law is untested")]
+        }
+        let poor = [("a(T)", interceptLackOfFitP), ("b(T)", slopeLackOfFitP)].compactMap { name, p -> String? in
+            guard let p, p < VerdictRules.poorFitPValue else { return nil }
+            return String(format: "%@ not linear in 1/T (p = %.2g)", name, p)
+        }
+        return poor.isEmpty ? [] : [VerdictCaveat(kind: .poorArrheniusFit, clause: poor.joined(separator: ", ") + ", errors scaled")]
+    }
 
     /// Warnings about the Arrhenius lines: untestable (two temperatures) or poor (p below
-    /// `poorFitPValue`).
+    /// `VerdictRules.poorFitPValue`).
     public var warnings: [String] {
         if temperatures.count == 2 {
             return ["The Arrhenius lines a(T) and b(T) against 1/T go through two temperatures: two points are always on a line, so whether logit P(R|S,T) is Arrhenius-like cannot be tested (R² not given); use three or more temperatures."]
         }
         var warnings: [String] = []
         for (name, chi, p) in [("a(T)", interceptChiSquared, interceptLackOfFitP), ("b(T)", slopeChiSquared, slopeLackOfFitP)] {
-            guard let chi, let p, p < Self.poorFitPValue else { continue }
-            warnings.append(String(format: "%@ is not a straight line in 1/T within the errors of the logistic fits (χ²/dof = %.1f, lack-of-fit p = %.2g): ΔE_inf and Σ from it describe an average, not an Arrhenius law.", name, chi / Double(temperatures.count - 2), p))
+            guard let chi, let p, p < VerdictRules.poorFitPValue else { continue }
+            let dof = Double(temperatures.count - 2)
+            warnings.append(String(format: "%@ is not a straight line in 1/T within the errors of the logistic fits (χ²/dof = %.1f, lack-of-fit p = %.2g): ΔE_inf and Σ from it describe an average, not an Arrhenius law; their errors are multiplied by sqrt(χ²/dof) = %.2f.", name, chi / dof, p, (chi / dof).squareRoot()))
         }
         return warnings
     }

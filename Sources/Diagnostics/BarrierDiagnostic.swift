@@ -1,6 +1,7 @@
 import Learning
 
-/// Accuracy of sign(S) against the labels of the test rows at one temperature.
+/// What the test rows at one temperature give: accuracy of sign(S), class balance and the
+/// variance diagnostic at that temperature alone.
 public struct TemperatureAccuracy: Sendable, Equatable, Codable {
     /// Temperature T.
     public var temperature: Double
@@ -8,6 +9,35 @@ public struct TemperatureAccuracy: Sendable, Equatable, Codable {
     public var accuracy: Double
     /// Test rows at T.
     public var rows: Int
+    /// Fraction of those rows with R = +1.
+    public var rearrangingFraction: Double
+    /// True when T also has training rows (a "training temperature").
+    public var isTrainingTemperature: Bool
+    /// Var(ΔE_inf(Sᵢ)) over the test rows at T only (population variance, energy²); nil
+    /// without an Arrhenius fit.
+    public var varianceOfInferredBarrier: Double?
+}
+
+/// A reason to read a verdict with care, with the short clause the verdict sentence appends
+/// (the full explanation is in `DiagnosticResult.warnings`).
+public struct VerdictCaveat: Sendable, Equatable, Codable {
+    /// What kind of caveat.
+    public enum Kind: String, Sendable, Codable {
+        /// Training rows beyond `VerdictRules.imbalanceLimit`.
+        case trainingImbalance
+        /// Test rows at a temperature beyond `VerdictRules.imbalanceLimit`.
+        case testImbalance
+        /// Fewer than `VerdictRules.minimumRowsPerClass` rows of a class at a test temperature.
+        case fewRowsPerClass
+        /// a(T) or b(T) not a straight line in 1/T (lack-of-fit p below `VerdictRules.poorFitPValue`).
+        case poorArrheniusFit
+        /// Two temperatures only: the Arrhenius lines cannot be tested.
+        case untestableArrhenius
+    }
+    /// What kind of caveat.
+    public var kind: Kind
+    /// The clause, e.g. "the training rows are 96.0% R = +1".
+    public var clause: String
 }
 
 /// Everything one diagnostic run produces (DESIGN.md §1 items 2–7).
@@ -35,10 +65,15 @@ public struct DiagnosticResult: Sendable, Codable {
     public var truth: TruthCheck?
     /// Fraction of training rows classified correctly (sign of S).
     public var trainingAccuracy: Double
-    /// Fraction of test rows at the training temperature(s) classified correctly; if no test
-    /// row is at a training temperature, over all test rows (and a warning says so).
+    /// Fraction of test rows at the training temperature(s) classified correctly (pooled over
+    /// them, `testAccuracyRows` rows); if no test row is at a training temperature, over all
+    /// test rows (and a warning says so).
     public var testAccuracy: Double
-    /// Accuracy on the test rows of each temperature, ascending T.
+    /// Test rows behind `testAccuracy`.
+    public var testAccuracyRows: Int
+    /// Fraction of all test rows, at every temperature, classified correctly.
+    public var pooledTestAccuracy: Double
+    /// Accuracy, class balance and Var(ΔE_inf) of the test rows of each temperature, ascending T.
     public var accuracyByTemperature: [TemperatureAccuracy]
     /// Distinct temperatures with training rows ("training temperatures"), ascending.
     public var trainingTemperatures: [Double]
@@ -48,9 +83,12 @@ public struct DiagnosticResult: Sendable, Codable {
     public var trainingRowCount: Int
     /// Test rows.
     public var testRowCount: Int
-    /// Var(ΔE_inf(Sᵢ)) (population variance, energy² units) over test rows at the training
-    /// temperature(s): the paper's variance diagnostic (Sec. V, Fig. 6; DESIGN 1.8).
+    /// Var(ΔE_inf(Sᵢ)) (population variance, energy² units) pooled over the test rows at the
+    /// training temperature(s) (`varianceRows` rows): the paper's variance diagnostic (Sec. V,
+    /// Fig. 6; DESIGN 1.8). Per temperature: `accuracyByTemperature`.
     public var varianceOfInferredBarrier: Double?
+    /// Test rows behind `varianceOfInferredBarrier` (0 when it is nil).
+    public var varianceRows: Int
     /// Bootstrap standard error (sample sd over replicates) of that variance: test rows are
     /// resampled with replacement within every temperature, logistic and Arrhenius fits redone.
     public var varianceError: Double?
@@ -59,6 +97,9 @@ public struct DiagnosticResult: Sendable, Codable {
     public var bootstrapReplicates: Int
     /// Human-readable caveats (non-converged fits, skipped temperatures, missing Arrhenius …).
     public var warnings: [String]
+    /// The caveats the verdict sentence names (imbalance, too few rows, poor or untestable
+    /// Arrhenius lines); each also has a full entry in `warnings`.
+    public var caveats: [VerdictCaveat]
 }
 
 /// The paper's diagnostic for one feature set (DESIGN.md §1 items 2–7): standardize, fit the
@@ -72,20 +113,6 @@ public enum BarrierDiagnostic {
     /// - Throws: `DiagnosticError` — invalid input (`validate()`), `.noTrainingRows`,
     ///   `.emptyTestSplit`, `.tooFewTrainingRows`, `.singleClassInTraining`, `.constantFeature`,
     ///   `.invalidRegularization`, `.invalidOption`, `.degenerateModel`, `.learning(…)`.
-    /// A training set whose minority class is below this fraction (80/20) teaches the SVM the
-    /// base rate: its accuracy is then close to the majority fraction whatever it learned.
-    public static let trainingImbalanceLimit = 0.2
-
-    /// The warning for training labels (±1) beyond `trainingImbalanceLimit`, nil otherwise.
-    public static func trainingImbalanceWarning(labels: [Double]) -> String? {
-        guard !labels.isEmpty else { return nil }
-        let plus = labels.filter { $0 > 0 }.count
-        let minority = Double(min(plus, labels.count - plus)) / Double(labels.count)
-        guard minority < trainingImbalanceLimit else { return nil }
-        return String(format: "the %d training rows are %.1f%% R = +1 (beyond 80/20): an accuracy near the majority fraction %.1f%% says nothing about the barrier; balance the training set (`softness validate --balance`, then --selection)",
-                      labels.count, 100 * Double(plus) / Double(labels.count), 100 * (1 - minority))
-    }
-
     public static func run(_ input: DiagnosticInput, options: DiagnosticOptions = .init(),
                            warmStart: LinearSVMModel? = nil) throws(DiagnosticError) -> DiagnosticResult {
         try input.validate()
@@ -102,13 +129,16 @@ public enum BarrierDiagnostic {
         try options.validate()
         guard !columns.isEmpty else { throw .noFeatures }
         guard !testRows.isEmpty else { throw .emptyTestSplit }
-        var warnings: [String] = []
+        var warnings: [String] = [], caveats: [VerdictCaveat] = []
 
         // 1–3. Standardization, linear SVM, softness of every row (DESIGN 1.2–1.4).
         let trained = try Softness.train(input, columns: columns, trainingRows: trainingRows, options: options.svm, warmStart: warmStart)
         let model = trained.model
         if !model.report.converged { warnings.append("SVM did not converge: \(model.report.summary)") }
-        if let warning = Self.trainingImbalanceWarning(labels: trainingRows.map { input.labels[$0] }) { warnings.append(warning) }
+        if let (warning, caveat) = Self.trainingImbalance(labels: trainingRows.map { input.labels[$0] }) {
+            warnings.append(warning)
+            caveats.append(caveat)
+        }
 
         // 4. Test rows grouped by temperature; accuracy per temperature.
         var trainingTemperatureSet = Set<Double>()
@@ -117,18 +147,24 @@ public enum BarrierDiagnostic {
         let groups = TemperatureLogistic.groupTestRows(input, testRows: testRows, softness: trained.softness,
                                                        trainingTemperatures: trainingTemperatureSet)
         let correct = groups.map(\.correctPredictions)
-        let accuracyByTemperature = zip(groups, correct).map { group, correct in
+        var accuracyByTemperature = zip(groups, correct).map { group, correct in
             TemperatureAccuracy(temperature: group.temperature, accuracy: Double(correct) / Double(group.softness.count),
-                                rows: group.softness.count)
+                                rows: group.softness.count, rearrangingFraction: group.rearrangingFraction,
+                                isTrainingTemperature: group.isTraining, varianceOfInferredBarrier: nil)
         }
+        let balance = Self.testBalance(groups)
+        warnings += balance.warnings
+        caveats += balance.caveats
         let atTraining = groups.filter(\.isTraining)
-        func pooledAccuracy(_ include: (TemperatureGroup) -> Bool) -> Double {
+        func pooledAccuracy(_ include: (TemperatureGroup) -> Bool) -> (accuracy: Double, rows: Int) {
             let chosen = groups.indices.filter { include(groups[$0]) }
-            return Double(chosen.reduce(0) { $0 + correct[$1] }) / Double(chosen.reduce(0) { $0 + groups[$1].softness.count })
+            let rows = chosen.reduce(0) { $0 + groups[$1].softness.count }
+            return (Double(chosen.reduce(0) { $0 + correct[$1] }) / Double(rows), rows)
         }
-        let testAccuracy: Double
+        let pooled = pooledAccuracy { _ in true }
+        let testAccuracy: (accuracy: Double, rows: Int)
         if atTraining.isEmpty {
-            testAccuracy = pooledAccuracy { _ in true }
+            testAccuracy = pooled
             warnings.append("No test rows at the training temperature(s) \(trainingTemperatures); testAccuracy is over all test rows, and Var(ΔE_inf) and the truth check are not computed.")
         } else {
             testAccuracy = pooledAccuracy(\.isTraining)
@@ -145,6 +181,7 @@ public enum BarrierDiagnostic {
             let fit = try ArrheniusFit(logistic: logistic.fits, softnessGrid: grid)
             arrhenius = fit
             warnings += fit.warnings
+            caveats += fit.caveats
         } else {
             let found = logistic.fits.map { String($0.temperature) }.joined(separator: ", ")
             warnings.append("Arrhenius extraction needs test rows at two or more temperatures; found only T = \(found.isEmpty ? "none" : found) with a logistic fit, so ΔE_inf, Σ, Var(ΔE_inf) and the truth check are not computed.")
@@ -154,6 +191,9 @@ public enum BarrierDiagnostic {
         //      at the training temperature(s).
         var variance: Double? = nil, varianceError: Double? = nil, replicates = 0
         var truth: TruthCheck? = nil
+        if let fit = arrhenius {
+            for k in groups.indices { accuracyByTemperature[k].varianceOfInferredBarrier = VarianceDiagnostic.variance([groups[k]], fit) }
+        }
         if let fit = arrhenius, !atTraining.isEmpty {
             variance = VarianceDiagnostic.variance(atTraining, fit)
             if input.energyBarrier != nil {
@@ -174,15 +214,67 @@ public enum BarrierDiagnostic {
             columns: columns, featureNames: columns.map { input.featureNames[$0] },
             standardization: trained.standardization, model: model, softness: trained.softness,
             logistic: logistic.fits, skippedTemperatures: logistic.skipped, arrhenius: arrhenius, truth: truth,
-            trainingAccuracy: trained.trainingAccuracy, testAccuracy: testAccuracy,
+            trainingAccuracy: trained.trainingAccuracy, testAccuracy: testAccuracy.accuracy,
+            testAccuracyRows: testAccuracy.rows, pooledTestAccuracy: pooled.accuracy,
             accuracyByTemperature: accuracyByTemperature, trainingTemperatures: trainingTemperatures,
             testTemperatures: groups.map(\.temperature), trainingRowCount: trainingRows.count,
             testRowCount: testRows.count, varianceOfInferredBarrier: variance,
-            varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings)
+            varianceRows: variance == nil ? 0 : atTraining.reduce(0) { $0 + $1.softness.count },
+            varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings, caveats: caveats)
+    }
+
+    /// The warning and caveat for training labels (±1) whose minority class is below
+    /// `VerdictRules.imbalanceLimit`, nil otherwise.
+    public static func trainingImbalance(labels: [Double]) -> (warning: String, caveat: VerdictCaveat)? {
+        guard !labels.isEmpty else { return nil }
+        let plus = labels.filter { $0 > 0 }.count
+        let minority = Double(min(plus, labels.count - plus)) / Double(labels.count)
+        guard minority < VerdictRules.imbalanceLimit else { return nil }
+        let percent = 100 * Double(plus) / Double(labels.count)
+        let warning = String(format: "the %d training rows are %.1f%% R = +1 (beyond %@): an accuracy near the majority fraction %.1f%% says nothing about the barrier; balance the training set (`softness validate --balance`, then --selection)",
+                             labels.count, percent, imbalanceName, 100 * (1 - minority))
+        return (warning, VerdictCaveat(kind: .trainingImbalance, clause: String(format: "the training rows are %.1f%% R = +1", percent)))
+    }
+
+    /// "80/20" for `VerdictRules.imbalanceLimit` = 0.2.
+    static var imbalanceName: String {
+        String(format: "%.0f/%.0f", 100 * (1 - VerdictRules.imbalanceLimit), 100 * VerdictRules.imbalanceLimit)
+    }
+
+    /// Warnings and caveats for test temperatures beyond `VerdictRules.imbalanceLimit` or with
+    /// fewer than `VerdictRules.minimumRowsPerClass` rows of a class (their logistic fits rest
+    /// on a few rows).
+    static func testBalance(_ groups: [TemperatureGroup]) -> (warnings: [String], caveats: [VerdictCaveat]) {
+        var warnings: [String] = [], imbalanced: [String] = [], sparse: [String] = []
+        for g in groups {
+            let plus = g.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }, n = g.labels.count
+            let minority = min(plus, n - plus)
+            let t = String(format: "%g", g.temperature)
+            if minority < VerdictRules.minimumRowsPerClass {
+                sparse.append(t)
+                warnings.append("the test rows at T = \(t) have \(plus) rows with R = +1 and \(n - plus) with R = −1: fewer than \(VerdictRules.minimumRowsPerClass) of a class (about ten per fitted parameter), so a(T) and b(T) there are unreliable; add frames at this temperature or leave it out")
+            } else if Double(minority) < VerdictRules.imbalanceLimit * Double(n) {
+                imbalanced.append(t)
+                warnings.append(String(format: "the test rows at T = %@ are %.1f%% R = +1 (beyond %@): their logistic fit rests on the %d rows of the minority class", t, 100 * g.rearrangingFraction, imbalanceName, minority))
+            }
+        }
+        var caveats: [VerdictCaveat] = []
+        if !imbalanced.isEmpty {
+            caveats.append(VerdictCaveat(kind: .testImbalance, clause: "test rows beyond \(imbalanceName) at T = \(imbalanced.joined(separator: ", "))"))
+        }
+        if !sparse.isEmpty {
+            caveats.append(VerdictCaveat(kind: .fewRowsPerClass, clause: "fewer than \(VerdictRules.minimumRowsPerClass) rows of a class at T = \(sparse.joined(separator: ", "))"))
+        }
+        return (warnings, caveats)
     }
 }
 
 extension TemperatureGroup {
+    /// Fraction of the rows with R = +1.
+    var rearrangingFraction: Double {
+        labels.isEmpty ? 0 : Double(labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }) / Double(labels.count)
+    }
+
     /// Rows whose label sign(S) predicts (+1 iff S > 0).
     var correctPredictions: Int {
         var correct = 0

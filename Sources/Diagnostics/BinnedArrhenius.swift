@@ -241,8 +241,6 @@ public enum BinnedArrhenius {
                                      continuityCorrected: continuityCorrection, warnings: warnings(points, temperatures: table.temperatures, continuityCorrected: continuityCorrection))
     }
 
-    /// A bin's line is called poor when its lack-of-fit p-value is below this.
-    public static let poorFitPValue = 0.01
 
     /// Below this every temperature of a table whose barriers all come out negative looks like
     /// an inverse temperature (1/T in kelvin is ~0.003; LJ temperatures are ~0.3–2).
@@ -255,9 +253,9 @@ public enum BinnedArrhenius {
         if let highest = temperatures.max(), highest < inverseTemperatureHint, points.allSatisfy({ $0.deltaE < 0 }) {
             warnings.append("every temperature is below \(inverseTemperatureHint) (highest \(highest)) and every barrier is negative: are the temperatures given as 1/T? The T column must hold temperatures in energy units (k_B = 1)")
         }
-        let poor = points.filter { $0.lackOfFitPValue < poorFitPValue }
+        let poor = points.filter { $0.lackOfFitPValue < VerdictRules.poorFitPValue }
         if let worst = poor.map({ $0.chiSquared / Double($0.temperaturesUsed - 2) }).max() {
-            warnings.append("\(poor.count) of \(points.count) bins are not straight lines in 1/T within their binomial errors (lack-of-fit p < \(poorFitPValue), χ²/dof up to \(String(format: "%.1f", worst))): their errors are scaled by sqrt(χ²/dof), and an Arrhenius law may not describe them")
+            warnings.append("\(poor.count) of \(points.count) bins are not straight lines in 1/T within their binomial errors (lack-of-fit p < \(VerdictRules.poorFitPValue), χ²/dof up to \(String(format: "%.1f", worst))): their errors are scaled by sqrt(χ²/dof), and an Arrhenius law may not describe them")
         }
         let two = points.filter { $0.temperaturesUsed == 2 }.count
         if two > 0 {

@@ -45,7 +45,7 @@ public struct RFEResult: Sendable, Codable {
     public var recommended: [Int]
     /// Their names.
     public var recommendedNames: [String]
-    /// `RecursiveFeatureElimination.standardErrors` × the peak's bootstrap error (energy²);
+    /// `VerdictRules.rfeStandardErrors` × the peak's bootstrap error (energy²);
     /// 0 without bootstrap errors.
     public var tolerance: Double
     /// Bootstrap replicates whose whole variance curve could be fitted (the denominators of
@@ -66,13 +66,6 @@ public struct RFEResult: Sendable, Codable {
 /// temperature) with replacement and redo every step's SVM, logistic and Arrhenius fits on the
 /// same resample, so they include the noise of the hyperplane, not only of the test rows.
 public enum RecursiveFeatureElimination {
-    /// The recommendation's tolerance in units of the peak's bootstrap standard error.
-    public static let standardErrors = 2.0
-
-    /// A recommendation chosen in fewer than this fraction of the bootstrap replicates is
-    /// reported as unstable.
-    public static let stableFraction = 0.8
-
     /// Runs RFE.
     /// - Parameters:
     ///   - minimumFeatures: stop when this many features are left (1…d).
@@ -135,7 +128,7 @@ public enum RecursiveFeatureElimination {
         }
 
         let (peak, recommended) = selectSteps(steps)
-        let tolerance = standardErrors * (steps[peak].varianceError ?? 0)
+        let tolerance = VerdictRules.rfeStandardErrors * (steps[peak].varianceError ?? 0)
         var warnings: [String] = []
         let complete = curves.compactMap { curve -> [Double]? in
             let values = curve.compactMap { $0 }
@@ -150,7 +143,7 @@ public enum RecursiveFeatureElimination {
             } else if complete.count < replicates {
                 warnings.append("\(replicates - complete.count) of \(replicates) bootstrap replicates could not be fitted at every step (a resampled temperature had one class only or was separable)")
             }
-            if !complete.isEmpty, Double(steps[recommended].timesChosen) < stableFraction * Double(complete.count) {
+            if !complete.isEmpty, Double(steps[recommended].timesChosen) < VerdictRules.rfeStableFraction * Double(complete.count) {
                 warnings.append("the recommended set of \(steps[recommended].kept.count) features was chosen in only \(steps[recommended].timesChosen) of \(complete.count) bootstrap replicates: the recommendation is unstable; see how often each set was chosen")
             }
         }
@@ -194,7 +187,7 @@ public enum RecursiveFeatureElimination {
             for k in steps.indices where steps[k].testAccuracy > steps[best].testAccuracy { best = k }
             return (best, best)
         }
-        let tolerance = standardErrors * (steps[peak].varianceError ?? 0)
+        let tolerance = VerdictRules.rfeStandardErrors * (steps[peak].varianceError ?? 0)
         return (peak, lastWithin(variances, from: peak, tolerance: tolerance))
     }
 

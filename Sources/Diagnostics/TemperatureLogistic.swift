@@ -15,6 +15,8 @@ public struct TemperatureLogisticFit: Sendable, Equatable, Codable {
     public var interceptError: Double
     /// Standard error of b(T) from the inverse Fisher information.
     public var slopeError: Double
+    /// Cov(a(T), b(T)) from the inverse Fisher information.
+    public var interceptSlopeCovariance: Double
     /// Test rows at this temperature.
     public var rows: Int
     /// Fraction of those rows with R = +1.
@@ -70,7 +72,8 @@ enum TemperatureLogistic {
                 let plus = g.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
                 out.fits.append(TemperatureLogisticFit(
                     temperature: g.temperature, intercept: fit.intercept, slope: fit.slope,
-                    interceptError: fit.interceptError, slopeError: fit.slopeError, rows: n,
+                    interceptError: fit.interceptError, slopeError: fit.slopeError,
+                    interceptSlopeCovariance: fit.interceptSlopeCovariance, rows: n,
                     rearrangingFraction: Double(plus) / Double(n), iterations: fit.iterations,
                     converged: fit.converged, logLikelihood: fit.logLikelihood))
                 out.fittedGroups.append(k)

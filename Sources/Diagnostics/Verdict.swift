@@ -6,24 +6,35 @@ import Foundation
 /// with 1; the paper's point (Sec. III) is that a high test accuracy does not imply a slope of 1.
 /// Without one, it points at the variance diagnostic (Sec. V).
 public enum Verdict {
-    /// |slope − 1| at or below this counts as "the barrier was learned".
-    public static let slopeTolerance = 0.05
-
-    /// The sentence for `result`.
+    /// The sentence for `result`: the truth check against `VerdictRules.slopeTolerance` (or a
+    /// pointer to the variance diagnostic), the rows behind the accuracy, and the caveats.
     public static func sentence(for result: DiagnosticResult) -> String {
+        var text: String
         if let truth = result.truth {
             let percent = 100 * (1 - truth.slope)
-            if abs(truth.slope - 1) <= slopeTolerance {
-                return String(format: "the inferred barrier matches the true one (slope %.3f, R² %.3f) at test accuracy %.3f.",
-                              truth.slope, truth.r2, result.testAccuracy)
+            if abs(truth.slope - 1) <= VerdictRules.slopeTolerance {
+                text = String(format: "the inferred barrier matches the true one (slope %.3f, within %g of 1; R² %.3f) at %@.",
+                              truth.slope, VerdictRules.slopeTolerance, truth.r2, accuracyPhrase(result))
+            } else {
+                text = String(format: "the inferred barrier is biased: slope %.3f (%@ by %.0f%%) although %@ — high accuracy did not mean the barrier was learned.",
+                              truth.slope, percent > 0 ? "underestimated" : "overestimated", abs(percent), accuracyPhrase(result))
             }
-            return String(format: "the inferred barrier is biased: slope %.3f (%@ by %.0f%%) although test accuracy is %.3f — high accuracy did not mean the barrier was learned.",
-                          truth.slope, percent > 0 ? "underestimated" : "overestimated", abs(percent), result.testAccuracy)
+        } else if result.arrhenius == nil {
+            text = "no Arrhenius barrier (needs test rows at two or more temperatures); the SVM and softness were still computed."
+        } else {
+            text = "no true barrier in the file to compare with; run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
         }
-        if result.arrhenius == nil {
-            return "no Arrhenius barrier (needs test rows at two or more temperatures); the SVM and softness were still computed."
+        if !result.caveats.isEmpty {
+            text += " Caveats: " + result.caveats.map(\.clause).joined(separator: "; ") + " (see the warnings)."
         }
-        return "no true barrier in the file to compare with; run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
+        return text
+    }
+
+    /// "test accuracy 0.943 on the 70000 test rows at T = 0.4".
+    static func accuracyPhrase(_ result: DiagnosticResult) -> String {
+        let temperatures = result.accuracyByTemperature.filter(\.isTrainingTemperature).map { String(format: "%g", $0.temperature) }
+        return String(format: "test accuracy %.3f on the %d test rows %@", result.testAccuracy, result.testAccuracyRows,
+                      temperatures.isEmpty ? "at every temperature" : "at T = " + temperatures.joined(separator: ", "))
     }
 
     /// The sentence for recursive feature elimination (paper Sec. V, Fig. 6): where Var(ΔE_inf)
@@ -36,9 +47,9 @@ public enum Verdict {
         let peak = rfe.steps[rfe.peakIndex], chosen = rfe.steps[rfe.recommendedIndex]
         var text = String(format: "Var(ΔE_inf) peaks at %d features (%.4g ± %@); ", peak.kept.count, peakVariance,
                           peak.varianceError.map { String(format: "%.2g", $0) } ?? "no error")
-        text += "the smallest set that stays within \(String(format: "%g", RecursiveFeatureElimination.standardErrors)) bootstrap errors of it has \(chosen.kept.count): \(rfe.recommendedNames.joined(separator: " "))"
+        text += "the smallest set that stays within \(String(format: "%g", VerdictRules.rfeStandardErrors)) bootstrap errors of it has \(chosen.kept.count): \(rfe.recommendedNames.joined(separator: " "))"
         if rfe.replicates > 0 {
-            text += " (chosen in \(chosen.timesChosen) of \(rfe.replicates) replicates\(Double(chosen.timesChosen) < RecursiveFeatureElimination.stableFraction * Double(rfe.replicates) ? "; unstable" : ""))"
+            text += " (chosen in \(chosen.timesChosen) of \(rfe.replicates) replicates\(Double(chosen.timesChosen) < VerdictRules.rfeStableFraction * Double(rfe.replicates) ? "; unstable" : ""))"
         }
         return text + "."
     }

@@ -13,6 +13,8 @@ public struct Logistic1DFit: Sendable, Equatable {
     /// frequencies or absent).
     public var interceptError: Double
     public var slopeError: Double
+    /// Cov(a, b) from the same inverse information.
+    public var interceptSlopeCovariance: Double
     /// Newton steps taken.
     public var iterations: Int
     /// Whether the Newton decrement fell below the tolerance.
@@ -220,6 +222,7 @@ public enum Logistic1D {
                     return .success(Logistic1DFit(intercept: a, slope: b,
                                                   interceptError: (cur.hbb / det).squareRoot(),
                                                   slopeError: (cur.haa / det).squareRoot(),
+                                                  interceptSlopeCovariance: -cur.hab / det,
                                                   iterations: iterations, converged: converged,
                                                   logLikelihood: -cur.f))
                 }

@@ -39,14 +39,12 @@ public enum ParticleTableValidator {
     /// Minority-class fraction below which a temperature/split cell gets a warning.
     public static let imbalanceWarning = 0.1
 
-    /// Training rows (per temperature) whose minority class is below this fraction (80/20) are a
-    /// problem unless the caller allows imbalance or balances the selection.
-    public static let trainingImbalanceLimit = 0.2
-
-    /// With `allowImbalance`, training rows beyond 80/20 are a warning instead of a problem (for
-    /// `validate --balance`, whose selection removes the imbalance, or `--allow-imbalance`).
+    /// Training rows (per temperature) whose minority class is below `trainingImbalanceLimit`
+    /// (the CLI passes `VerdictRules.imbalanceLimit`, 80/20) are a problem; nil leaves them a
+    /// warning (for `validate --balance`, whose selection removes the imbalance, or
+    /// `--allow-imbalance`).
     public static func validate(path: String, labels encoding: LabelEncoding = .plusMinusOne, blockRows: Int = 1 << 18,
-                                allowImbalance: Bool = false) throws -> ValidationReport {
+                                trainingImbalanceLimit: Double? = nil) throws -> ValidationReport {
         let file = try File.open(path)
         defer { file.close() }
         try ParticleSchema.v1.requireConforming(file)
@@ -144,9 +142,9 @@ public enum ParticleTableValidator {
         }
         for cell in counts where cell.rows > 0 {
             let minority = Double(min(cell.rearranging, cell.notRearranging)) / Double(cell.rows)
-            if (cell.split == "train" || cell.split == "all") && minority < trainingImbalanceLimit && minority > 0 && !allowImbalance {
-                problems.append(String(format: "/labels: training rows at T = %g are %.1f%% R = +1 (beyond 80/20); the SVM would learn the base rate. Record a balanced selection with --balance (then diagnose --selection), or pass --allow-imbalance",
-                                       cell.temperature, 100 * cell.rearrangingFraction))
+            if let limit = trainingImbalanceLimit, cell.split == "train" || cell.split == "all", minority < limit, minority > 0 {
+                problems.append(String(format: "/labels: training rows at T = %g are %.1f%% R = +1 (beyond %.0f/%.0f); the SVM would learn the base rate. Record a balanced selection with --balance (then diagnose --selection), or pass --allow-imbalance",
+                                       cell.temperature, 100 * cell.rearrangingFraction, 100 * (1 - limit), 100 * limit))
             } else if minority < imbalanceWarning {
                 warnings.append(String(format: "T = %g, %@: only %.1f%% of rows in the minority class (%d of %d); consider --balance",
                                        cell.temperature, cell.split, 100 * minority, min(cell.rearranging, cell.notRearranging), cell.rows))

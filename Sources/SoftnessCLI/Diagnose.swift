@@ -47,14 +47,31 @@ struct Diagnose: ParsableCommand {
         var lines: [String] = []
         lines.append("\(file): \(r.trainingRowCount) training rows at T = \(r.trainingTemperatures.map { String(format: "%g", $0) }.joined(separator: ", ")), \(r.testRowCount) test rows, d = \(r.featureNames.count)")
         lines.append("SVM: \(r.model.report.summary)")
-        lines.append(String(format: "accuracy: training %.4f, test %.4f", r.trainingAccuracy, r.testAccuracy))
+        let trainingTs = r.trainingTemperatures.map { String(format: "%g", $0) }.joined(separator: ", ")
+        lines.append(String(format: "accuracy: training %.4f (%d rows); test %.4f (%d test rows at %@); all %d test rows %.4f",
+                            r.trainingAccuracy, r.trainingRowCount, r.testAccuracy, r.testAccuracyRows,
+                            r.accuracyByTemperature.contains(where: \.isTrainingTemperature) ? "T = " + trainingTs : "every temperature",
+                            r.testRowCount, r.pooledTestAccuracy))
+        lines.append("test rows per temperature:      rows   R = +1   accuracy   Var(ΔE_inf)")
+        for t in r.accuracyByTemperature {
+            lines.append(String(format: "  T = %-8g%@  %8d   %5.1f%%   %.4f     %@", t.temperature, t.isTrainingTemperature ? " (training)" : "           ",
+                                t.rows, 100 * t.rearrangingFraction, t.accuracy, t.varianceOfInferredBarrier.map { String(format: "%.4f", $0) } ?? "—"))
+        }
         lines.append("logit P(R=+1|S,T) = a(T) + b(T)·S on test rows:")
         for fit in r.logistic {
             lines.append(String(format: "  T = %-6g a = %+8.4f ± %.4f   b = %+8.4f ± %.4f   (%d rows, %.1f%% rearranging)",
                                 fit.temperature, fit.intercept, fit.interceptError, fit.slope, fit.slopeError, fit.rows, 100 * fit.rearrangingFraction))
         }
         if let a = r.arrhenius {
-            lines.append(String(format: "Arrhenius: ΔE_inf(S) = %.4f %+.4f·S,  Σ(S) = %.4f %+.4f·S", -a.a1, -a.b1, a.a0, a.b0))
+            if let e = a.errors {
+                lines.append(String(format: "Arrhenius: ΔE_inf(S) = (%.4f ± %.4f) %@ (%.4f ± %.4f)·S,  Σ(S) = (%.4f ± %.4f) %@ (%.4f ± %.4f)·S",
+                                    -a.a1, e.a1, a.b1 > 0 ? "−" : "+", abs(a.b1), e.b1, a.a0, e.a0, a.b0 < 0 ? "−" : "+", abs(a.b0), e.b0))
+                if e.interceptScale > 1 || e.slopeScale > 1 {
+                    lines.append(String(format: "  errors multiplied by sqrt(χ²/dof) for lack of fit: a(T) line ×%.2f, b(T) line ×%.2f", e.interceptScale, e.slopeScale))
+                }
+            } else {
+                lines.append(String(format: "Arrhenius: ΔE_inf(S) = %.4f %+.4f·S,  Σ(S) = %.4f %+.4f·S", -a.a1, -a.b1, a.a0, a.b0))
+            }
             if a.temperatures.count == 2 {
                 lines.append("  two temperatures: the lines in 1/T cannot be tested (no R², no lack-of-fit test)")
             } else {
@@ -70,7 +87,9 @@ struct Diagnose: ParsableCommand {
             }
         }
         if let variance = r.varianceOfInferredBarrier {
-            lines.append(String(format: "Var(ΔE_inf) = %.4f ± %.4f over test rows at the training temperature", variance, r.varianceError ?? .nan))
+            let n = r.trainingTemperatures.count
+            lines.append(String(format: "Var(ΔE_inf) = %.4f ± %.4f pooled over the %d test rows at T = %@ (the training temperature%@; per temperature above)",
+                                variance, r.varianceError ?? .nan, r.varianceRows, trainingTs, n == 1 ? "" : "s"))
         }
         lines.append("verdict: " + Verdict.sentence(for: r))
         return lines.joined(separator: "\n")
@@ -84,15 +103,23 @@ struct DiagnosticSummary: Encodable {
     var bias: Double
     var report: FitReport
     var trainingAccuracy: Double
+    var trainingRows: Int
     var testAccuracy: Double
+    var testAccuracyRows: Int
+    var pooledTestAccuracy: Double
+    var testRows: Int
+    var trainingTemperatures: [Double]
     var accuracyByTemperature: [TemperatureAccuracy]
     var logistic: [TemperatureLogisticFit]
     var arrhenius: ArrheniusFit?
     var truth: TruthCheck?
     var varianceOfInferredBarrier: Double?
+    var varianceRows: Int
     var varianceError: Double?
     var warnings: [String]
+    var caveats: [VerdictCaveat]
     var verdict: String
+    var verdictRules: [String: Double]
 
     init(_ r: DiagnosticResult) {
         featureNames = r.featureNames
@@ -100,14 +127,22 @@ struct DiagnosticSummary: Encodable {
         bias = r.model.bias
         report = r.model.report
         trainingAccuracy = r.trainingAccuracy
+        trainingRows = r.trainingRowCount
         testAccuracy = r.testAccuracy
+        testAccuracyRows = r.testAccuracyRows
+        pooledTestAccuracy = r.pooledTestAccuracy
+        testRows = r.testRowCount
+        trainingTemperatures = r.trainingTemperatures
         accuracyByTemperature = r.accuracyByTemperature
         logistic = r.logistic
         arrhenius = r.arrhenius
         truth = r.truth
         varianceOfInferredBarrier = r.varianceOfInferredBarrier
+        varianceRows = r.varianceRows
         varianceError = r.varianceError
         warnings = r.warnings
+        caveats = r.caveats
         verdict = Verdict.sentence(for: r)
+        verdictRules = VerdictRules.table
     }
 }

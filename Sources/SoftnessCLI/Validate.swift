@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 import ParticleTable
 import Workflows
@@ -30,7 +31,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try DamagedFileProbe.check(file)
-        let report = try ParticleTableValidator.validate(path: file, labels: labels, allowImbalance: allowImbalance || balance)
+        let report = try ParticleTableValidator.validate(path: file, labels: labels, trainingImbalanceLimit: allowImbalance || balance ? nil : VerdictRules.imbalanceLimit)
         if printing.json {
             try printJSON(report)
         } else {

@@ -62,7 +62,11 @@ public enum ResultWriting {
             for (name, value) in [("A0", arrhenius.a0), ("A1", arrhenius.a1), ("B0", arrhenius.b0), ("B1", arrhenius.b1)] as [(String, Double?)] + [
                                   ("intercept_r2", arrhenius.interceptR2), ("slope_r2", arrhenius.slopeR2),
                                   ("intercept_chi_squared", arrhenius.interceptChiSquared), ("intercept_lack_of_fit_p", arrhenius.interceptLackOfFitP),
-                                  ("slope_chi_squared", arrhenius.slopeChiSquared), ("slope_lack_of_fit_p", arrhenius.slopeLackOfFitP)] {
+                                  ("slope_chi_squared", arrhenius.slopeChiSquared), ("slope_lack_of_fit_p", arrhenius.slopeLackOfFitP),
+                                  ("A0_error", arrhenius.errors?.a0), ("A1_error", arrhenius.errors?.a1),
+                                  ("B0_error", arrhenius.errors?.b0), ("B1_error", arrhenius.errors?.b1),
+                                  ("A1_B1_covariance", arrhenius.errors?.a1b1), ("A0_B0_covariance", arrhenius.errors?.a0b0),
+                                  ("intercept_error_scale", arrhenius.errors?.interceptScale), ("slope_error_scale", arrhenius.errors?.slopeScale)] {
                 try group.setAttribute(name, .real(value ?? .nan))
             }
             try group.setAttribute("definition", .string("logit P(R=+1|S,T) = a(T) + b(T) S; a = A0 + A1/T, b = B0 + B1/T; delta_E(S) = -(A1 + B1 S), sigma(S) = A0 + B0 S"))
@@ -70,6 +74,8 @@ public enum ResultWriting {
             try group.result("delta_E", arrhenius.grid.map(\.deltaE), units: ResultUnits.energy, "inferred barrier delta_E_inf(S) = -(A1 + B1 S)")
             try group.result("sigma", arrhenius.grid.map(\.sigma), units: ResultUnits.logit, "entropic term sigma(S) = A0 + B0 S")
             try group.result("r2", arrhenius.grid.map { $0.r2 ?? .nan }, units: ResultUnits.none, "R^2 of logit P(R|S,T) against 1/T at this S (NaN for two temperatures)")
+            try group.result("delta_E_error", arrhenius.grid.map { $0.deltaEError ?? .nan }, units: ResultUnits.energy, "standard error of delta_E_inf(S) from the logistic fits' covariances, scaled by sqrt(chi2/dof) when > 1")
+            try group.result("sigma_error", arrhenius.grid.map { $0.sigmaError ?? .nan }, units: ResultUnits.logit, "standard error of sigma(S), as delta_E_error")
         }
         if let truth = result.truth {
             let group = try run.createGroup("truth")
@@ -82,15 +88,29 @@ public enum ResultWriting {
         }
         let accuracy = try run.createGroup("accuracy")
         try accuracy.result("temperature", result.accuracyByTemperature.map(\.temperature), units: ResultUnits.temperature, "temperature")
-        try accuracy.result("accuracy", result.accuracyByTemperature.map(\.accuracy), units: ResultUnits.none, "fraction of test rows at this temperature whose label sign(S) predicts")
+        let byTemperature = result.accuracyByTemperature
+        try accuracy.result("accuracy", byTemperature.map(\.accuracy), units: ResultUnits.none, "fraction of test rows at this temperature whose label sign(S) predicts")
+        try accuracy.result("rows", byTemperature.map(\.rows), units: ResultUnits.rows, "test rows at this temperature")
+        try accuracy.result("rearranging_fraction", byTemperature.map(\.rearrangingFraction), units: ResultUnits.none, "fraction of those rows with R = +1")
+        try accuracy.result("is_training_temperature", byTemperature.map { Int8($0.isTrainingTemperature ? 1 : 0) }, units: ResultUnits.none, "1 if this temperature also has training rows")
+        try accuracy.result("variance_delta_E_inf", byTemperature.map { $0.varianceOfInferredBarrier ?? .nan }, units: ResultUnits.energySquared, "Var(delta_E_inf) over the test rows at this temperature only (NaN without Arrhenius fit)")
         try accuracy.setAttribute("training", .real(result.trainingAccuracy))
         try accuracy.setAttribute("test", .real(result.testAccuracy))
+        try accuracy.setAttribute("test_rows", .integer(result.testAccuracyRows))
+        try accuracy.setAttribute("test_definition", .string("pooled over the test rows at the training temperatures (all test rows if none is at one)"))
+        try accuracy.setAttribute("all_test_rows", .real(result.pooledTestAccuracy))
         try run.setAttribute("training_temperatures", .reals(result.trainingTemperatures))
         try run.setAttribute("training_rows", .integer(result.trainingRowCount))
         try run.setAttribute("test_rows", .integer(result.testRowCount))
-        if let variance = result.varianceOfInferredBarrier { try run.setAttribute("variance_delta_E_inf", .real(variance)) }
+        if let variance = result.varianceOfInferredBarrier {
+            try run.setAttribute("variance_delta_E_inf", .real(variance))
+            try run.setAttribute("variance_delta_E_inf_rows", .integer(result.varianceRows))
+        }
         if let error = result.varianceError { try run.setAttribute("variance_delta_E_inf_error", .real(error)) }
         try run.result("warnings", strings: result.warnings, "caveats of this run (non-converged fits, skipped temperatures, ...)")
+        try run.result("caveats", strings: result.caveats.map { "\($0.kind.rawValue): \($0.clause)" }, "the caveats the verdict names (kind: clause)")
+        try run.setAttribute("verdict", .string(Verdict.sentence(for: result)))
+        for (name, value) in VerdictRules.table.sorted(by: { $0.key < $1.key }) { try run.setAttribute("rule_" + name, .real(value)) }
     }
 
     /// Writes per-row softness S = (w·z + b)/‖w‖ (`softness` [N]).
@@ -156,7 +176,7 @@ public enum ResultWriting {
         try group.setAttribute("recommended_index", .integer(rfe.recommendedIndex))
         try group.setAttribute("replicates", .integer(rfe.replicates))
         try group.setAttribute("tolerance", .real(rfe.tolerance))
-        try group.setAttribute("recommendation_rule", .string("fewest features such that it and every step between it and the peak have variance >= peak variance - \(RecursiveFeatureElimination.standardErrors) x peak variance_error"))
+        try group.setAttribute("recommendation_rule", .string("fewest features such that it and every step between it and the peak have variance >= peak variance - \(VerdictRules.rfeStandardErrors) x peak variance_error"))
         try group.result("warnings", strings: rfe.warnings, "caveats about the recommendation")
         try group.result("recommended", rfe.recommended, units: ResultUnits.none, "columns of the recommended feature set")
         try group.result("recommended_names", strings: rfe.recommendedNames, "names of the recommended feature set")

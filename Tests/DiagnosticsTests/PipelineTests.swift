@@ -80,7 +80,7 @@ import Testing
         let peak = result.peakIndex
         #expect(variances[peak] == maxVariance)
         #expect(result.replicates == 8)
-        #expect(abs(result.tolerance - RecursiveFeatureElimination.standardErrors * errors[peak]) < 1e-12)
+        #expect(abs(result.tolerance - VerdictRules.rfeStandardErrors * errors[peak]) < 1e-12)
         // The refit bootstrap sees the hyperplane's noise: the error is a few per cent of the variance, not zero.
         #expect(errors[peak] > 0.01 * maxVariance && errors[peak] < 0.2 * maxVariance)
         // From 20 down to 10 kept features the variance stays within the tolerance of the maximum …

@@ -7,7 +7,7 @@ import Testing
         var result = try BarrierDiagnostic.run(try toyInput(trainingRows: 4_000, testRows: 2_000),
                                                options: DiagnosticOptions(bootstrapSamples: 0))
         let truth = try #require(result.truth)
-        result.truth?.slope = 1 + Verdict.slopeTolerance * 0.99
+        result.truth?.slope = 1 + VerdictRules.slopeTolerance * 0.99
         #expect(Verdict.sentence(for: result).hasPrefix("the inferred barrier matches the true one"))
         result.truth?.slope = 0.80
         let biased = Verdict.sentence(for: result)
