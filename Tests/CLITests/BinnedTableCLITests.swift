@@ -85,4 +85,20 @@ import HDF5
             #expect(missing.stderr.contains("bins.h5: has no group '/run3'; groups at the root: /run1, /run2"), "\(missing.stderr)")
         }
     }
+
+    /// The ln P_R warning reaches standard error (and not with --response logit).
+    @Test func lnPWarningWherePIsLarge() throws {
+        try withScratch { dir in
+            let large = rows.map { ($0.s, $0.t, $0.n, 20 * $0.p) }
+            let largest = try #require(large.max { $0.3 < $1.3 })
+            try write("S,T,count,fraction\n" + large.map { "\($0.0),\($0.1),\($0.2),\($0.3)" }.joined(separator: "\n"), "large.csv", in: dir)
+            let ln = try softness(["arrhenius", "large.csv", "--binned", "--dry-run"], in: dir)
+            #expect(ln.status == 0, "\(ln.stderr)")
+            #expect(ln.stderr.contains("WARNING: ln P_R is used where P_R is not small (max P_R = \(String(format: "%.3g", largest.3)) at S = \(String(format: "%.3g", largest.0)), T = \(String(format: "%.3g", largest.1));"), "\(ln.stderr)")
+            #expect(ln.stderr.contains("use --response logit"))
+            let logit = try softness(["arrhenius", "large.csv", "--binned", "--dry-run", "--response", "logit"], in: dir)
+            #expect(logit.status == 0, "\(logit.stderr)")
+            #expect(!logit.stderr.contains("ln P_R is used"), "\(logit.stderr)")
+        }
+    }
 }
