@@ -182,9 +182,11 @@ public enum BinnedArrhenius {
         }
         var points: [BinnedArrheniusPoint] = []
         var skipped: [SkippedBin] = []
+        var fitted = FittedFractions()
         for k in 0..<table.softness.count {
             var x: [Double] = [], y: [Double] = [], w: [Double] = []
             var atZeroOrOne = 0
+            var bin = FittedFractions()
             for t in 0..<table.temperatures.count {
                 let n = Double(table.counts[k][t])
                 guard n > 0 else { continue }
@@ -195,6 +197,7 @@ public enum BinnedArrhenius {
                     p = ((p * n).rounded() + 0.5) / (n + 1)
                 }
                 x.append(1 / table.temperatures[t])
+                bin.add(p, softness: table.softness[k], temperature: table.temperatures[t])
                 switch response {
                 case .logProbability:
                     y.append(log(p)); w.append(n * p / (1 - p))
@@ -208,6 +211,7 @@ public enum BinnedArrhenius {
                                               + (atZeroOrOne > 0 ? " (\(atZeroOrOne) at P_R = 0 or 1)" : "")))
                 continue
             }
+            fitted.merge(bin)
             let degreesOfFreedom = x.count - 2
             var pValue = Double.nan, scaled = false
             switch weighting {
@@ -237,8 +241,44 @@ public enum BinnedArrhenius {
         guard !points.isEmpty else {
             throw .invalidTable(reason: "no bin has two or more temperatures with 0 < P_R < 1; use wider bins or more rows")
         }
+        var warnings = warnings(points, temperatures: table.temperatures, continuityCorrected: continuityCorrection)
+        if response == .logProbability, let warning = fitted.logProbabilityWarning { warnings.append(warning) }
         return BinnedArrheniusResult(points: points, skipped: skipped, response: response, weighting: weighting,
-                                     continuityCorrected: continuityCorrection, warnings: warnings(points, temperatures: table.temperatures, continuityCorrected: continuityCorrection))
+                                     continuityCorrected: continuityCorrection, warnings: warnings)
+    }
+
+    /// Largest P_R for which ln P_R stands in for logit P_R without a warning. The two differ by
+    /// −ln(1 − P_R): 0.22 at P_R = 0.2, growing without bound towards 1, so above this the ln P_R
+    /// response (Schoenholz 2016, valid for P_R ≪ 1) no longer has the Arrhenius form of the
+    /// paper's Eq. 4 and `fit` warns, naming the largest fitted P_R and where it is.
+    public static let logProbabilityLimit = 0.2
+
+    /// The fractions that entered the fits: how many, how many above `logProbabilityLimit`,
+    /// and the largest with its bin and temperature.
+    struct FittedFractions {
+        var count = 0
+        var aboveLimit = 0
+        var largest: (p: Double, softness: Double, temperature: Double)?
+
+        mutating func add(_ p: Double, softness: Double, temperature: Double) {
+            count += 1
+            if p > BinnedArrhenius.logProbabilityLimit { aboveLimit += 1 }
+            if p > largest?.p ?? -.infinity { largest = (p, softness, temperature) }
+        }
+
+        mutating func merge(_ other: FittedFractions) {
+            count += other.count
+            aboveLimit += other.aboveLimit
+            if let theirs = other.largest, theirs.p > largest?.p ?? -.infinity { largest = theirs }
+        }
+
+        /// The warning for the ln P_R response, nil when no fitted P_R exceeds the limit.
+        var logProbabilityWarning: String? {
+            guard aboveLimit > 0, let largest else { return nil }
+            func short(_ value: Double) -> String { String(format: "%.3g", value) }
+            return "ln P_R is used where P_R is not small (max P_R = \(short(largest.p)) at S = \(short(largest.softness)), T = \(short(largest.temperature)); "
+                + "\(aboveLimit) of \(count) fitted points have P_R > \(BinnedArrhenius.logProbabilityLimit)): ln P ≠ logit there; use --response logit"
+        }
     }
 
 

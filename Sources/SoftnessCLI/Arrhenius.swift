@@ -6,6 +6,10 @@ import ParticleTable
 
 extension BinnedResponse: ExpressibleByArgument {}
 extension BinnedWeighting: ExpressibleByArgument {}
+extension BinnedDelimiter: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { ["comma", "tab", "semicolon", "space"] }
+}
 
 struct ArrheniusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,13 +19,29 @@ struct ArrheniusCommand: ParsableCommand {
         Binned route (Schoenholz et al. 2016): per softness bin, weighted least squares of ln P_R = Σ(S) − ΔE(S)/T
         (or logit P_R with --response logit); --weighting none fits every temperature alike, as the published binned
         barriers do. Temperatures at P_R = 0 or 1 are left out and counted per bin. A binned table is a CSV with columns S,T,count,fraction (one line per bin
-        and temperature) or an HDF5 file with softness [bins], temperature [T], count and fraction [bins, T].
+        and temperature; --delimiter and --columns for other layouts) or an HDF5 file with softness [bins], temperature [T], count and
+        fraction [bins, T] (at the root, in the root's only group holding them, or in --group). Columns and datasets may also be named
+        softness/S, temperature/T, count/n, fraction/p/P_R/fraction_rearranging, in any case.
         """)
 
     @OptionGroup(title: "Input") var input: InputArguments
 
     @Flag(help: "FILE is a binned table (CSV or HDF5), not a particle table.")
     var binned = false
+
+    @Option(help: "With --binned, the field separator of a text table: comma, tab, semicolon or space (runs of whitespace). Default: detected from the first line.")
+    var delimiter: BinnedDelimiter?
+
+    @Option(help: "With --binned, a text table without a header: its columns in file order, comma-separated (e.g. S,T,count,fraction or _,S,T,n,p; '_', '-' or any name that is not a column ignores that column; write --columns=-,… when the list starts with '-'). The first line is then data.")
+    var columns: String?
+
+    @Option(help: "With --binned, the HDF5 group holding softness, temperature, count and fraction. Default: the root, or the root's only group that holds them.")
+    var group: String?
+
+    /// How to read the binned table.
+    private var tableOptions: BinnedTableOptions {
+        BinnedTableOptions(delimiter: delimiter, columns: columns.map(BinnedTableOptions.columnList), group: group)
+    }
 
     @Option(help: "Softness bins for the binned route on a particle table.")
     var bins: Int = 12
@@ -51,17 +71,21 @@ struct ArrheniusCommand: ParsableCommand {
 
     func run() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
+        if !binned && (delimiter != nil || columns != nil || group != nil) {
+            throw ValidationError("--delimiter, --columns and --group describe a binned table: add --binned")
+        }
         let name = results.runName(default: "arrhenius")
         let file = input.file
         if binned {
             let store = results.store(for: file)
             try checkRunName(results, store: store, name: name)
-            let table = try selected(try BinnedTableReading.read(path: file))
+            let table = try selected(try BinnedTableReading.read(path: file, options: tableOptions))
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting, continuityCorrection: continuityCorrection) }
             if printing.json { try printJSON(fit) } else { print(Self.render(fit)) }
             for warning in fit.warnings { printError("WARNING: \(warning)") }
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
-                                                                                                                   "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { run in
+                                                                                                                   "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0),
+                                                                                                                   "delimiter": .string(delimiter?.rawValue ?? "detected"), "columns": .string(columns ?? "header"), "group": .string(group ?? "found")]) { run in
                 try ResultWriting.write(fit, to: run)
             }
             return

@@ -49,7 +49,7 @@ struct Featurize: ParsableCommand {
     @Option(help: "Featurize only frames whose index is a multiple of n.")
     var every: Int = 1
 
-    @Flag(help: "With --labels: keep, per frame, all rearranging pairs and as many quiet pairs drawn at random (balanced classes).")
+    @Flag(help: "With --labels: keep, per frame, all rearranging pairs and as many quiet pairs drawn at random (balanced classes). Frames with fewer quiet than rearranging pairs keep them all and stay unbalanced: a warning says how many and the resulting fraction R = +1.")
     var balance = false
 
     @Option(help: "Seed of --balance.")
@@ -110,6 +110,7 @@ struct Featurize: ParsableCommand {
         let selection: TrajectoryFeaturizer.Selection
         if let labels, let temperature {
             var table = try LabelTable.read(path: labels)
+            if balance, let imbalance = table.balanceSummary(every: every).imbalance { printError("warning: --balance: \(imbalance)") }
             if balance || every > 1 { table = balance ? table.balanced(seed: seed, every: every) : table.everyFrame(every) }
             selection = .labelled(table, temperature: temperature)
         } else {

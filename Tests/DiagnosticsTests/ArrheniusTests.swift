@@ -136,6 +136,41 @@ import Testing
         }
     }
 
+    /// ln P_R stands in for logit P_R only where P_R is small: a fitted P_R above
+    /// `logProbabilityLimit` gives a warning naming the largest one and where it is; the logit
+    /// response, points left out at P_R = 1 and skipped bins give none.
+    @Test func lnPWarnsWherePIsNotSmall() throws {
+        let temperatures = [0.5, 0.6, 0.9], softness = [-1.0, 0.5, 2.5]
+        // P_R = 0.1·(2 + S)·T: largest at S = 2.5, T = 0.9 (0.405); 4 points above 0.2 (S = 0.5 at
+        // T = 0.9 and S = 2.5 at every T); all of bin S = −1 stays ≤ 0.09.
+        let fractions = softness.map { s in temperatures.map { 0.1 * (2 + s) * $0 } }
+        let table = try BinnedRearrangementTable(softness: softness, temperatures: temperatures,
+                                                 counts: softness.map { _ in temperatures.map { _ in 500 } }, fractionRearranging: fractions)
+        let fit = try BinnedArrhenius.fit(table)
+        let above = fractions.flatMap { $0 }.filter { $0 > BinnedArrhenius.logProbabilityLimit }.count
+        let largest = try #require(fractions.flatMap { $0 }.max())
+        let expected = "ln P_R is used where P_R is not small (max P_R = \(String(format: "%.3g", largest)) at S = 2.5, T = 0.9; "
+            + "\(above) of 9 fitted points have P_R > 0.2): ln P ≠ logit there; use --response logit"
+        #expect(above == 4 && String(format: "%.3g", largest) == "0.405")
+        #expect(fit.warnings.contains(expected), "\(fit.warnings)")
+        #expect(try BinnedArrhenius.fit(table, response: .logit).warnings.allSatisfy { !$0.contains("ln P_R is used") })
+
+        // Only bin S = −1 (P_R ≤ 0.09): no warning.
+        let quiet = try BinnedRearrangementTable(softness: [softness[0]], temperatures: temperatures, counts: [[500, 500, 500]], fractionRearranging: [fractions[0]])
+        #expect(try BinnedArrhenius.fit(quiet).warnings.allSatisfy { !$0.contains("ln P_R is used") })
+
+        // P_R = 1 is left out, and a bin with one usable temperature is skipped: neither counts.
+        let edge = try BinnedRearrangementTable(softness: [0, 1], temperatures: temperatures, counts: [[500, 500, 500], [500, 0, 0]],
+                                                fractionRearranging: [[0.05, 0.1, 1], [0.9, 0, 0]])
+        let edgeFit = try BinnedArrhenius.fit(edge)
+        #expect(edgeFit.skipped.count == 1)
+        #expect(edgeFit.warnings.allSatisfy { !$0.contains("ln P_R is used") }, "\(edgeFit.warnings)")
+        // Just above the limit warns.
+        let justAbove = try BinnedRearrangementTable(softness: [0], temperatures: temperatures, counts: [[500, 500, 500]],
+                                                     fractionRearranging: [[0.1, 0.15, BinnedArrhenius.logProbabilityLimit + 0.01]])
+        #expect(try BinnedArrhenius.fit(justAbove).warnings.contains { $0.contains("(max P_R = 0.21 at S = 0, T = 0.9; 1 of 3 fitted points have P_R > 0.2)") })
+    }
+
     @Test func sampledCountsAreRecoveredWithinErrors() throws {
         let n = 40_000
         var rng = SplitMix64(seed: 113)
