@@ -247,13 +247,7 @@ public enum BinnedArrhenius {
                                      continuityCorrected: continuityCorrection, warnings: warnings)
     }
 
-    /// Largest P_R for which ln P_R stands in for logit P_R without a warning. The two differ by
-    /// −ln(1 − P_R): 0.22 at P_R = 0.2, growing without bound towards 1, so above this the ln P_R
-    /// response (Schoenholz 2016, valid for P_R ≪ 1) no longer has the Arrhenius form of the
-    /// paper's Eq. 4 and `fit` warns, naming the largest fitted P_R and where it is.
-    public static let logProbabilityLimit = 0.2
-
-    /// The fractions that entered the fits: how many, how many above `logProbabilityLimit`,
+    /// The fractions that entered the fits: how many, how many above `VerdictRules.logProbabilityLimit`,
     /// and the largest with its bin and temperature.
     struct FittedFractions {
         var count = 0
@@ -262,7 +256,7 @@ public enum BinnedArrhenius {
 
         mutating func add(_ p: Double, softness: Double, temperature: Double) {
             count += 1
-            if p > BinnedArrhenius.logProbabilityLimit { aboveLimit += 1 }
+            if p > VerdictRules.logProbabilityLimit { aboveLimit += 1 }
             if p > largest?.p ?? -.infinity { largest = (p, softness, temperature) }
         }
 
@@ -277,7 +271,7 @@ public enum BinnedArrhenius {
             guard aboveLimit > 0, let largest else { return nil }
             func short(_ value: Double) -> String { String(format: "%.3g", value) }
             return "ln P_R is used where P_R is not small (max P_R = \(short(largest.p)) at S = \(short(largest.softness)), T = \(short(largest.temperature)); "
-                + "\(aboveLimit) of \(count) fitted points have P_R > \(BinnedArrhenius.logProbabilityLimit)): ln P ≠ logit there; use --response logit"
+                + "\(aboveLimit) of \(count) fitted points have P_R > \(VerdictRules.logProbabilityLimit)): ln P ≠ logit there; use --response logit"
         }
     }
 

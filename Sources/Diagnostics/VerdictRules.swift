@@ -28,10 +28,17 @@ public enum VerdictRules {
     /// is reported as unstable.
     public static let rfeStableFraction = 0.8
 
+    /// Largest P_R for which ln P_R stands in for logit P_R without a warning. The two differ by
+    /// −ln(1 − P_R): 0.22 at P_R = 0.2, growing without bound towards 1, so above this the ln P_R
+    /// response (Schoenholz 2016, valid for P_R ≪ 1) no longer has the Arrhenius form of the
+    /// paper's Eq. 4 and `BinnedArrhenius.fit` warns, naming the largest fitted P_R and where it is.
+    public static let logProbabilityLimit = 0.2
+
     /// The rules by name, for `--json` and the results files.
     public static var table: [String: Double] {
         ["slope_tolerance": slopeTolerance, "imbalance_limit": imbalanceLimit,
          "minimum_rows_per_class": Double(minimumRowsPerClass), "poor_fit_p": poorFitPValue,
-         "rfe_standard_errors": rfeStandardErrors, "rfe_stable_fraction": rfeStableFraction]
+         "rfe_standard_errors": rfeStandardErrors, "rfe_stable_fraction": rfeStableFraction,
+         "log_probability_limit": logProbabilityLimit]
     }
 }

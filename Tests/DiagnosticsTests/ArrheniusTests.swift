@@ -55,6 +55,43 @@ import Testing
         #expect(two.warnings.count == 1 && two.warnings[0].contains("two points are always on a line"))
     }
 
+    /// Errors of A0, A1, B0, B1 and of ΔE_inf(S), Σ(S): the least-squares weights applied to the
+    /// logistic errors and covariances (checked against the explicit sums), multiplied by
+    /// sqrt(χ²/dof) when the line does not fit within its errors, not otherwise.
+    @Test func coefficientErrorsArePropagatedAndScaledByLackOfFit() throws {
+        let temperatures = [0.4, 0.5, 0.8]
+        let x = temperatures.map { 1 / $0 }
+        let sa = [0.02, 0.03, 0.05], sb = [0.1, 0.2, 0.4], cov = [0.001, -0.002, 0.004]
+        let a = x.map { 0.5 - 2 * $0 }, b = x.map { 1 + 3 * $0 }
+        let exact = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b, softnessGrid: [0.7],
+                                     interceptErrors: sa, slopeErrors: sb, covariances: cov)
+        let e = try #require(exact.errors)
+        let mean = x.reduce(0, +) / 3, sxx = x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+        let c = x.map { ($0 - mean) / sxx }, d = c.map { 1.0 / 3 - mean * $0 }
+        func sum(_ f: (Int) -> Double) -> Double { (0..<3).map(f).reduce(0, +) }
+        #expect(abs(e.a1 - sum { c[$0] * c[$0] * sa[$0] * sa[$0] }.squareRoot()) < 1e-12)
+        #expect(abs(e.b0 - sum { d[$0] * d[$0] * sb[$0] * sb[$0] }.squareRoot()) < 1e-12)
+        #expect(abs(e.a1b1 - sum { c[$0] * c[$0] * cov[$0] }) < 1e-12)
+        #expect(e.interceptScale == 1 && e.slopeScale == 1)
+        let s = 0.7
+        let expected = (e.a1 * e.a1 + s * s * e.b1 * e.b1 + 2 * s * e.a1b1).squareRoot()
+        #expect(abs((exact.grid[0].deltaEError ?? .nan) - expected) < 1e-12)
+        // Bend b(T) by 20 of its errors at the middle temperature: χ²/dof > 1 scales the b errors only.
+        var bent = b
+        bent[1] += 20 * sb[1]
+        let poor = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: bent, interceptErrors: sa, slopeErrors: sb, covariances: cov)
+        let p = try #require(poor.errors)
+        let chi = try #require(poor.slopeChiSquared)
+        #expect(chi > 1)
+        #expect(abs(p.slopeScale - chi.squareRoot()) < 1e-12 && p.interceptScale == 1)
+        #expect(abs(p.b1 - e.b1 * chi.squareRoot()) < 1e-12 && abs(p.a1 - e.a1) < 1e-15)
+        #expect(abs(p.a1b1 - e.a1b1 * chi.squareRoot()) < 1e-12)
+        #expect(poor.caveats.map(\.kind) == [.poorArrheniusFit])
+        #expect(poor.warnings.contains { $0.contains("multiplied by sqrt(χ²/dof) = \(String(format: "%.2f", chi.squareRoot()))") })
+        // Without errors, no coefficient errors.
+        #expect(try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b).errors == nil)
+    }
+
     /// Through the logistic fits: grouped rows whose rearranging fractions equal the model
     /// probabilities exactly (fractional weights) give the model's a(T), b(T) as the MLE, and the
     /// Arrhenius fit of those gives ΔE(S) = 2 + 3S back.
@@ -147,7 +184,7 @@ import Testing
         let table = try BinnedRearrangementTable(softness: softness, temperatures: temperatures,
                                                  counts: softness.map { _ in temperatures.map { _ in 500 } }, fractionRearranging: fractions)
         let fit = try BinnedArrhenius.fit(table)
-        let above = fractions.flatMap { $0 }.filter { $0 > BinnedArrhenius.logProbabilityLimit }.count
+        let above = fractions.flatMap { $0 }.filter { $0 > VerdictRules.logProbabilityLimit }.count
         let largest = try #require(fractions.flatMap { $0 }.max())
         let expected = "ln P_R is used where P_R is not small (max P_R = \(String(format: "%.3g", largest)) at S = 2.5, T = 0.9; "
             + "\(above) of 9 fitted points have P_R > 0.2): ln P ≠ logit there; use --response logit"
@@ -167,7 +204,7 @@ import Testing
         #expect(edgeFit.warnings.allSatisfy { !$0.contains("ln P_R is used") }, "\(edgeFit.warnings)")
         // Just above the limit warns.
         let justAbove = try BinnedRearrangementTable(softness: [0], temperatures: temperatures, counts: [[500, 500, 500]],
-                                                     fractionRearranging: [[0.1, 0.15, BinnedArrhenius.logProbabilityLimit + 0.01]])
+                                                     fractionRearranging: [[0.1, 0.15, VerdictRules.logProbabilityLimit + 0.01]])
         #expect(try BinnedArrhenius.fit(justAbove).warnings.contains { $0.contains("(max P_R = 0.21 at S = 0, T = 0.9; 1 of 3 fitted points have P_R > 0.2)") })
     }
 

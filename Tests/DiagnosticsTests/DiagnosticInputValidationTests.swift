@@ -124,7 +124,10 @@ import Testing
         close(a.varianceError, b.varianceError, "variance error")
         close(a.truth?.slope, b.truth?.slope, "truth slope")
         #expect(a.testAccuracy == b.testAccuracy && a.trainingAccuracy == b.trainingAccuracy)
-        #expect(a.accuracyByTemperature == b.accuracyByTemperature)
+        for (x, y) in zip(a.accuracyByTemperature, b.accuracyByTemperature) {
+            #expect(x.temperature == y.temperature && x.accuracy == y.accuracy && x.rows == y.rows && x.rearrangingFraction == y.rearrangingFraction)
+            close(x.varianceOfInferredBarrier, y.varianceOfInferredBarrier, "variance at T = \(x.temperature)")
+        }
     }
 
     @Test func scanShapeAndSingleSeedSpread() throws {
