@@ -33,19 +33,7 @@ softness="$scratch/release/softness"
 temps=0.3,0.35,0.4,0.5,0.6,0.8,1.0
 cs=0.01,0.1,1,10,100
 
-log() { echo "[$(( $(date +%s) - start )) s, load $(cut -d' ' -f1 /proc/loadavg)] $*" >&2; }
-gen() {  # gen FILE VARIANT N SEED
-  [ -f "$1" ] && return 0
-  log "generate $1"
-  "$softness" generate --variant "$2" -n "$3" --test-rows 100000 --temperatures $temps --seed "$4" -o "$1" >/dev/null
-}
-# run NAME COMMAND... : JSON to $json/NAME.json, stderr (progress, warnings) to NAME.err, command to NAME.cmd
-run() {
-  local name=$1; shift
-  log "$name: softness $*"
-  echo "softness $*" | sed "s#$data/##g" >"$json/$name.cmd"
-  "$softness" "$@" --json --dry-run 2>"$json/$name.err" >"$json/$name.json"
-}
+source tools/repro_lib.sh
 
 sym="$data/symmetric14-1e6.h5"; spur="$data/spurious20-1e6.h5"
 gen "$sym" symmetric 1000000 1
@@ -87,6 +75,9 @@ run inv_hinge_dual100 scan "$spur" --n 100000 --c-values $cs --seeds "$iseeds" -
 run inv_hinge_dual20000 scan "$spur" --n 100000 --c-values $cs --seeds "$iseeds" --loss hinge --solver dualCoordinateDescent --max-iterations 20000
 run inv_sym_hinge_dual1000 scan "$sym" --n 100000 --c-values $cs --seeds "$iseeds" --loss hinge --solver dualCoordinateDescent --max-iterations 1000
 run inv_sym_hinge_dual100 scan "$sym" --n 100000 --c-values $cs --seeds "$iseeds" --loss hinge --solver dualCoordinateDescent --max-iterations 100
+
+# Verdicts on an imbalanced table, a poor Arrhenius fit, and the stability of the RFE recommendation.
+source tools/verdict_examples.sh
 
 elapsed=$(( $(date +%s) - start ))
 log "done in $elapsed s; writing $out"

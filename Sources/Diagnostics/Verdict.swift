@@ -53,4 +53,27 @@ public enum Verdict {
         }
         return text + "."
     }
+
+    /// The sentence for the binned route (Schoenholz et al. 2016): how many bins were fitted and
+    /// whether their lines in 1/T hold within the binomial errors (`VerdictRules.poorFitPValue`).
+    public static func sentence(for binned: BinnedArrheniusResult) -> String {
+        let points = binned.points
+        guard !points.isEmpty else { return "no bin could be fitted (see the skipped bins)." }
+        let response = binned.response == .logit ? "logit P_R" : "ln P_R"
+        var text = "ΔE(S) and Σ(S) from \(points.count) bins (\(response) against 1/T, \(binned.weighting == .none ? "unweighted" : "binomial weights"))"
+        let tested = points.filter { !$0.lackOfFitPValue.isNaN }
+        let poor = tested.filter { $0.lackOfFitPValue < VerdictRules.poorFitPValue }
+        if tested.isEmpty {
+            text += binned.weighting == .none
+                ? ": unweighted lines are not tested against errors; rerun with --weighting binomial to test them."
+                : ": no bin has three or more usable temperatures, so the Arrhenius law is untested."
+        } else if poor.isEmpty {
+            text += String(format: ": every tested bin (%d) is a straight line in 1/T within its errors (lack-of-fit p ≥ %g).", tested.count, VerdictRules.poorFitPValue)
+        } else {
+            let worst = poor.map { $0.chiSquared / Double(max(1, $0.temperaturesUsed - 2)) }.max() ?? .nan
+            text += String(format: ": %d of %d tested bins are NOT straight lines in 1/T within their errors (p < %g, χ²/dof up to %.1f), so an Arrhenius law does not describe them and their barriers are averages over a curved law; errors scaled by sqrt(χ²/dof).",
+                           poor.count, tested.count, VerdictRules.poorFitPValue, worst)
+        }
+        return text
+    }
 }

@@ -234,5 +234,6 @@ public enum ResultWriting {
         try group.setAttribute("response", .string(binned.response.rawValue))
         try group.setAttribute("weighting", .string(binned.weighting.rawValue))
         try group.setAttribute("continuity_correction", .integer(binned.continuityCorrected ? 1 : 0))
+        try group.setAttribute("verdict", .string(Verdict.sentence(for: binned)))
     }
 }
