@@ -485,6 +485,134 @@ if have("fig7"):
     w("")
     summary.append(("Fig. 7 (positive barriers): slope 0.999", f"slope {t['slope']:.4f}", v))
 
+# ---------------- Verdicts on hard cases (tools/verdict_examples.sh)
+def status(name):
+    path = os.path.join(J, name + ".status")
+    return open(path).read().strip() if os.path.exists(path) else "?"
+
+
+def per_temperature_table(d):
+    w("| T | test rows | R = +1 | accuracy | Var(ΔE_inf) at this T |")
+    w("|---|---|---|---|---|")
+    for x in d["accuracyByTemperature"]:
+        v = x.get("varianceOfInferredBarrier")
+        w(f"| {x['temperature']:g}{' (training)' if x['isTrainingTemperature'] else ''} | {x['rows']} | "
+          f"{100 * x['rearrangingFraction']:.1f} % | {x['accuracy']:.4f} | {'—' if v is None else f'{v:.3f}'} |")
+    w("")
+
+
+if have("verdict_ka_natural") or have("verdict_binned_vft") or have("verdict_rfe_seed1_b5"):
+    w("## Reading the verdict on hard cases")
+    w("")
+    w("What `diagnose`, `arrhenius` and `rfe` say when the data do not support a clean answer (README, *Reading the "
+      "verdict*). Commands and data: `tools/verdict_examples.sh`.")
+    w("")
+if have("verdict_ka_natural"):
+    v = load("verdict_ka_validate")
+    d = load("verdict_ka_natural")
+    w("### An imbalanced featurized table")
+    w("")
+    w("The committed Kob–Andersen sample, labelled at the default p_c = 0.2 and featurized **without** `--balance` "
+      "(preset `small`, 108 structure functions), then joined: most labelled pairs are quiet at low T.")
+    w("")
+    w(f"`{cmd('verdict_ka_validate')}` exits {status('verdict_ka_validate')}:")
+    w("")
+    for problem in v["problems"]:
+        w(f"- {problem}")
+    w("")
+    w(f"`{cmd('verdict_ka_natural')}`:")
+    w("")
+    per_temperature_table(d)
+    w(f"> verdict: {d['verdict']}")
+    w("")
+    if have("verdict_ka_balanced"):
+        b = load("verdict_ka_balanced")
+        w(f"With the balanced training selection (`softness validate --balance`, then `{cmd('verdict_ka_balanced')}`) "
+          f"the training rows are fixed but the test rows keep the liquid's own balance, and the verdict still names them:")
+        w("")
+        w(f"> verdict: {b['verdict']}")
+        w("")
+        w(f"Test accuracy {b['testAccuracy']:.4f} on {b['testAccuracyRows']} rows at the training temperatures; over all "
+          f"{b['testRows']} test rows {b['pooledTestAccuracy']:.4f}. Var(ΔE_inf) pooled over the {b['varianceRows']} test rows "
+          f"at T = {', '.join(f'{t:g}' for t in b['trainingTemperatures'])}: {(b.get('varianceOfInferredBarrier') or float('nan')):.3f} ± "
+          f"{(b.get('varianceError') or float('nan')):.3f}; per temperature:")
+        w("")
+        per_temperature_table(b)
+    if have("verdict_ka_rfe"):
+        r = load("verdict_ka_rfe")
+        steps = r["steps"]
+        peak, rec = steps[r["peakIndex"]], steps[r["recommendedIndex"]]
+        w(f"RFE on the same selection (`{cmd('verdict_ka_rfe')}`): Var(ΔE_inf) peaks at {len(peak['kept'])} of "
+          f"{len(steps[0]['kept'])} features ({peak['variance']:.3f} ± {(peak.get('varianceError') or float('nan')):.3f}); "
+          f"tolerance 2 × the peak's error = {r['tolerance']:.3f}; the recommended set has {len(rec['kept'])} features "
+          f"(Var {rec['variance']:.3f} ± {(rec.get('varianceError') or float('nan')):.3f}), chosen in {rec['timesChosen']} of "
+          f"{r['replicates']} bootstrap replicates. {' '.join(r['warnings'])}")
+        w("")
+if have("verdict_binned_vft"):
+    w("### A binned table that is not Arrhenius")
+    w("")
+    w("Two binned tables from `tools/make_binned_table.py` with 10^6 particles per (bin, T), six temperatures 0.4–0.7: "
+      "P_R = exp(Σ(S) − ΔE(S)/(T − T0)) with ΔE(S) = 2.4 − 0.6·S, Σ(S) = −0.6 + 0.3·S; T0 = 0 is Arrhenius, T0 = 0.1 a "
+      "Vogel–Fulcher-like law, curved in 1/T. R² stays above 0.99 in both; only the lack-of-fit test tells them apart.")
+    w("")
+    w("| S | true ΔE | Arrhenius: ΔE ± err | R² | χ²/dof | p | curved: ΔE ± err | R² | χ²/dof | p |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    good, bad = load("verdict_binned_arrhenius"), load("verdict_binned_vft")
+    for g, c in zip(good["points"], bad["points"]):
+        def red(x):
+            dof = x["temperaturesUsed"] - 2
+            return x["chiSquared"] / dof if dof > 0 else float("nan")
+        w(f"| {g['softness']:+.2f} | {2.4 - 0.6 * g['softness']:.2f} | {g['deltaE']:.3f} ± {g['deltaEError']:.3f} | {g['r2']:.4f} | "
+          f"{red(g):.2f} | {g['lackOfFitPValue']:.3g} | {c['deltaE']:.3f} ± {c['deltaEError']:.3f} | {c['r2']:.4f} | {red(c):.1f} | "
+          f"{c['lackOfFitPValue']:.2g} |")
+    w("")
+    w(f"Arrhenius table — `{cmd('verdict_binned_arrhenius')}`:")
+    w("")
+    w(f"> verdict: {good['verdict']}")
+    w("")
+    w(f"Curved table — `{cmd('verdict_binned_vft')}`:")
+    w("")
+    w(f"> verdict: {bad['verdict']}")
+    w("")
+    if have("verdict_binned_vft_unweighted"):
+        u = load("verdict_binned_vft_unweighted")
+        w(f"The published unweighted convention on the curved table (`{cmd('verdict_binned_vft_unweighted')}`) cannot test "
+          "the lines at all:")
+        w("")
+        w(f"> verdict: {u['verdict']}")
+        w("")
+rfe_runs = [(s, b) for s in range(1, 6) for b in (5, 20, 50) if have(f"verdict_rfe_seed{s}_b{b}")]
+if rfe_runs:
+    w("### Stability of the RFE recommendation")
+    w("")
+    w("Spurious 20-D toy, N = 10^5 training rows at T = 0.4, 2·10^4 test rows per temperature, toy seed s = bootstrap "
+      "seed s (`softness rfe spurious20-1e5-2e4-seed$s.h5 --bootstrap B --seed $s`). Cell: recommended set "
+      "(number of features), times chosen across the replicates, peak (features kept), tolerance = 2 × the peak's error.")
+    w("")
+    w("| seed | B = 5 | B = 20 | B = 50 |")
+    w("|---|---|---|---|")
+    ok = True
+    for s in range(1, 6):
+        cells = []
+        for b in (5, 20, 50):
+            if not have(f"verdict_rfe_seed{s}_b{b}"):
+                cells.append("—")
+                continue
+            r = load(f"verdict_rfe_seed{s}_b{b}")
+            steps = r["steps"]
+            rec, peak = steps[r["recommendedIndex"]], steps[r["peakIndex"]]
+            true_set = rec["keptNames"] == [f"x{j:02d}" for j in range(1, 11)]
+            ok = ok and true_set
+            cells.append(f"{'x01…x10' if true_set else ' '.join(rec['keptNames'])} ({len(rec['kept'])}), "
+                         f"{rec['timesChosen']}/{r['replicates']}, peak {len(peak['kept'])}, ±{r['tolerance']:.2f}")
+        w(f"| {s} | " + " | ".join(cells) + " |")
+    w("")
+    verdict = "**stable**" if ok else "**not stable**"
+    w(f"Verdict: {verdict} (criterion, issue 11: the 10 true features x01…x10 for 5 of 5 seeds and B = 5, 20, 50).")
+    w("")
+    summary.append(("RFE recommends the true features (N = 10^5, 5 seeds, B = 5/20/50)",
+                    "x01…x10 in every run" if ok else "not in every run", verdict))
+
 # ---------------- Summary at the top
 head = ["## Summary", "", "| paper statement | softness | verdict |", "|---|---|---|"]
 head += [f"| {a} | {b} | {c} |" for a, b, c in summary]

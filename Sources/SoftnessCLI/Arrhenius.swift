@@ -81,7 +81,7 @@ struct ArrheniusCommand: ParsableCommand {
             try checkRunName(results, store: store, name: name)
             let table = try selected(try BinnedTableReading.read(path: file, options: tableOptions))
             let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting, continuityCorrection: continuityCorrection) }
-            if printing.json { try printJSON(BinnedSummary(fit)) } else { print(Self.render(fit) + "\nverdict: " + Verdict.sentence(for: fit)) }
+            if printing.json { try printJSON(WithVerdict(fit, verdict: Verdict.sentence(for: fit))) } else { print(Self.render(fit) + "\nverdict: " + Verdict.sentence(for: fit)) }
             for warning in fit.warnings { printError("WARNING: \(warning)") }
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
                                                                                                                    "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0),
@@ -101,7 +101,7 @@ struct ArrheniusCommand: ParsableCommand {
         let fit = try naming(file) { try BinnedArrhenius.fit(table, response: response, weighting: weighting, continuityCorrection: continuityCorrection) }
         if printing.json {
             try printJSON(["logistic": DiagnosticSummary(result)])
-            try printJSON(BinnedSummary(fit))
+            try printJSON(WithVerdict(fit, verdict: Verdict.sentence(for: fit)))
         } else {
             print("     S    ΔE logistic   ΔE binned ± err       Σ logistic   Σ binned ± err      R² binned")
             for point in fit.points {
@@ -138,24 +138,3 @@ struct ArrheniusCommand: ParsableCommand {
     }
 }
 
-/// The JSON form of a binned fit: the fit's fields plus its verdict sentence and the rules.
-struct BinnedSummary: Encodable {
-    var fit: BinnedArrheniusResult
-    var verdict: String
-    var verdictRules: [String: Double]
-
-    init(_ fit: BinnedArrheniusResult) {
-        self.fit = fit
-        verdict = Verdict.sentence(for: fit)
-        verdictRules = VerdictRules.table
-    }
-
-    private enum CodingKeys: String, CodingKey { case verdict, verdictRules }
-
-    func encode(to encoder: any Encoder) throws {
-        try fit.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(verdict, forKey: .verdict)
-        try container.encode(verdictRules, forKey: .verdictRules)
-    }
-}

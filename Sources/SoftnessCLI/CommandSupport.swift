@@ -39,3 +39,23 @@ func printJSON<T: Encodable>(_ value: T) throws {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// A result's JSON with two more keys: its `verdict` sentence and the `verdictRules` behind it.
+struct WithVerdict<Body: Encodable>: Encodable {
+    var body: Body
+    var verdict: String
+
+    init(_ body: Body, verdict: String) {
+        self.body = body
+        self.verdict = verdict
+    }
+
+    private enum CodingKeys: String, CodingKey { case verdict, verdictRules }
+
+    func encode(to encoder: any Encoder) throws {
+        try body.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(VerdictRules.table, forKey: .verdictRules)
+    }
+}

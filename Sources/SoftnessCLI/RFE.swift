@@ -41,7 +41,7 @@ struct RFE: ParsableCommand {
         for step in rfe.steps { warnIfNotConverged(step.report, context: "rfe with \(step.kept.count) features") }
         for warning in rfe.warnings { printError("warning: rfe: \(warning)") }
         if printing.json {
-            try printJSON(rfe)
+            try printJSON(WithVerdict(rfe, verdict: Verdict.sentence(for: rfe)))
         } else {
             print(Self.render(rfe, names: loaded.input.featureNames))
         }

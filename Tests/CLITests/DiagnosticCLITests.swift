@@ -116,6 +116,48 @@ func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Doub
         }
     }
 
+    /// The verdict and the thresholds behind it are in the JSON of diagnose, rfe and arrhenius
+    /// and in the results file; the text of diagnose names the rows behind each number.
+    @Test func verdictAndRulesAreInJSONTextAndResults() throws {
+        try withScratch { dir in
+            // Training rows only at T = 0.5 (every other row there): 500 training, 500 + 1000 + 1000 test rows.
+            try writeTable(dir.appendingPathComponent("t.h5").path, rows: 3000, temperatures: [0.5, 0.7, 1.0],
+                           split: { $0 % 3 == 0 && ($0 / 3) % 2 == 0 ? 0 : 1 })
+            func json(_ arguments: [String]) throws -> [String: Any] {
+                let run = try softness(arguments + ["--json", "--dry-run"], in: dir)
+                #expect(run.status == 0, "\(arguments): \(run.stderr)")
+                return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            }
+            for arguments in [["diagnose", "t.h5", "--bootstrap", "2"], ["rfe", "t.h5", "--bootstrap", "2"]] {
+                let object = try json(arguments)
+                #expect((object["verdict"] as? String)?.isEmpty == false, "\(arguments)")
+                let rules = try #require(object["verdictRules"] as? [String: Double], "\(arguments)")
+                #expect(rules["slope_tolerance"] == 0.03 && rules["rfe_standard_errors"] == 2, "\(rules)")
+            }
+            let diagnosed = try json(["diagnose", "t.h5", "--bootstrap", "2"])
+            #expect(diagnosed["testAccuracyRows"] as? Int == 500 && diagnosed["varianceRows"] as? Int == 500, "\(diagnosed)")
+            #expect((diagnosed["accuracyByTemperature"] as? [[String: Any]])?.count == 3)
+            let text = try softness(["diagnose", "t.h5", "--bootstrap", "2"], in: dir)
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("(500 test rows at T = 0.5); all 2500 test rows"), "\(text.stdout)")
+            #expect(text.stdout.contains("pooled over the 500 test rows at T = 0.5 (the training temperature; per temperature above)"))
+            #expect(text.stdout.contains("test rows per temperature:"))
+            let results = try File.open(dir.appendingPathComponent("t.results.h5").path)
+            let run = try results.group("results/diagnose")
+            #expect(try run.attribute("verdict")?.stringValue == text.stdout.split(separator: "\n").last.map { String($0.dropFirst("verdict: ".count)) })
+            #expect(try run.attribute("rule_slope_tolerance") == .real(0.03))
+            #expect(try run.attribute("variance_delta_E_inf_rows") == .integer(500))
+            #expect(try results.dataset("results/diagnose/accuracy/rows").read(as: Int.self) == [500, 1000, 1000])
+            results.close()
+            let csv = "S,T,count,fraction\n" + [-1.0, 0.0, 1.0].flatMap { s in [0.4, 0.5, 0.6].map { t in
+                "\(s),\(t),10000,\(exp(-(2 - 0.5 * s) / t))" } }.joined(separator: "\n") + "\n"
+            try csv.write(to: dir.appendingPathComponent("bins.csv"), atomically: true, encoding: .utf8)
+            let binned = try json(["arrhenius", "--binned", "bins.csv"])
+            #expect((binned["verdict"] as? String)?.hasPrefix("ΔE(S) and Σ(S) from 3 bins (ln P_R against 1/T, binomial weights): every tested bin (3) is a straight line") == true, "\(binned)")
+            #expect(binned["points"] as? [[String: Any]] != nil)
+        }
+    }
+
     @Test func inspectRefusesAResultsFileItCannotRead() throws {
         try withScratch { dir in
             try writeTable(dir.appendingPathComponent("t.h5").path)
