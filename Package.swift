@@ -21,10 +21,13 @@ let package = Package(
         .library(name: "Trajectory", targets: ["Trajectory"]),
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Zip archives for numpy's .npz (stored or deflated entries, Zip64 for large arrays).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "SeededRandom"),
@@ -43,13 +46,16 @@ let package = Package(
         .target(name: "ParticleTable", dependencies: ["HDF5", "SeededRandom"]),
         .target(name: "Learning", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Diagnostics", dependencies: ["Learning", "SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
+        // Interchange formats (CSV/TSV, LIBSVM text, NPY, NPZ): readers and writers of plain
+        // columns, no particle-table or science knowledge; Workflows/TableConversion connects them.
+        .target(name: "Interchange", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Workflows", dependencies: [
-            "HDF5", "ParticleTable", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
+            "HDF5", "ParticleTable", "Interchange", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
         ]),
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows",
+                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows", "Interchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +64,7 @@ let package = Package(
         .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5", "Diagnostics", "SeededRandom"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "SeededRandom"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "ToyModel", "SeededRandom"]),
         .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
