@@ -76,10 +76,14 @@ struct Convert: ParsableCommand {
     @Flag(name: .customLong("zero-based"), help: "Import from LIBSVM: indices start at 0 (scikit-learn's dump_svmlight_file default).")
     var zeroBased = false
 
+    @Option(name: .customLong("features"), help: "Import from LIBSVM: the number of features d (default: the largest index; trailing all-zero columns leave no trace).")
+    var featureCount: Int?
+
     @Option(name: .customLong("block-rows"), help: "Rows per block read and written (memory grows with it).")
     var blockRows = 65_536
 
     func validate() throws {
+        if let featureCount, featureCount < 1 { throw ValidationError("--features must be positive, got \(featureCount)") }
         guard blockRows > 0 else { throw ValidationError("--block-rows must be positive, got \(blockRows)") }
         if let temperature, !(temperature.isFinite && temperature > 0) {
             throw ValidationError("--temperature must be positive and finite (energy units, k_B = 1), got \(temperature)")
@@ -107,6 +111,7 @@ struct Convert: ParsableCommand {
         options.splitFile = splitFile
         options.storage = storage
         options.zeroBased = zeroBased
+        options.featureCount = featureCount
         let (source, _) = try TableConversion.formats(input: input, output: output, options: options)
         if source == .h5 { try DamagedFileProbe.check(input) }
         let bar = ProgressBar("convert")

@@ -106,6 +106,9 @@ public struct ConversionOptions: Sendable {
     public var storage: FeatureStorage?
     /// LIBSVM imports: indices start at 0 (scikit-learn's `dump_svmlight_file` default).
     public var zeroBased = false
+    /// LIBSVM imports: the number of features d (trailing all-zero columns leave no trace in
+    /// the text); nil: the largest index found.
+    public var featureCount: Int?
 
     public init() {}
 }
@@ -552,7 +555,13 @@ private final class LIBSVMSource: RowSource {
             if let last = row.columns.last { width = max(width, last + 1) }
         }
         guard rows > 0 else { throw ConversionError.missing(file: path, message: "holds no rows") }
-        guard width > 0 else { throw ConversionError.missing(file: path, message: "no row has a feature (every value is zero or missing)") }
+        if let d = options.featureCount {
+            guard d >= width else {
+                throw ConversionError.missing(file: path, message: "holds feature index \(options.zeroBased ? width - 1 : width), beyond --features \(d)")
+            }
+            width = d
+        }
+        guard width > 0 else { throw ConversionError.missing(file: path, message: "no row has a feature (every value is zero or missing); pass --features D") }
         totalRows = rows
         featureNames = (1...width).map { "feature\($0)" }
         notes = ["LIBSVM text has no feature names: columns are named feature1…feature\(width) after their LIBSVM index"]

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import HDF5
+import ParticleTable
+import SeededRandom
+@testable import Workflows
+
+private func withDirectory<R>(_ body: (URL) throws -> R) throws -> R {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("softness-convert-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
+
+/// A small table in memory, as written to and read from HDF5.
+struct SmallTable: Equatable {
+    var names: [String]
+    var features: [Double]
+    var labels: [Int8]
+    var temperature: [Double]
+    var split: [UInt8]?
+    var barrier: [Double]?
+    var storage: FeatureStorage
+
+    var rows: Int { labels.count }
+
+    /// A random table: values of every magnitude and sign, exact zeros and -0.0 among them.
+    static func random(seed: UInt64, storage: FeatureStorage) -> SmallTable {
+        var g = SplitMix64(seed: seed)
+        let rows = 1 + Int(g.next() % 40), d = 1 + Int(g.next() % 6)
+        func value() -> Double {
+            switch g.next() % 8 {
+            case 0: return 0
+            case 1: return -0.0
+            case 2: return Double(Int(g.next() % 7)) - 3
+            case 3: return (g.uniformOpen() - 0.5) * pow(10, Double(Int(g.next() % 60)) - 30)
+            default: return g.uniformOpen() * 4 - 2
+            }
+        }
+        let features = (0..<(rows * d)).map { _ in storage == .float32 ? Double(Float(value())) : value() }
+        return SmallTable(
+            names: (0..<d).map { "G_\($0)_r\(Double($0) * 0.5)" }, features: features,
+            labels: (0..<rows).map { _ in g.next() % 2 == 0 ? 1 : -1 },
+            temperature: (0..<rows).map { _ in [0.4, 0.45, 1.0 / 3][Int(g.next() % 3)] },
+            split: seed % 2 == 0 ? (0..<rows).map { _ in UInt8(g.next() % 2) } : nil,
+            barrier: seed % 3 == 0 ? (0..<rows).map { _ in g.uniformOpen() * 10 - 5 } : nil,
+            storage: storage)
+    }
+
+    func write(_ path: String) throws {
+        var columns: Set<OptionalColumn> = []
+        if split != nil { columns.insert(.split) }
+        if barrier != nil { columns.insert(.energyBarrier) }
+        let writer = try ParticleTableWriter(path: path, featureNames: names, storage: storage, optionalColumns: columns)
+        try writer.append(ParticleBlock(features: features, labels: labels, temperature: temperature, split: split, energyBarrier: barrier))
+        try writer.finish()
+    }
+
+    static func read(_ path: String) throws -> SmallTable {
+        let file = try File.open(path)
+        defer { file.close() }
+        #expect(ParticleSchema.v1.problems(in: file) == [])
+        return SmallTable(
+            names: try file.dataset("feature_names").readStrings(), features: try file.dataset("features").read(),
+            labels: try file.dataset("labels").read(), temperature: try file.dataset("temperature").read(),
+            split: file.isDataset("split") ? try file.dataset("split").read() : nil,
+            barrier: file.isDataset("energy_barrier") ? try file.dataset("energy_barrier").read() : nil,
+            storage: try file.dataset("features").elementType() == .float(bytes: 4) ? .float32 : .float64)
+    }
+
+    /// Bit patterns, so -0.0 and 0.0 differ.
+    var featureBits: [UInt64] { features.map(\.bitPattern) }
+}
+
+@Suite struct TableConversionRoundTripTests {
+    static let seeds: [UInt64] = Array(1...12)
+
+    func convert(_ input: URL, _ output: URL, _ configure: (inout ConversionOptions) -> Void = { _ in }) throws -> ConversionSummary {
+        var options = ConversionOptions()
+        options.blockRows = 7  // several blocks even for small tables
+        configure(&options)
+        return try TableConversion.run(input: input.path, output: output.path, options: options)
+    }
+
+    @Test(arguments: seeds, [FeatureStorage.float64, .float32])
+    func textAndNPZRoundTripsAreBitIdentical(seed: UInt64, storage: FeatureStorage) throws {
+        try withDirectory { dir in
+            let table = SmallTable.random(seed: seed, storage: storage)
+            let source = dir.appendingPathComponent("t.h5")
+            try table.write(source.path)
+            for format in ["csv", "tsv", "npz"] {
+                let exported = dir.appendingPathComponent("t.\(format)"), back = dir.appendingPathComponent("back-\(format).h5")
+                _ = try convert(source, exported)
+                _ = try convert(exported, back) { $0.storage = format == "npz" ? nil : storage }
+                let read = try SmallTable.read(back.path)
+                #expect(read.featureBits == table.featureBits, "\(format)")
+                #expect(read.temperature.map(\.bitPattern) == table.temperature.map(\.bitPattern), "\(format)")
+                #expect(read.barrier?.map(\.bitPattern) == table.barrier?.map(\.bitPattern), "\(format)")
+                #expect(read.labels == table.labels && read.split == table.split && read.names == table.names, "\(format)")
+                #expect(read.storage == storage, "\(format)")
+            }
+        }
+    }
+
+    @Test(arguments: seeds, [FeatureStorage.float64, .float32])
+    func libsvmAndNPYRoundTripsKeepFeaturesAndLabels(seed: UInt64, storage: FeatureStorage) throws {
+        try withDirectory { dir in
+            let table = SmallTable.random(seed: seed, storage: storage)
+            let source = dir.appendingPathComponent("t.h5")
+            try table.write(source.path)
+            let svm = dir.appendingPathComponent("t.svm")
+            let summary = try convert(source, svm)
+            #expect(summary.notes.first?.contains("temperature") == true)
+            _ = try convert(svm, dir.appendingPathComponent("svm.h5")) {
+                $0.storage = storage
+                $0.temperature = 0.5
+                $0.featureCount = table.names.count
+            }
+            let fromSVM = try SmallTable.read(dir.appendingPathComponent("svm.h5").path)
+            #expect(fromSVM.featureBits == table.featureBits)
+            #expect(fromSVM.labels == table.labels)
+            #expect(fromSVM.temperature == [Double](repeating: 0.5, count: table.rows))
+
+            var arrays: [NPYExportArray] = [.features, .labels, .temperature]
+            if table.split != nil { arrays.append(.split) }
+            for array in arrays { _ = try convert(source, dir.appendingPathComponent("\(array.rawValue).npy")) { $0.array = array } }
+            _ = try convert(dir.appendingPathComponent("features.npy"), dir.appendingPathComponent("npy.h5")) {
+                $0.labelsFile = dir.appendingPathComponent("labels.npy").path
+                $0.temperatureFile = dir.appendingPathComponent("temperature.npy").path
+                if table.split != nil { $0.splitFile = dir.appendingPathComponent("split.npy").path }
+            }
+            let fromNPY = try SmallTable.read(dir.appendingPathComponent("npy.h5").path)
+            #expect(fromNPY.featureBits == table.featureBits)
+            #expect(fromNPY.storage == storage)
+            #expect(fromNPY.labels == table.labels && fromNPY.split == table.split)
+            #expect(fromNPY.temperature.map(\.bitPattern) == table.temperature.map(\.bitPattern))
+            #expect(fromNPY.names == (0..<table.names.count).map { "feature\($0)" })
+        }
+    }
+
+    @Test func labelEncodingsAreNeverGuessed() throws {
+        try withDirectory { dir in
+            let csv = dir.appendingPathComponent("zo.csv")
+            try "a,b,label,T\n1,2,1,0.5\n3,4,0,0.5\n".write(to: csv, atomically: false, encoding: .utf8)
+            let out = dir.appendingPathComponent("zo.h5")
+            #expect {
+                _ = try convert(csv, out) { $0.temperatureColumn = "T" }
+            } throws: { "\($0)" == "\(csv.path):3: column 3 'label': label '0' is not +1 or -1 (--label-encoding pm1) — pass --label-encoding 01 if that is how the file writes them" }
+            #expect(!FileManager.default.fileExists(atPath: out.path))
+            _ = try convert(csv, out) { $0.temperatureColumn = "T"; $0.labelEncoding = .zeroOne }
+            #expect(try SmallTable.read(out.path).labels == [1, -1])
+            #expect(try SmallTable.read(out.path).names == ["a", "b"])
+            let bools = dir.appendingPathComponent("b.csv")
+            try ",x,label\n0,1.5,True\n1,2.5,false\n".write(to: bools, atomically: false, encoding: .utf8)
+            let fromBools = dir.appendingPathComponent("b.h5")
+            _ = try convert(bools, fromBools) { $0.temperature = 0.7; $0.labelEncoding = .bool }
+            let read = try SmallTable.read(fromBools.path)
+            #expect(read.labels == [1, -1] && read.names == ["x"] && read.features == [1.5, 2.5] && read.temperature == [0.7, 0.7])
+        }
+    }
+
+    @Test func existingOutputsAndTheInputAreLeftAlone() throws {
+        try withDirectory { dir in
+            let table = SmallTable.random(seed: 4, storage: .float64)
+            let source = dir.appendingPathComponent("t.h5")
+            try table.write(source.path)
+            let csv = dir.appendingPathComponent("t.csv")
+            try "keep me".write(to: csv, atomically: false, encoding: .utf8)
+            #expect(throws: ConversionError.outputExists(file: csv.path)) { try convert(source, csv) }
+            #expect(try String(contentsOf: csv, encoding: .utf8) == "keep me")
+            let before = try Data(contentsOf: source)
+            _ = try convert(source, csv) { $0.overwrite = true }
+            #expect(try Data(contentsOf: source) == before)
+            #expect(try String(contentsOf: csv, encoding: .utf8).hasPrefix(table.names.joined(separator: ",") + ",label,temperature,split"))
+            #expect(throws: ConversionError.outputIsInput(file: source.path)) { try convert(source, source) { $0.overwrite = true; $0.to = .csv } }
+            // No partial files are left beside the outputs.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["t.csv", "t.h5"])
+        }
+    }
+}
