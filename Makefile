@@ -34,11 +34,13 @@ bench: setup
 	bash benchmarks/featurize_bench.sh
 	bash benchmarks/results_store_bench.sh
 
-## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn, scipy).
+## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn, scipy, pandas).
 fixtures:
 	python3 tools/make_h5py_fixtures.py
 	python3 tools/make_sklearn_fixtures.py
 	python3 tools/make_scipy_fixtures.py
+	$(SWIFT) build --product softness
+	SOFTNESS=.build/debug/softness python3 tools/make_interchange_fixtures.py
 
 ## check-h5py: read a generated table back with h5py (needs python3 with h5py).
 check-h5py: release
