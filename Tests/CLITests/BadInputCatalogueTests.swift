@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HDF5
+import Interchange
 
 /// One bad input: the command line, what its message must say (file, dataset or line, and the
 /// problem), and FIFOs to create first (a FIFO cannot be copied with the other fixtures).
@@ -165,6 +166,27 @@ private final class CatalogueFolder: @unchecked Sendable {
         try text("columns.csv", "S,T,count,fraction\n-1,0.5,1000\n")
         try text("empty.csv", "")
         try text("bad-mapping.json", "{\"features\": \"/features\", \"labels\": ")
+
+        // Interchange files for `convert`.
+        try text("ragged.csv", "a,b,label,temperature\n1,2,1,0.5\n3,4,-1\n")
+        try text("cell.csv", "a,b,label,temperature\n1,2,1,0.5\n3,x7,-1,0.5\n")
+        try text("zeroone.csv", "a,label,temperature\n1,1,0.5\n2,0,0.5\n")
+        try text("index0.svm", "+1 0:1.5 2:2\n")
+        try text("decreasing.svm", "+1 1:1\n-1 3:1 2:1\n")
+        try text("word.svm", "+1 1:1 2:abc\n")
+        try text("good.svm", "+1 1:1\n-1 2:1\n")
+        func npy(_ dict: String, data: Int) -> Data {
+            let padded = dict + String(repeating: " ", count: (64 - (11 + dict.utf8.count) % 64) % 64) + "\n"
+            return Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(padded.utf8.count), 0] + Array(padded.utf8) + [UInt8](repeating: 0, count: data))
+        }
+        try npy("{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }", data: 64).write(to: dir.appendingPathComponent("complex.npy"))
+        try npy("{'descr': '<f8', 'shape': (2, 2), }", data: 32).write(to: dir.appendingPathComponent("header.npy"))
+        try npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", data: 32).write(to: dir.appendingPathComponent("x.npy"))
+        try text("notzip.npz", "this is not a zip archive")
+        let noX = try NPZWriter(path: path("noX.npz"))
+        var once: [UInt8]? = [1, 255]
+        try noX.add(name: "y", header: NPYHeader(dtype: .int8, shape: [2])) { defer { once = nil }; return once }
+        noX.close()
         return dir
     }
 
@@ -303,6 +325,23 @@ private final class CatalogueFolder: @unchecked Sendable {
         BadInput(arguments: ["featurize", "run.dump", "-o", "labels.h5", "--force", "--labels", "labels.h5", "--temperature", "0.5"],
                  expected: ["labels.h5: is also an input (labels.h5)"], status: 64),
         BadInput(arguments: ["join", "t.h5", "damaged.h5", "-o", "j.h5"], expected: ["damaged.h5: "]),
+        // convert
+        BadInput(arguments: ["convert", "ragged.csv", "r.h5"], expected: ["ragged.csv:3: 3 fields, but the header has 4"]),
+        BadInput(arguments: ["convert", "cell.csv", "conv.h5"], expected: ["cell.csv:3: column 2 'b': non-numeric value 'x7'"]),
+        BadInput(arguments: ["convert", "zeroone.csv", "z.h5"], expected: ["zeroone.csv:3: column 2 'label': label '0' is not +1 or -1", "--label-encoding 01"]),
+        BadInput(arguments: ["convert", "index0.svm", "i.h5", "--temperature", "0.5"], expected: ["index0.svm:1: index 0 in '0:1.5' is below 1", "--zero-based"]),
+        BadInput(arguments: ["convert", "decreasing.svm", "conv.h5", "--temperature", "0.5"], expected: ["decreasing.svm:2: index 2 in '2:1' is not above the previous index 3"]),
+        BadInput(arguments: ["convert", "word.svm", "w.h5", "--temperature", "0.5"], expected: ["word.svm:1: value 'abc' of index 2 is not a number"]),
+        BadInput(arguments: ["convert", "good.svm", "g.h5"], expected: ["good.svm: LIBSVM text holds no temperature; pass --temperature"]),
+        BadInput(arguments: ["convert", "complex.npy", "x.h5", "--labels-file", "x.npy", "--temperature", "0.5"], expected: ["complex.npy: dtype '<c16' is not supported"]),
+        BadInput(arguments: ["convert", "header.npy", "x.h5", "--labels-file", "x.npy", "--temperature", "0.5"], expected: ["header.npy: the .npy header has no 'fortran_order'"]),
+        BadInput(arguments: ["convert", "x.npy", "x.h5", "--temperature", "0.5"], expected: ["x.npy: no labels: pass --labels-file"]),
+        BadInput(arguments: ["convert", "notzip.npz", "conv.h5"], expected: ["notzip.npz: not a zip archive, so not a numpy .npz"]),
+        BadInput(arguments: ["convert", "noX.npz", "conv.h5"], expected: ["noX.npz: no array 'X' (it holds y)"]),
+        BadInput(arguments: ["convert", "t.h5", "binned.csv"], expected: ["binned.csv: output file exists; pass --force to replace it"], status: 64),
+        BadInput(arguments: ["convert", "t.h5", "out.xyz"], expected: ["out.xyz: has extension '.xyz', which names no format; pass --to"]),
+        BadInput(arguments: ["convert", "t.h5", "out.txt"], expected: ["out.txt", ".txt is LIBSVM text only with --to libsvm"]),
+        BadInput(arguments: ["convert", "text.h5", "out.csv"], expected: ["text.h5: not an HDF5 file"]),
     ]
 
     @Test(arguments: catalogue)
@@ -328,7 +367,7 @@ private final class CatalogueFolder: @unchecked Sendable {
 
     @Test func theCatalogueCoversEveryCommand() {
         let commands = Set(Self.catalogue.map(\.arguments[0]))
-        #expect(commands == ["generate", "inspect", "validate", "train", "diagnose", "rfe", "scan", "arrhenius", "label", "featurize", "join"])
+        #expect(commands == ["generate", "inspect", "validate", "train", "diagnose", "rfe", "scan", "arrhenius", "label", "featurize", "join", "convert"])
         #expect(Self.catalogue.count >= 60)
     }
 }
