@@ -136,8 +136,8 @@ public struct NPYHeader: Sendable, Equatable {
         return bytes + Array(dict.utf8)
     }
 
-    /// Parses the header at the start of `bytes` (at least its first 12 bytes; `more` is called
-    /// for the rest when `bytes` is too short). `file` names the array in errors.
+    /// Parses the header of a `.npy` file; `read(offset, count)` returns up to `count` bytes of the
+    /// file from `offset`. Sets `dataOffset`. `file` names the array in errors.
     public static func parse(file: String, read: (_ offset: Int, _ count: Int) throws -> [UInt8]) throws -> NPYHeader {
         let start = try read(0, 12)
         guard start.count >= 10, start[0] == 0x93, Array(start[1..<6]) == Array("NUMPY".utf8) else {
