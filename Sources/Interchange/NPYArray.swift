@@ -383,6 +383,7 @@ public final class NPYReader {
         var info = stat()
         if stat(path, &info) != 0 { throw InterchangeError.cannotRead(file: name, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
         if info.st_mode & S_IFMT == S_IFDIR { throw InterchangeError.cannotRead(file: name, reason: "is a directory") }
+        if info.st_mode & S_IFMT != S_IFREG { throw InterchangeError.cannotRead(file: name, reason: "is not a regular file") }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw InterchangeError.cannotRead(file: name, reason: "cannot open") }
         self.handle = handle
         func read(_ offset: Int, _ count: Int) throws -> [UInt8] {

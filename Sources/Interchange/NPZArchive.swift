@@ -91,6 +91,7 @@ public final class NPZReader {
         var info = stat()
         if stat(path, &info) != 0 { throw InterchangeError.cannotRead(file: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
         if info.st_mode & S_IFMT == S_IFDIR { throw InterchangeError.cannotRead(file: path, reason: "is a directory") }
+        if info.st_mode & S_IFMT != S_IFREG { throw InterchangeError.cannotRead(file: path, reason: "is not a regular file") }
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil)
         } catch {

@@ -115,7 +115,9 @@ public struct ConversionOptions: Sendable {
 
 /// What a conversion did.
 public struct ConversionSummary: Sendable, Equatable {
+    /// Format read.
     public var from: InterchangeFormat
+    /// Format written.
     public var to: InterchangeFormat
     /// Rows converted.
     public var rows: Int

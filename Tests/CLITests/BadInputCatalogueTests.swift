@@ -342,6 +342,8 @@ private final class CatalogueFolder: @unchecked Sendable {
         BadInput(arguments: ["convert", "t.h5", "out.xyz"], expected: ["out.xyz: has extension '.xyz', which names no format; pass --to"]),
         BadInput(arguments: ["convert", "t.h5", "out.txt"], expected: ["out.txt", ".txt is LIBSVM text only with --to libsvm"]),
         BadInput(arguments: ["convert", "text.h5", "out.csv"], expected: ["text.h5: not an HDF5 file"]),
+        BadInput(arguments: ["convert", "pipe.npz", "conv.h5"], expected: ["pipe.npz: cannot read: is not a regular file"], fifos: ["pipe.npz"]),
+        BadInput(arguments: ["convert", "pipe.csv", "conv.h5"], expected: ["pipe.csv: cannot read: is not a regular file"], fifos: ["pipe.csv"]),
     ]
 
     @Test(arguments: catalogue)
