@@ -22,7 +22,11 @@ public enum Verdict {
         } else if result.arrhenius == nil {
             text = "no Arrhenius barrier (needs test rows at two or more temperatures); the SVM and softness were still computed."
         } else {
-            text = "no true barrier in the file to compare with; run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
+            let variance = result.varianceOfInferredBarrier.map { v in
+                String(format: "Var(ΔE_inf) = %.4g%@ over the %d test rows at the training temperature(s), ", v,
+                       result.varianceError.map { String(format: " ± %.2g", $0) } ?? "", result.varianceRows)
+            } ?? ""
+            text = "no true barrier in the file to compare with (\(variance)\(accuracyPhrase(result))); run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
         }
         if !result.caveats.isEmpty {
             text += " Caveats: " + result.caveats.map(\.clause).joined(separator: "; ") + " (see the warnings)."

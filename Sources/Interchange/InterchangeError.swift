@@ -45,3 +45,17 @@ public enum InterchangeError: Error, CustomStringConvertible, Sendable, Equatabl
         }
     }
 }
+
+extension InterchangeError {
+    /// Throws `cannotRead` naming `name` unless `path` is an existing regular file (a folder or
+    /// a FIFO would be read as nothing or block forever); returns its size in bytes.
+    @discardableResult
+    static func requireRegularFile(_ path: String, name: String? = nil) throws -> Int {
+        let name = name ?? path
+        var info = stat()
+        if stat(path, &info) != 0 { throw InterchangeError.cannotRead(file: name, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
+        if info.st_mode & S_IFMT == S_IFDIR { throw InterchangeError.cannotRead(file: name, reason: "is a directory") }
+        if info.st_mode & S_IFMT != S_IFREG { throw InterchangeError.cannotRead(file: name, reason: "is not a regular file") }
+        return Int(info.st_size)
+    }
+}

@@ -380,10 +380,7 @@ public final class NPYReader {
     public init(path: String, name: String? = nil) throws {
         let name = name ?? path
         self.name = name
-        var info = stat()
-        if stat(path, &info) != 0 { throw InterchangeError.cannotRead(file: name, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw InterchangeError.cannotRead(file: name, reason: "is a directory") }
-        if info.st_mode & S_IFMT != S_IFREG { throw InterchangeError.cannotRead(file: name, reason: "is not a regular file") }
+        let size = try InterchangeError.requireRegularFile(path, name: name)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw InterchangeError.cannotRead(file: name, reason: "cannot open") }
         self.handle = handle
         func read(_ offset: Int, _ count: Int) throws -> [UInt8] {
@@ -391,7 +388,7 @@ public final class NPYReader {
             return [UInt8](try handle.read(upToCount: count) ?? Data())
         }
         header = try NPYHeader.parse(file: name, read: read)
-        let available = Int(info.st_size) - header.dataOffset
+        let available = size - header.dataOffset
         guard available >= header.dataByteCount else {
             throw InterchangeError.badArray(file: name, message: "truncated: shape \(header.shape) of \(header.dtype) needs \(header.dataByteCount) bytes of data, the file holds \(max(available, 0))")
         }

@@ -88,10 +88,7 @@ public final class NPZReader {
     /// Opens `path`; a missing file, a folder or a file that is not a zip archive is an error.
     public init(path: String) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) != 0 { throw InterchangeError.cannotRead(file: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw InterchangeError.cannotRead(file: path, reason: "is a directory") }
-        if info.st_mode & S_IFMT != S_IFREG { throw InterchangeError.cannotRead(file: path, reason: "is not a regular file") }
+        try InterchangeError.requireRegularFile(path)
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil)
         } catch {

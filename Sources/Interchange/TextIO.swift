@@ -95,10 +95,7 @@ public final class TextLines {
     /// Opens `path` for reading; a missing file or a directory is a `cannotRead` error.
     public init(path: String) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) != 0 { throw InterchangeError.cannotRead(file: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw InterchangeError.cannotRead(file: path, reason: "is a directory") }
-        if info.st_mode & S_IFMT != S_IFREG { throw InterchangeError.cannotRead(file: path, reason: "is not a regular file") }
+        try InterchangeError.requireRegularFile(path)
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw InterchangeError.cannotRead(file: path, reason: String(cString: strerror(errno))) }
     }

@@ -10,7 +10,7 @@ private func run(_ arguments: [String], in dir: URL, timeout: TimeInterval = 60)
     process.currentDirectoryURL = dir
     process.standardOutput = FileHandle.nullDevice
     let errors = dir.appendingPathComponent(".stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errors.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
     let handle = try FileHandle(forWritingTo: errors)
     process.standardError = handle
     var environment = ProcessInfo.processInfo.environment
