@@ -2,10 +2,12 @@
 # Reproduces the numbers behind Figs. 1, 2, 3, 5, 6 and 7 of Swain, Ridout & Nemenman
 # ("Machine learning that predicts well may not learn the correct physical descriptions of glassy
 # systems"; /work/shared/seed-paper.md) with the softness CLI, and writes them as tables into
-# RESULTS.md (formatter: tools/reproduce_tables.py). Also runs the investigation of WHEN the
+# RESULTS.md (formatter: tools/reproduce_tables.py), with the verdict examples of
+# tools/verdict_examples.sh. Also runs the investigation of WHEN the
 # spurious 20-D inputs bias the barrier (loss × C × solver iteration cap at N = 10^5).
 #
-#   bash tools/reproduce_paper.sh              # ≈ 20–30 min on 2 cores
+#   bash tools/reproduce_paper.sh              # ≈ 40 min on 2 cores (2380 s on 2026-12-01, loaded;
+#                                              # most of it the RFE bootstrap refits and tools/verdict_examples.sh)
 #
 # Environment: DATA (generated tables, default /tmp/softness-bench, shared with
 # benchmarks/run_diagnostics.sh: files with the same name and parameters are reused), SEEDS (per

@@ -546,7 +546,7 @@ if have("verdict_ka_natural"):
           f"{len(steps[0]['kept'])} features ({peak['variance']:.3f} ± {(peak.get('varianceError') or float('nan')):.3f}); "
           f"tolerance 2 × the peak's error = {r['tolerance']:.3f}; the recommended set has {len(rec['kept'])} features "
           f"(Var {rec['variance']:.3f} ± {(rec.get('varianceError') or float('nan')):.3f}), chosen in {rec['timesChosen']} of "
-          f"{r['replicates']} bootstrap replicates. {' '.join(r['warnings'])}")
+          f"{r['replicates']} bootstrap replicates. {' '.join(x[:1].upper() + x[1:] + '.' for x in r['warnings'])}")
         w("")
 if have("verdict_binned_vft"):
     w("### A binned table that is not Arrhenius")
