@@ -48,7 +48,20 @@ public final class File: Group, @unchecked Sendable {
         } catch let error as HDF5Error where error.libraryMessages.contains(where: { $0.contains("unable to lock") }) {
             throw HDF5Error(.library, file: path, message: "cannot open the file: another process holds its HDF5 file lock (a writer still running?); wait for it, or set HDF5_USE_FILE_LOCKING=FALSE on file systems without working locks", libraryMessages: error.libraryMessages)
         }
+        closeOnExec(id)
         return File(handle: Handle(id, kind: .file), path: path)
+    }
+
+    /// libhdf5 opens files without O_CLOEXEC, so a child process started meanwhile (the
+    /// damaged-file probe, `gzip -dc`, a test's `softness`) could inherit the descriptor and with
+    /// it the file's lock, which would then outlive our close and make the next open fail with
+    /// "unable to lock the file". Marks the descriptor of a sec2-driver file close-on-exec.
+    static func closeOnExec(_ id: hid_t) {
+        var pointer: UnsafeMutableRawPointer? = nil
+        guard H5Fget_vfd_handle(id, chdf5_p_default(), &pointer) >= 0, let pointer else { return }
+        let descriptor = pointer.assumingMemoryBound(to: Int32.self).pointee
+        let flags = fcntl(descriptor, F_GETFD)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
     }
 
     /// Whether `path` is a regular file that libhdf5 recognises as HDF5 (signature at byte 0 or
@@ -89,6 +102,7 @@ public final class File: Group, @unchecked Sendable {
         let id = try checked(site, "cannot create the file") {
             H5Fcreate(path, flags, chdf5_p_default(), chdf5_p_default())
         }
+        closeOnExec(id)
         return File(handle: Handle(id, kind: .file), path: path)
     }
 
