@@ -92,8 +92,11 @@ public struct StoredSoftnessRun: Sendable {
 
 /// Errors of `softness apply`; each names the file and what is wrong.
 public enum ApplicationError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The results argument is not a softness results file (nor a table with `--in-place` runs).
     case notResultsFile(file: String, found: String)
+    /// No `/results/<run>`; `available` lists the runs there are.
     case runMissing(file: String, run: String, available: [String])
+    /// The run's file is missing or its stored model is inconsistent.
     case runUnreadable(file: String, run: String, reason: String)
     /// The run stores no standardization or SVM (e.g. an `rfe`, `scan` or `arrhenius` run).
     case runWithoutModel(file: String, run: String, missing: [String], has: [String])
@@ -107,9 +110,12 @@ public enum ApplicationError: Error, CustomStringConvertible, Sendable, Equatabl
     case structureMismatch(source: String, run: String, missing: [String])
     /// `--dump` needs a LAMMPS dump input, or the dump text disagrees with its parsed frames.
     case dump(file: String, message: String)
+    /// The output exists and `--force` was not given.
     case outputExists(file: String)
+    /// An output would replace an input (or the other output).
     case outputIsInput(output: String, input: String)
 
+    /// The message, naming the file and the problem.
     public var description: String {
         switch self {
         case .notResultsFile(let file, let found):
@@ -168,9 +174,13 @@ public enum SoftnessApplication {
 
     /// What to compute and where to write it.
     public struct Request: Sendable {
+        /// The results file holding the run.
         public var resultsFile: String
+        /// The run name.
         public var run: String
+        /// Particle/feature table or trajectory.
         public var input: String
+        /// The HDF5 output.
         public var output: String
         /// LAMMPS dump copy of a dump input with a `softness` column appended.
         public var dump: String?
@@ -178,7 +188,9 @@ public enum SoftnessApplication {
         public var every: Int = 1
         /// Table input: rows per block.
         public var blockRows: Int = 65_536
+        /// Replace existing outputs.
         public var overwrite = false
+        /// Worker threads of the structure functions (nil: all cores).
         public var threads: Int?
         /// Extra root attributes of the output (e.g. the command line).
         public var provenance: [String: AttributeValue] = [:]
