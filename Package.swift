@@ -71,6 +71,6 @@ let package = Package(
         .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
         // it depends on SoftnessCLI only so that the executable is built first.
-        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange", "Trajectory"], exclude: ["Fixtures"]),
     ]
 )

@@ -29,6 +29,27 @@ public struct ArrheniusCoefficientErrors: Sendable, Equatable, Codable {
     public var interceptScale: Double, slopeScale: Double
 }
 
+/// The four coefficients of an Arrhenius fit, a(T) = A0 + A1/T and b(T) = B0 + B1/T (e.g. read
+/// back from a run's `arrhenius` attributes), and the barrier and prefactor they imply.
+public struct ArrheniusCoefficients: Sendable, Equatable, Codable {
+    /// A0 (dimensionless), A1 (energy), B0 (per unit softness), B1 (energy per unit softness).
+    public var a0, a1, b0, b1: Double
+
+    /// Wraps the four coefficients.
+    public init(a0: Double, a1: Double, b0: Double, b1: Double) {
+        self.a0 = a0
+        self.a1 = a1
+        self.b0 = b0
+        self.b1 = b1
+    }
+
+    /// ΔE_inf(S) = −(A1 + B1·S): inferred barrier at softness S (energy units).
+    public func deltaE(_ s: Double) -> Double { -(a1 + b1 * s) }
+
+    /// Σ(S) = A0 + B0·S: inferred entropic prefactor (log units) at softness S.
+    public func sigma(_ s: Double) -> Double { a0 + b0 * s }
+}
+
 /// The Arrhenius extraction (DESIGN.md §1 item 6, paper Eq. 1 and Fig. 1b–c): at fixed S,
 /// logit P(R|S,T) = Σ(S) − ΔE_inf(S)/T. With a(T) = A0 + A1/T and b(T) = B0 + B1/T each fitted
 /// by ordinary least squares over the temperatures, ΔE_inf(S) = −(A1 + B1·S) and
@@ -65,10 +86,13 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
     public var grid: [ArrheniusGridPoint]
 
     /// ΔE_inf(S) = −(A1 + B1·S): inferred barrier at softness S (energy units).
-    public func deltaE(_ s: Double) -> Double { -(a1 + b1 * s) }
+    public func deltaE(_ s: Double) -> Double { coefficients.deltaE(s) }
 
     /// Σ(S) = A0 + B0·S: inferred entropic prefactor (log units) at softness S.
-    public func sigma(_ s: Double) -> Double { a0 + b0 * s }
+    public func sigma(_ s: Double) -> Double { coefficients.sigma(s) }
+
+    /// A0, A1, B0, B1 alone.
+    public var coefficients: ArrheniusCoefficients { ArrheniusCoefficients(a0: a0, a1: a1, b0: b0, b1: b1) }
 
     /// Fits a(T) = A0 + A1/T and b(T) = B0 + B1/T by least squares and evaluates the grid;
     /// with the errors of a(T) and b(T), tests both lines for lack of fit.

@@ -100,12 +100,18 @@ public enum Softness {
     /// Sᵢ = (w·zᵢ + b)/‖w‖ for every row, with z computed on the fly from the raw features.
     static func values(_ input: DiagnosticInput, columns: [Int], _ st: Standardization,
                                 _ model: LinearSVMModel, norm: Double) -> [Double] {
-        let n = input.rowCount, stride = input.featureCount, d = columns.count
+        values(input.features, columns: columns, st, weights: model.weights, bias: model.bias, norm: norm)
+    }
+
+    /// The one implementation of Sᵢ = (w·zᵢ + b)/‖w‖, z = (x − mean)/sd, over every row of
+    /// `features` (columns `columns` in the order of the weights); training and `apply` share it.
+    static func values(_ features: DenseMatrix, columns: [Int], _ st: Standardization,
+                       weights: [Double], bias: Double, norm: Double) -> [Double] {
+        let n = features.rows, stride = features.columns, d = columns.count
         let mean = st.means
-        let scaled = (0..<d).map { model.weights[$0] / st.standardDeviations[$0] }
-        let bias = model.bias
+        let scaled = (0..<d).map { weights[$0] / st.standardDeviations[$0] }
         var out = [Double](repeating: 0, count: n)
-        input.features.withUnsafeBufferPointer { v in
+        features.withUnsafeBufferPointer { v in
             scaled.withUnsafeBufferPointer { w in
                 columns.withUnsafeBufferPointer { cols in
                     mean.withUnsafeBufferPointer { m in
@@ -122,5 +128,60 @@ public enum Softness {
             }
         }
         return out
+    }
+
+    /// Softness of new rows under a stored hyperplane (`softness apply`): Sᵢ = (w·zᵢ + b)/‖w‖
+    /// with z = (x − mean)/sd, computed exactly as in training. `columns[k]` is the column of
+    /// `features` holding the hyperplane's feature k.
+    /// - Throws: `.lengthMismatch` when `columns` does not have one entry per weight,
+    ///   `.invalidTable` for a column outside `features`, `.nonFiniteFeature` (row of `features`,
+    ///   the hyperplane's feature name) for NaN or Inf in a used column.
+    public static func values(of features: DenseMatrix, columns: [Int], _ hyperplane: SoftnessHyperplane) throws(DiagnosticError) -> [Double] {
+        let d = hyperplane.weights.count
+        guard columns.count == d else { throw .lengthMismatch(name: "columns", expected: d, actual: columns.count) }
+        if let bad = columns.first(where: { $0 < 0 || $0 >= features.columns }) {
+            throw .invalidTable(reason: "column \(bad) is outside the \(features.columns) feature columns")
+        }
+        for i in 0..<features.rows {
+            for (k, column) in columns.enumerated() where !features[i, column].isFinite {
+                throw .nonFiniteFeature(row: i, column: column, name: hyperplane.featureNames[k])
+            }
+        }
+        return values(features, columns: columns, hyperplane.standardization, weights: hyperplane.weights,
+                      bias: hyperplane.bias, norm: hyperplane.weightNorm)
+    }
+}
+
+/// A trained softness hyperplane as stored with a run (`standardization/…`, `svm/weights`,
+/// `svm/bias`): what `softness apply` evaluates on new rows with `Softness.values(of:columns:_:)`.
+public struct SoftnessHyperplane: Sendable, Equatable {
+    /// Feature names, in the order of the weights and the standardization.
+    public let featureNames: [String]
+    /// Training-row means and population sds of those features.
+    public let standardization: Standardization
+    /// SVM weights w on standardized features.
+    public let weights: [Double]
+    /// SVM bias b.
+    public let bias: Double
+    /// ‖w‖, computed as in training.
+    public let weightNorm: Double
+
+    /// Checks the parts fit together.
+    /// - Throws: `.lengthMismatch` (names or weights vs the standardization), `.noFeatures`,
+    ///   `.nonFiniteValue` for a non-finite weight or bias, `.degenerateModel` for ‖w‖ = 0.
+    public init(featureNames: [String], standardization: Standardization, weights: [Double], bias: Double) throws(DiagnosticError) {
+        let d = standardization.means.count
+        guard d > 0 else { throw .noFeatures }
+        guard featureNames.count == d else { throw .lengthMismatch(name: "feature names", expected: d, actual: featureNames.count) }
+        guard weights.count == d else { throw .lengthMismatch(name: "weights", expected: d, actual: weights.count) }
+        if let bad = weights.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(name: "weights", row: bad, value: weights[bad]) }
+        guard bias.isFinite else { throw .nonFiniteValue(name: "bias", row: 0, value: bias) }
+        let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0, norm.isFinite else { throw .degenerateModel(weightNorm: norm) }
+        self.featureNames = featureNames
+        self.standardization = standardization
+        self.weights = weights
+        self.bias = bias
+        self.weightNorm = norm
     }
 }

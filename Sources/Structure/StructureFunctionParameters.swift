@@ -203,3 +203,64 @@ public struct StructureFunctionParameters: Sendable, Equatable {
         return fmt(v)
     }
 }
+
+extension StructureFunctionParameters {
+    /// Recovers a parameter set from the feature names it writes (`featureNames`, e.g.
+    /// `G_A_r0=0.50_d=0.10`, `Psi_AB_xi=1.00_l=-1_z=2`, pooled species `all`): the radial centres,
+    /// width, ξ, λ and ζ grids, species names and pooling come from the names; species codes are
+    /// `species` (default 1, 2, … in the order the names first appear, as every `featurize` preset
+    /// uses) and the cutoffs are the tolerance-based defaults. Numbers are as precise as the
+    /// names print them (2 decimals unless more are needed).
+    /// - Throws: `.invalidParameter` naming the first name that is not a structure function, or
+    ///   when the recovered set would not write exactly `names` in this order.
+    public init(parsingFeatureNames names: [String], species: [Int]? = nil) throws {
+        var channels: [String] = []
+        var centers: [Double] = [], widths: [Double] = []
+        var xi: [Double] = [], lambda: [Double] = [], zeta: [Double] = []
+        func number(_ text: Substring, in name: String) throws -> Double {
+            guard let value = Double(text), value.isFinite else {
+                throw StructureError.invalidParameter("feature '\(name)': '\(text)' is not a number")
+            }
+            return value
+        }
+        func appendUnique(_ value: Double, to list: inout [Double]) { if !list.contains(value) { list.append(value) } }
+        for name in names {
+            let parts = name.split(separator: "_", omittingEmptySubsequences: false)
+            if parts.count == 4, parts[0] == "G", parts[2].hasPrefix("r0="), parts[3].hasPrefix("d=") {
+                let channel = String(parts[1])
+                if !channels.contains(channel) { channels.append(channel) }
+                appendUnique(try number(parts[2].dropFirst(3), in: name), to: &centers)
+                appendUnique(try number(parts[3].dropFirst(2), in: name), to: &widths)
+            } else if parts.count == 5, parts[0] == "Psi", parts[2].hasPrefix("xi="), parts[3].hasPrefix("l="), parts[4].hasPrefix("z=") {
+                appendUnique(try number(parts[2].dropFirst(3), in: name), to: &xi)
+                appendUnique(try number(parts[3].dropFirst(2), in: name), to: &lambda)
+                appendUnique(try number(parts[4].dropFirst(2), in: name), to: &zeta)
+            } else {
+                throw StructureError.invalidParameter("feature '\(name)' is not a structure function name (G_X_r0=…_d=… or Psi_XY_xi=…_l=…_z=…)")
+            }
+        }
+        guard widths.count <= 1 else {
+            throw StructureError.invalidParameter("the radial names use several widths d (\(widths.map { String($0) }.joined(separator: ", "))); featurize writes one")
+        }
+        let pooled = channels == ["all"] || (channels.isEmpty && names.allSatisfy { $0.hasPrefix("Psi_all_") })
+        let speciesNames: [String]
+        if pooled {
+            speciesNames = species.map { StructureFunctionParameters.defaultNames(count: $0.count) } ?? ["A", "B"]
+        } else if channels.isEmpty {
+            throw StructureError.invalidParameter("no radial functions among the names: the species cannot be recovered")
+        } else {
+            speciesNames = channels
+        }
+        let codes = species ?? (1...speciesNames.count).map { $0 }
+        let recovered = try StructureFunctionParameters(
+            radialCenters: centers, radialWidth: widths.first ?? 0.1, angularXi: xi, angularLambda: lambda.isEmpty ? [-1, 1] : lambda,
+            angularZeta: zeta, species: codes, speciesNames: speciesNames, resolveSpecies: !pooled)
+        let written = recovered.featureNames
+        guard written == names else {
+            let first = zip(written, names).first { $0.0 != $0.1 }
+            throw StructureError.invalidParameter("the names are not one complete structure-function set in featurize order"
+                + (first.map { " (expected '\($0.0)' where the names have '\($0.1)')" } ?? " (\(written.count) functions expected, \(names.count) names)"))
+        }
+        self = recovered
+    }
+}

@@ -28,6 +28,16 @@ extension Group {
         return dataset
     }
 
+    /// Creates an empty, appendable (row-chunked, deflated) result dataset stored as `T`, with
+    /// its `units` and `description`; rows are added with `Dataset.append`.
+    @discardableResult
+    func appendableResult<T: HDF5Scalar>(_ path: String, of type: T.Type, units: String, _ description: String) throws -> Dataset {
+        let dataset = try createDataset(path, of: type, shape: [0], options: .rowChunked(1 << 14, deflateLevel: 1))
+        try dataset.setAttribute("units", .string(units))
+        try dataset.setAttribute("description", .string(description))
+        return dataset
+    }
+
     /// Creates a string result dataset with a one-line `description`.
     @discardableResult
     func result(_ path: String, strings: [String], _ description: String) throws -> Dataset {

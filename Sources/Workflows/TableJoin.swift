@@ -16,7 +16,9 @@ public enum TableJoin {
 
     /// Concatenates `inputs` (schema-v1 tables with identical feature names) into `output`,
     /// assigning `/split` with a seeded draw (`testFraction` of frames or rows to test).
-    /// Keeps `/frame`, `/particle_id`, `/species` when every input has them. Returns the row count.
+    /// Keeps `/frame`, `/particle_id`, `/species` when every input has them, and the root
+    /// attributes `structure_*` (the featurize parameters) when every input records the same.
+    /// Returns the row count.
     public static func run(inputs: [String], output: String, testFraction: Double, rule: SplitRule, seed: UInt64,
                            storage: FeatureStorage = .float32, overwrite: Bool = false) throws -> Int {
         guard !inputs.isEmpty else { throw WorkflowError.noInputs(output: output) }
@@ -25,6 +27,9 @@ public enum TableJoin {
         }
         var names: [String]?
         var carry: Set<OptionalColumn> = [.frame, .particleID, .species]
+        // The structure-function parameters (`structure_*`) go along when every input records the same.
+        var structure: [String: AttributeValue]?
+        var structureAgrees = true
         for input in inputs {
             let file = try File.open(input)
             defer { file.close() }
@@ -35,12 +40,20 @@ public enum TableJoin {
             }
             names = these
             for column in carry where !file.isDataset(column.path) { carry.remove(column) }
+            var theirs: [String: AttributeValue] = [:]
+            for name in TrajectoryFeaturizer.structureAttributeNames {
+                if let value = try file.attribute(name) { theirs[name] = value }
+            }
+            if let structure, structure != theirs { structureAgrees = false }
+            structure = theirs
         }
+        var attributes: [String: AttributeValue] = ["source": .string("softness join " + inputs.joined(separator: " ")),
+                                                    "split_rule": .string(rule.rawValue), "split_seed": .integer(Int(truncatingIfNeeded: seed)),
+                                                    "test_fraction": .real(testFraction)]
+        if structureAgrees, let structure { attributes.merge(structure) { old, _ in old } }
         let writer = try ParticleTableWriter(path: output, featureNames: names ?? [], storage: storage,
                                              optionalColumns: carry.union([.split]),
-                                             attributes: ["source": .string("softness join " + inputs.joined(separator: " ")),
-                                                          "split_rule": .string(rule.rawValue), "split_seed": .integer(Int(truncatingIfNeeded: seed)),
-                                                          "test_fraction": .real(testFraction)],
+                                             attributes: attributes,
                                              overwrite: overwrite)
         var generator = SplitMix64(seed: seed)
         for input in inputs {

@@ -43,17 +43,8 @@ public enum TrajectoryFeaturizer {
             throw WorkflowError.invalidParameter(name: "--labels", value: "a labels file with no pairs left",
                                                  requirement: "a selection with labelled pairs (with --balance, only frames with rearrangements keep pairs; check --every)")
         }
-        var attributes: [String: AttributeValue] = [
-            "source": .string(path),
-            "structure_radial_centers": .reals(parameters.radialCenters),
-            "structure_radial_width": .real(parameters.radialWidth),
-            "structure_angular_xi": .reals(parameters.angularXi),
-            "structure_angular_lambda": .reals(parameters.angularLambda),
-            "structure_angular_zeta": .reals(parameters.angularZeta),
-            "structure_species": .integers(parameters.species),
-            "structure_radial_cutoff": .real(parameters.radialCutoff),
-            "structure_angular_cutoff": .real(parameters.angularCutoff),
-        ]
+        var attributes = structureAttributes(parameters)
+        attributes["source"] = .string(path)
         if labelled { attributes["temperature"] = .real(temperature) }
         let writer = try ParticleTableWriter(path: output, featureNames: parameters.featureNames, storage: storage,
                                              optionalColumns: [.frame, .particleID, .species], attributes: attributes,
@@ -104,6 +95,99 @@ public enum TrajectoryFeaturizer {
         }
         try writer.finish()
         return writer.rowCount
+    }
+
+    /// The root attributes that record `parameters` in a featurized table (`structure_*`; read
+    /// back by `parameters(recordedIn:)`, carried by `join`).
+    public static func structureAttributes(_ parameters: StructureFunctionParameters) -> [String: AttributeValue] {
+        [
+            "structure_radial_centers": .reals(parameters.radialCenters),
+            "structure_radial_width": .real(parameters.radialWidth),
+            "structure_angular_xi": .reals(parameters.angularXi),
+            "structure_angular_lambda": .reals(parameters.angularLambda),
+            "structure_angular_zeta": .reals(parameters.angularZeta),
+            "structure_species": .integers(parameters.species),
+            "structure_species_names": .strings(parameters.speciesNames),
+            "structure_resolve_species": .integer(parameters.resolveSpecies ? 1 : 0),
+            "structure_radial_cutoff": .real(parameters.radialCutoff),
+            "structure_angular_cutoff": .real(parameters.angularCutoff),
+        ]
+    }
+
+    /// Names of the attributes `structureAttributes` writes.
+    public static let structureAttributeNames = ["structure_radial_centers", "structure_radial_width", "structure_angular_xi",
+                                                 "structure_angular_lambda", "structure_angular_zeta", "structure_species",
+                                                 "structure_species_names", "structure_resolve_species",
+                                                 "structure_radial_cutoff", "structure_angular_cutoff"]
+
+    /// The structure-function parameters recorded on `group` (a featurized or joined table's
+    /// root) by `structureAttributes`, nil when it records none. Tables written before
+    /// `structure_species_names` and `structure_resolve_species` existed get them from
+    /// `featureNames` (the table's `/feature_names`).
+    /// - Throws: `WorkflowError.unrecoverableStructure` when the attributes are incomplete or
+    ///   describe a set that does not write `featureNames`.
+    public static func parameters(recordedIn group: Group, file: String, featureNames: [String]) throws -> StructureFunctionParameters? {
+        let present = Set(try group.attributeNames())
+        let required = ["structure_radial_centers", "structure_radial_width", "structure_angular_xi", "structure_angular_lambda",
+                        "structure_angular_zeta", "structure_species", "structure_radial_cutoff", "structure_angular_cutoff"]
+        guard required.contains(where: present.contains) else { return nil }
+        func fail(_ reason: String) -> WorkflowError { .unrecoverableStructure(file: file, reason: reason) }
+        if let missing = required.first(where: { !present.contains($0) }) { throw fail("root attribute '\(missing)' is missing") }
+        func reals(_ name: String) throws -> [Double] {
+            switch try group.attribute(name) {
+            case .reals(let values)?: return values
+            case .real(let value)?: return [value]
+            case .integers(let values)?: return values.map(Double.init)
+            case .integer(let value)?: return [Double(value)]
+            default: throw fail("root attribute '\(name)' is not a list of numbers")
+            }
+        }
+        func real(_ name: String) throws -> Double {
+            guard let value = try reals(name).first, try reals(name).count == 1 else { throw fail("root attribute '\(name)' is not one number") }
+            return value
+        }
+        let species: [Int]
+        switch try group.attribute("structure_species") {
+        case .integers(let values)?: species = values
+        case .integer(let value)?: species = [value]
+        default: throw fail("root attribute 'structure_species' is not a list of integers")
+        }
+        var names: [String]?
+        var resolve: Bool?
+        if present.contains("structure_species_names") {
+            switch try group.attribute("structure_species_names") {
+            case .strings(let values)?: names = values
+            case .string(let value)?: names = [value]
+            default: throw fail("root attribute 'structure_species_names' is not a list of strings")
+            }
+        }
+        if present.contains("structure_resolve_species") {
+            guard let value = try group.attribute("structure_resolve_species")?.integerValue else {
+                throw fail("root attribute 'structure_resolve_species' is not 0 or 1")
+            }
+            resolve = value != 0
+        }
+        if names == nil || resolve == nil, let parsed = try? StructureFunctionParameters(parsingFeatureNames: featureNames, species: species) {
+            names = names ?? parsed.speciesNames
+            resolve = resolve ?? parsed.resolveSpecies
+        }
+        let parameters: StructureFunctionParameters
+        do {
+            parameters = try StructureFunctionParameters(
+                radialCenters: try reals("structure_radial_centers"), radialWidth: try real("structure_radial_width"),
+                angularXi: try reals("structure_angular_xi"), angularLambda: try reals("structure_angular_lambda"),
+                angularZeta: try reals("structure_angular_zeta"), species: species, speciesNames: names,
+                resolveSpecies: resolve ?? true, radialCutoff: try real("structure_radial_cutoff"),
+                angularCutoff: try real("structure_angular_cutoff"))
+        } catch let error as StructureError {
+            throw fail("the structure_* attributes are not a valid parameter set: \(error)")
+        }
+        guard parameters.featureNames == featureNames else {
+            let first = zip(parameters.featureNames, featureNames).first { $0.0 != $0.1 }
+            throw fail("the structure_* attributes describe \(parameters.featureCount) functions that do not match /feature_names"
+                       + (first.map { " ('\($0.0)' where the table has '\($0.1)')" } ?? " (\(featureNames.count) names)"))
+        }
+        return parameters
     }
 
     /// Row of particle `id` in a frame whose ids are sorted ascending (binary search).

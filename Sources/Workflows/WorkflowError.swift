@@ -11,6 +11,9 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A `--selection` row outside the input.
     case selectionRowInvalid(source: String, row: Int, rows: Int)
 
+    /// The structure-function parameters a table was featurized with cannot be read back.
+    case unrecoverableStructure(file: String, reason: String)
+
     public var description: String {
         switch self {
         case .invalidParameter(let name, let value, let requirement):
@@ -21,6 +24,8 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(source): the selection was recorded for data with digest \(recorded), but \(input) now has \(actual); run `softness validate --balance` again"
         case .selectionRowInvalid(let source, let row, let rows):
             return "\(source): the selection holds row \(row), but the input has \(rows) rows; run `softness validate --balance` again"
+        case .unrecoverableStructure(let file, let reason):
+            return "\(file): cannot recover the structure-function parameters it was featurized with: \(reason)"
         case .featureNamesDiffer(let file, let reference):
             return "\(file): its feature names differ from those of \(reference); featurize every run with the same parameters"
         }
