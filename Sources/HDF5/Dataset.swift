@@ -4,6 +4,11 @@ import Foundation
 /// An HDF5 dataset: an N-dimensional array of numbers or strings, row-major like numpy.
 /// Reads convert to the requested Swift type (a float32 dataset reads fine as `[Double]`).
 public final class Dataset: HDF5Object, @unchecked Sendable {
+    /// Releases the dataset's identifier now rather than when the last reference goes; a writer
+    /// does this before `File.closeAfterWriting()`, which refuses to leave a file open under a
+    /// dataset. Later use of the dataset is an HDF5 error, not a crash.
+    public func close() { handle.close() }
+
 
     private func withSpace<R>(_ body: (hid_t) throws -> R) throws -> R {
         let space = Handle(try checked(site(), "cannot read the dataspace") { H5Dget_space(handle.id) }, kind: .dataspace)

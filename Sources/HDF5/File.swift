@@ -125,6 +125,9 @@ public final class File: Group, @unchecked Sendable {
 
     /// Flushes and closes a file that was written, throwing when either fails (a full disk shows
     /// up here as `.noSpace`). Writers call this, not `close()`, before they publish a file.
+    ///
+    /// Objects still open from the file would keep libhdf5 from really closing it (and would keep
+    /// its lock) until they go, after the caller has moved the file into place: that is refused.
     public func closeAfterWriting() throws {
         let site = CallSite(file: path, object: nil)
         do {
@@ -132,6 +135,11 @@ public final class File: Group, @unchecked Sendable {
         } catch {
             handle.close()
             throw error
+        }
+        let stillOpen = openObjectCount - 1
+        guard stillOpen == 0 else {
+            handle.close()
+            throw HDF5Error(.library, file: path, message: "cannot close the file: \(stillOpen) object(s) of it are still open, so it would stay open and locked (a bug in softness: close datasets before the file)")
         }
         try checked(site, "cannot close the file") { handle.close() }
     }

@@ -132,6 +132,7 @@ public final class ParticleTableWriter {
         }
         self.file = nil
         do {
+            for dataset in [features, labels, temperature].compactMap({ $0 }) + Array(optional.values) { dataset.close() }
             try file.closeAfterWriting()
         } catch {
             throw destination.abandon(after: error)

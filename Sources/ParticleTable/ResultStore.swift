@@ -186,11 +186,13 @@ public struct ResultStore: Sendable {
             do {
                 try Self.copy(path, to: copy, what: "the input for --in-place")
                 try File.withFile(copy.temporaryPath, mode: .readWrite) { file in
-                    if exists { try file.remove("results/\(name)") }
-                    let results = try file.requireGroup("results")
-                    try results.setAttribute("schema", .string(Self.schema))
-                    try results.setAttribute("schema_version", .integer(Self.schemaVersion))
-                    try fill(try results.createGroup(name))
+                    do {  // the groups go before the file is closed
+                        if exists { try file.remove("results/\(name)") }
+                        let results = try file.requireGroup("results")
+                        try results.setAttribute("schema", .string(Self.schema))
+                        try results.setAttribute("schema_version", .integer(Self.schemaVersion))
+                        try fill(try results.createGroup(name))
+                    }
                     try file.closeAfterWriting()
                 }
                 try copy.publish()

@@ -539,6 +539,7 @@ final class AppliedSoftnessWriter {
         guard let file else { throw ParticleTableError.blockMismatch(file: path, message: "the output was abandoned after an earlier failure") }
         self.file = nil
         do {
+            for dataset in datasets.values { dataset.close() }
             try file.closeAfterWriting()
         } catch {
             throw destination.abandon(after: error)

@@ -30,4 +30,23 @@ import Testing
             #expect(try descriptors(of: path).isEmpty)
         }
     }
+
+    /// A writer that closes the file while it still holds a dataset would publish a file that
+    /// stays open and locked: `closeAfterWriting` refuses; closing the dataset first works, and
+    /// the descriptor is really gone.
+    @Test func closeAfterWritingRefusesOpenObjects() throws {
+        try withTemporaryFile { path in
+            let file = try File.create(path)
+            let held = try file.createDataset("x", values: [1.0, 2.0])
+            #expect(throws: HDF5Error.self) { try file.closeAfterWriting() }
+            held.close()
+            #expect(try descriptors(of: path).isEmpty)
+            let again = try File.create(path, mode: .truncate)
+            let released = try again.createDataset("x", values: [3.0])
+            released.close()
+            try again.closeAfterWriting()
+            #expect(try descriptors(of: path).isEmpty)
+            #expect(try File.withFile(path) { try $0.dataset("x").read(as: Double.self) } == [3.0])
+        }
+    }
 }
