@@ -16,6 +16,11 @@ public struct ArrheniusGridPoint: Sendable, Equatable, Codable {
     /// (see `ArrheniusFit.errorScale`); nil without them.
     public var deltaEError: Double? = nil
     public var sigmaError: Double? = nil
+    /// χ² of the line in 1/T at this S against the errors of a(T) + b(T)·S (from the logistic
+    /// fits' variances and covariance), and its lack-of-fit p-value with n − 2 degrees of
+    /// freedom; nil without errors or with two temperatures.
+    public var chiSquared: Double? = nil
+    public var lackOfFitP: Double? = nil
 }
 
 /// Standard errors and covariances of the Arrhenius coefficients A0, A1, B0, B1.
@@ -153,6 +158,12 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
             let logits = (0..<n).map { intercepts[$0] + slopes[$0] * s }
             let r2 = testable ? LeastSquares.line(x: inverse, y: logits)?.rSquared ?? 1 : nil
             var point = ArrheniusGridPoint(softness: s, deltaE: -(a1 + b1 * s), sigma: a0 + b0 * s, r2: r2)
+            if let sa = interceptErrors, let sb = slopeErrors, sa.count == n, sb.count == n,
+               let line = LeastSquares.line(x: inverse, y: logits) {
+                let cov = covariances.flatMap { $0.count == n ? $0 : nil } ?? [Double](repeating: 0, count: n)
+                let pointErrors = (0..<n).map { max(0, sa[$0] * sa[$0] + s * s * sb[$0] * sb[$0] + 2 * s * cov[$0]).squareRoot() }
+                (point.chiSquared, point.lackOfFitP) = lackOfFit(line, logits, pointErrors)
+            }
             if let e = errors {
                 point.deltaEError = max(0, e.a1 * e.a1 + s * s * e.b1 * e.b1 + 2 * s * e.a1b1).squareRoot()
                 point.sigmaError = max(0, e.a0 * e.a0 + s * s * e.b0 * e.b0 + 2 * s * e.a0b0).squareRoot()
@@ -201,10 +212,12 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
         if temperatures.count == 2 {
             return [VerdictCaveat(kind: .untestableArrhenius, clause: "two temperatures only, so the Arrhenius law is untested")]
         }
-        let poor = [("a(T)", interceptLackOfFitP), ("b(T)", slopeLackOfFitP)].compactMap { name, p -> String? in
+        var poor = [("a(T)", interceptLackOfFitP), ("b(T)", slopeLackOfFitP)].compactMap { name, p -> String? in
             guard let p, p < VerdictRules.poorFitPValue else { return nil }
             return String(format: "%@ not linear in 1/T (p = %.2g)", name, p)
         }
+        let poorGrid = grid.filter { ($0.lackOfFitP ?? 1) < VerdictRules.poorFitPValue }.count
+        if poorGrid > 0 { poor.append("logit not linear in 1/T at \(poorGrid) of \(grid.count) S values") }
         return poor.isEmpty ? [] : [VerdictCaveat(kind: .poorArrheniusFit, clause: poor.joined(separator: ", ") + ", errors scaled")]
     }
 
@@ -219,6 +232,11 @@ public struct ArrheniusFit: Sendable, Equatable, Codable {
             guard let chi, let p, p < VerdictRules.poorFitPValue else { continue }
             let dof = Double(temperatures.count - 2)
             warnings.append(String(format: "%@ is not a straight line in 1/T within the errors of the logistic fits (χ²/dof = %.1f, lack-of-fit p = %.2g): ΔE_inf and Σ from it describe an average, not an Arrhenius law; their errors are multiplied by sqrt(χ²/dof) = %.2f.", name, chi / dof, p, (chi / dof).squareRoot()))
+        }
+        let poorGrid = grid.filter { ($0.lackOfFitP ?? 1) < VerdictRules.poorFitPValue }
+        if !poorGrid.isEmpty {
+            let s = poorGrid.map { String(format: "%.2f", $0.softness) }.joined(separator: ", ")
+            warnings.append("logit P(R|S,T) is not a straight line in 1/T within the logistic errors at \(poorGrid.count) of \(grid.count) softness values (lack-of-fit p < \(VerdictRules.poorFitPValue) at S = \(s)).")
         }
         return warnings
     }

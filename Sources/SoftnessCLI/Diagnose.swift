@@ -83,6 +83,8 @@ struct Diagnose: ParsableCommand {
                 if let ca = a.interceptChiSquared, let pa = a.interceptLackOfFitP, let cb = a.slopeChiSquared, let pb = a.slopeLackOfFitP {
                     lines.append(String(format: "  lack of fit (errors of the logistic fits): a(T) χ²/dof = %.2f, p = %.3g; b(T) χ²/dof = %.2f, p = %.3g",
                                         ca / dof, pa, cb / dof, pb))
+                    let tested = a.grid.compactMap(\.lackOfFitP)
+                    lines.append("  logit vs 1/T at each S: p < \(VerdictRules.poorFitPValue) at \(tested.filter { $0 < VerdictRules.poorFitPValue }.count) of \(tested.count) S values")
                 }
             }
         }

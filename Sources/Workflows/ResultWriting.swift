@@ -86,6 +86,8 @@ public enum ResultWriting {
             try group.result("r2", arrhenius.grid.map { $0.r2 ?? .nan }, units: ResultUnits.none, "R^2 of logit P(R|S,T) against 1/T at this S (NaN for two temperatures)")
             try group.result("delta_E_error", arrhenius.grid.map { $0.deltaEError ?? .nan }, units: ResultUnits.energy, "standard error of delta_E_inf(S) from the logistic fits' covariances, scaled by sqrt(chi2/dof) when > 1")
             try group.result("sigma_error", arrhenius.grid.map { $0.sigmaError ?? .nan }, units: ResultUnits.logit, "standard error of sigma(S), as delta_E_error")
+            try group.result("chi_squared", arrhenius.grid.map { $0.chiSquared ?? .nan }, units: ResultUnits.none, "chi2 of logit against 1/T at this S with the errors of a(T) + b(T) S (NaN when untestable)")
+            try group.result("lack_of_fit_p", arrhenius.grid.map { $0.lackOfFitP ?? .nan }, units: ResultUnits.none, "P(chi2 with n_T - 2 dof >= chi_squared)")
         }
         if let truth = result.truth {
             let group = try run.createGroup("truth")

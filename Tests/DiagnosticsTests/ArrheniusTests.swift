@@ -46,6 +46,15 @@ import Testing
         #expect(pA < 1e-6)
         #expect(chiB < 1e-12 && abs(pB - 1) < 1e-12)
         #expect(fit.warnings.count == 1 && fit.warnings[0].hasPrefix("a(T) is not a straight line in 1/T"), "\(fit.warnings)")
+        // The line in 1/T at each S is tested with the errors of a + b·S: b is exactly linear, so at
+        // S = 0 and S = 1 the residuals are a's, with errors 0.01 and 0.01·√2 (no covariance).
+        let gridded = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b, softnessGrid: [0, 1],
+                                       interceptErrors: errors, slopeErrors: errors)
+        let chi0 = try #require(gridded.grid[0].chiSquared), chi1 = try #require(gridded.grid[1].chiSquared)
+        #expect(abs(chi0 - chi) < 1e-9 * chi && abs(chi1 - chi / 2) < 1e-9 * chi)
+        #expect(abs((gridded.grid[1].lackOfFitP ?? .nan) - Statistics.chiSquaredSurvival(chi / 2, degreesOfFreedom: 3)) < 1e-15)
+        #expect(gridded.warnings.contains { $0.hasPrefix("logit P(R|S,T) is not a straight line in 1/T within the logistic errors at 2 of 2 softness values") })
+        #expect(gridded.caveats.first?.clause.contains("logit not linear in 1/T at 2 of 2 S values") == true)
         // Without errors there is nothing to test against.
         let untested = try ArrheniusFit(temperatures: temperatures, intercepts: a, slopes: b)
         #expect(untested.interceptLackOfFitP == nil && untested.warnings.isEmpty)
