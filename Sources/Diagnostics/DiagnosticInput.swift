@@ -81,6 +81,36 @@ public struct DiagnosticInput: Sendable {
         return copy
     }
 
+    /// The given rows and feature columns (each in the given order), gathered in one pass so only
+    /// the kept values are copied.
+    /// - Throws: `.learning(.indexOutOfRange)` for a bad row or column index.
+    public func selecting(rows: [Int], columns: [Int]) throws(DiagnosticError) -> DiagnosticInput {
+        if columns == Array(0..<featureCount) { return try selectingRows(rows) }
+        let d = featureCount
+        if let bad = rows.first(where: { $0 < 0 || $0 >= rowCount }) {
+            throw .learning(.indexOutOfRange(axis: "row", index: bad, bound: rowCount))
+        }
+        if let bad = columns.first(where: { $0 < 0 || $0 >= d }) {
+            throw .learning(.indexOutOfRange(axis: "column", index: bad, bound: d))
+        }
+        var values = [Double]()
+        values.reserveCapacity(rows.count * columns.count)
+        features.withUnsafeBufferPointer { all in
+            for row in rows {
+                let base = row * d
+                for column in columns { values.append(all[base + column]) }
+            }
+        }
+        var copy = self
+        copy.features = try learning { () throws(LearningError) in try DenseMatrix(rows: rows.count, columns: columns.count, values: values) }
+        copy.featureNames = columns.map { featureNames[$0] }
+        copy.labels = rows.map { labels[$0] }
+        copy.temperature = rows.map { temperature[$0] }
+        copy.isTraining = rows.map { isTraining[$0] }
+        copy.energyBarrier = energyBarrier.map { e in rows.map { e[$0] } }
+        return copy
+    }
+
     /// The given rows (in the given order, repeats allowed), all per-row arrays alike.
     /// - Throws: `.learning(.indexOutOfRange)` for a bad row index.
     public func selectingRows(_ rows: [Int]) throws(DiagnosticError) -> DiagnosticInput {

@@ -32,8 +32,8 @@ struct ArrheniusCommand: ParsableCommand {
     @Option(help: "With --binned, the field separator of a text table: comma, tab, semicolon or space (runs of whitespace). Default: detected from the first line.")
     var delimiter: BinnedDelimiter?
 
-    @Option(help: "With --binned, a text table without a header: its columns in file order, comma-separated (e.g. S,T,count,fraction or _,S,T,n,p; '_', '-' or any name that is not a column ignores that column; write --columns=-,… when the list starts with '-'). The first line is then data.")
-    var columns: String?
+    // --columns (a headerless text table's columns with --binned) is the shared input option.
+    private var columns: String? { input.columns }
 
     @Option(help: "With --binned, the HDF5 group holding softness, temperature, count and fraction. Default: the root, or the root's only group that holds them.")
     var group: String?
@@ -71,8 +71,12 @@ struct ArrheniusCommand: ParsableCommand {
 
     func run() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
-        if !binned && (delimiter != nil || columns != nil || group != nil) {
-            throw ValidationError("--delimiter, --columns and --group describe a binned table: add --binned")
+        if !binned && (delimiter != nil || group != nil) {
+            throw ValidationError("--delimiter and --group describe a binned table: add --binned")
+        }
+        if binned && (input.selectedTemperatures != nil || input.selectedSpecies != nil || input.selectedFrames != nil
+                      || input.excludedColumns != nil || input.featuresFrom != nil) {
+            throw ValidationError("--temperatures, --species, --frames, --exclude-columns and --features-from select rows and columns of a particle table; with --binned use --fit-temperatures")
         }
         let name = results.runName(default: "arrhenius")
         let file = input.file

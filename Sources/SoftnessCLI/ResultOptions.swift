@@ -64,7 +64,7 @@ func storeRun(_ results: ResultOptions, store: ResultStore, digest: String, name
     guard !results.dryRun else { return }
     try store.writeRun(name: name, overwrite: results.overwrite,
                        provenance: ResultOptions.provenance(input: store.inputPath, digest: digest),
-                       parameters: parameters) { run in
+                       parameters: parameters.merging(loaded?.selection?.parameters ?? [:]) { $1 }) { run in
         if let split = loaded?.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
         try body(run)
     }

@@ -15,6 +15,8 @@ public struct LoadedInput: Sendable {
     /// The split drawn at random (0 train, 1 test, one entry per row of the file) when the file
     /// has no `/split`; stored with the run so the same rows can be found again.
     public var generatedSplit: [UInt8]?
+    /// What `--temperatures`/`--species`/`--frames`/`--columns`/… kept, nil without a selection.
+    public var selection: TableSelection.Outcome?
 }
 
 /// Training rows recorded by `softness validate --balance`: the row indices and the digest of
@@ -40,8 +42,20 @@ extension LoadedInput {
     /// Without `/split`, rows are split at random (seeded by `seed`): a fraction `testFraction`
     /// becomes test rows. With `trainingSelection` (for example a balanced selection recorded by
     /// `softness validate --balance`) only those rows train; all test rows stay test rows.
+    /// With a non-empty `tableSelection`, only its rows and feature columns are kept (after the
+    /// split is drawn on every row, so a row keeps its train/test role whatever is selected; the
+    /// digest stays that of the whole table).
+    /// - Throws: `ParticleDataError`, `WorkflowError`, `TableSelectionError` (with the file name).
     public static func load(path: String, labels: LabelEncoding = .plusMinusOne, mapping: DatasetMapping = .schemaV1,
-                            testFraction: Double = 0.5, seed: UInt64 = 1, trainingSelection: TrainingSelection? = nil) throws -> LoadedInput {
+                            testFraction: Double = 0.5, seed: UInt64 = 1, trainingSelection: TrainingSelection? = nil,
+                            tableSelection: TableSelection? = nil) throws -> LoadedInput {
+        let tableSelection = tableSelection.flatMap { $0.isEmpty ? nil : $0 }
+        // Read /species and /frame first, so a bad selection fails before the features are read.
+        let rowData = try tableSelection?.readRowData(path: path)
+        if let tableSelection, let rowData {
+            if tableSelection.species != nil && rowData.species == nil { throw TableSelectionError.noSpeciesDataset(file: path) }
+            if tableSelection.frames != nil && rowData.frames == nil { throw TableSelectionError.noFrameDataset(file: path) }
+        }
         let data = try ParticleTableReader.load(path: path, labels: labels, mapping: mapping)
         var notes: [String] = []
         var isTraining: [Bool]
@@ -72,7 +86,14 @@ extension LoadedInput {
         let features = try DenseMatrix(rows: data.rows, columns: data.featureCount, values: data.features)
         var input = try DiagnosticInput(features: features, labels: data.labels, temperature: data.temperature,
                                         isTraining: isTraining, energyBarrier: data.energyBarrier, featureNames: data.featureNames)
-        if let rows { input = try input.selectingRows(rows) }
-        return LoadedInput(input: input, digest: data.digest, path: path, notes: notes, generatedSplit: generatedSplit)
+        var outcome: TableSelection.Outcome?
+        if let tableSelection {
+            let applied = try tableSelection.apply(to: input, rowData: rowData ?? .init(), among: rows, file: path)
+            input = applied.input
+            outcome = applied.outcome
+        } else if let rows {
+            input = try input.selectingRows(rows)
+        }
+        return LoadedInput(input: input, digest: data.digest, path: path, notes: notes, generatedSplit: generatedSplit, selection: outcome)
     }
 }
