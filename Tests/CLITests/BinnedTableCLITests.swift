@@ -55,9 +55,13 @@ import HDF5
             let unknown = try softness(["arrhenius", "bad.tsv", "--binned", "--delimiter", "pipe"], in: dir)
             #expect(unknown.status == 64)
             #expect(unknown.stderr.contains("'pipe'"), "\(unknown.stderr)")
-            let notBinned = try softness(["arrhenius", "bad.tsv", "--columns", "S,T,n,p"], in: dir)
+            let notBinned = try softness(["arrhenius", "bad.tsv", "--delimiter", "tab"], in: dir)
             #expect(notBinned.status == 64)
-            #expect(notBinned.stderr.contains("--delimiter, --columns and --group describe a binned table: add --binned"), "\(notBinned.stderr)")
+            #expect(notBinned.stderr.contains("--delimiter and --group describe a binned table: add --binned"), "\(notBinned.stderr)")
+            // --columns is also the feature-column selection of a particle table; row selections are refused with --binned.
+            let rowsOfBinned = try softness(["arrhenius", "bad.tsv", "--binned", "--temperatures", "0.5"], in: dir)
+            #expect(rowsOfBinned.status == 64)
+            #expect(rowsOfBinned.stderr.contains("with --binned use --fit-temperatures"), "\(rowsOfBinned.stderr)")
         }
     }
 
