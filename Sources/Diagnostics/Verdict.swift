@@ -23,7 +23,7 @@ public enum Verdict {
             text = "no Arrhenius barrier (needs test rows at two or more temperatures); the SVM and softness were still computed."
         } else {
             let variance = result.varianceOfInferredBarrier.map { v in
-                String(format: "Var(ΔE_inf) = %.4g%@ over the %d test rows at the training temperature(s), ", v,
+                String(format: "Var(ΔE_inf) = %#.4g%@ over the %d test rows at the training temperature(s), ", v,
                        result.varianceError.map { String(format: " ± %.2g", $0) } ?? "", result.varianceRows)
             } ?? ""
             text = "no true barrier in the file to compare with (\(variance)\(accuracyPhrase(result))); run `softness rfe` and look for the feature set where Var(ΔE_inf) peaks."
@@ -49,7 +49,7 @@ public enum Verdict {
             return "no RFE step had a variance (no Arrhenius barrier at any step)."
         }
         let peak = rfe.steps[rfe.peakIndex], chosen = rfe.steps[rfe.recommendedIndex]
-        var text = String(format: "Var(ΔE_inf) peaks at %d features (%.4g ± %@); ", peak.kept.count, peakVariance,
+        var text = String(format: "Var(ΔE_inf) peaks at %d features (%#.4g ± %@); ", peak.kept.count, peakVariance,
                           peak.varianceError.map { String(format: "%.2g", $0) } ?? "no error")
         text += "the smallest set that stays within \(String(format: "%g", VerdictRules.rfeStandardErrors)) bootstrap errors of it has \(chosen.kept.count): \(rfe.recommendedNames.joined(separator: " "))"
         if rfe.replicates > 0 {

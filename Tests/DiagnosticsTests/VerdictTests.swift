@@ -18,7 +18,7 @@ import Testing
         let noTruth = Verdict.sentence(for: result)
         #expect(noTruth.contains("run `softness rfe`"))
         let variance = try #require(result.varianceOfInferredBarrier)
-        #expect(noTruth.hasPrefix("no true barrier in the file to compare with (Var(ΔE_inf) = \(String(format: "%.4g", variance)) over the \(result.varianceRows) test rows at the training temperature(s), test accuracy \(String(format: "%.3f", result.testAccuracy)) on the \(result.testAccuracyRows) test rows at T = 0.4)"), "\(noTruth)")
+        #expect(noTruth.hasPrefix("no true barrier in the file to compare with (Var(ΔE_inf) = \(String(format: "%#.4g", variance)) over the \(result.varianceRows) test rows at the training temperature(s), test accuracy \(String(format: "%.3f", result.testAccuracy)) on the \(result.testAccuracyRows) test rows at T = 0.4)"), "\(noTruth)")
         result.arrhenius = nil
         #expect(Verdict.sentence(for: result).hasPrefix("no Arrhenius barrier"))
         #expect(truth.rows > 0)
