@@ -562,9 +562,11 @@ if have("verdict_binned_vft"):
         def red(x):
             dof = x["temperaturesUsed"] - 2
             return x["chiSquared"] / dof if dof > 0 else float("nan")
-        w(f"| {g['softness']:+.2f} | {2.4 - 0.6 * g['softness']:.2f} | {g['deltaE']:.3f} ± {g['deltaEError']:.3f} | {g['r2']:.4f} | "
-          f"{red(g):.2f} | {g['lackOfFitPValue']:.3g} | {c['deltaE']:.3f} ± {c['deltaEError']:.3f} | {c['r2']:.4f} | {red(c):.1f} | "
-          f"{c['lackOfFitPValue']:.2g} |")
+        def opt(x, spec):  # r2 and lackOfFitPValue are absent for bins with two temperatures
+            return "—" if x is None else format(x, spec)
+        w(f"| {g['softness']:+.2f} | {2.4 - 0.6 * g['softness']:.2f} | {g['deltaE']:.3f} ± {g['deltaEError']:.3f} | {opt(g.get('r2'), '.4f')} | "
+          f"{red(g):.2f} | {opt(g.get('lackOfFitPValue'), '.3g')} | {c['deltaE']:.3f} ± {c['deltaEError']:.3f} | {opt(c.get('r2'), '.4f')} | {red(c):.1f} | "
+          f"{opt(c.get('lackOfFitPValue'), '.2g')} |")
     w("")
     w(f"Arrhenius table — `{cmd('verdict_binned_arrhenius')}`:")
     w("")

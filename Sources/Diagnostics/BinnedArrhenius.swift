@@ -113,8 +113,8 @@ public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     /// line, so they are correlated (strongly when 1/T is far from 0): a band for
     /// P_R(S, T) needs it.
     public var deltaESigmaCovariance: Double
-    /// Weighted R² of the line; NaN for a line through two temperatures (it cannot be tested).
-    public var r2: Double
+    /// Weighted R² of the line; nil for a line through two temperatures (it cannot be tested).
+    public var r2: Double?
     /// χ² = Σ w (y − ŷ)² of the fit; compare with `temperaturesUsed − 2` degrees of freedom
     /// (with `BinnedWeighting.none` the plain residual sum of squares).
     public var chiSquared: Double
@@ -124,9 +124,9 @@ public struct BinnedArrheniusPoint: Sendable, Equatable, Codable {
     /// infinite there), or continuity-corrected; reported so that a fit on few points is not
     /// taken for a fit on many.
     public var temperaturesAtZeroOrOne: Int
-    /// P(χ²_{n−2} ≥ χ²): the lack-of-fit p-value of the binomially weighted line (NaN for two
+    /// P(χ²_{n−2} ≥ χ²): the lack-of-fit p-value of the binomially weighted line (nil for two
     /// temperatures and for unweighted fits, which have no variances to test against).
-    public var lackOfFitPValue: Double
+    public var lackOfFitPValue: Double?
     /// Whether `deltaEError` and `sigmaError` were multiplied by sqrt(χ²/(n − 2)) because the
     /// points scatter more than their binomial errors allow (χ²/(n − 2) > 1).
     public var errorsScaledByLackOfFit: Bool
@@ -213,7 +213,7 @@ public enum BinnedArrhenius {
             }
             fitted.merge(bin)
             let degreesOfFreedom = x.count - 2
-            var pValue = Double.nan, scaled = false
+            var pValue: Double? = nil, scaled = false
             switch weighting {
             case .none:
                 // Unit weights carry no variance: the scatter about the line estimates it.
@@ -234,7 +234,7 @@ public enum BinnedArrhenius {
             }
             points.append(BinnedArrheniusPoint(
                 softness: table.softness[k], deltaE: -line.slope, deltaEError: line.slopeError,
-                sigma: line.intercept, sigmaError: line.interceptError, deltaESigmaCovariance: -line.slopeInterceptCovariance, r2: degreesOfFreedom > 0 ? line.rSquared : .nan,
+                sigma: line.intercept, sigmaError: line.interceptError, deltaESigmaCovariance: -line.slopeInterceptCovariance, r2: degreesOfFreedom > 0 ? line.rSquared : nil,
                 chiSquared: line.residualSumOfSquares, temperaturesUsed: x.count, temperaturesAtZeroOrOne: atZeroOrOne,
                 lackOfFitPValue: pValue, errorsScaledByLackOfFit: scaled))
         }
@@ -287,7 +287,7 @@ public enum BinnedArrhenius {
         if let highest = temperatures.max(), highest < inverseTemperatureHint, points.allSatisfy({ $0.deltaE < 0 }) {
             warnings.append("every temperature is below \(inverseTemperatureHint) (highest \(highest)) and every barrier is negative: are the temperatures given as 1/T? The T column must hold temperatures in energy units (k_B = 1)")
         }
-        let poor = points.filter { $0.lackOfFitPValue < VerdictRules.poorFitPValue }
+        let poor = points.filter { ($0.lackOfFitPValue ?? 1) < VerdictRules.poorFitPValue }
         if let worst = poor.map({ $0.chiSquared / Double($0.temperaturesUsed - 2) }).max() {
             warnings.append("\(poor.count) of \(points.count) bins are not straight lines in 1/T within their binomial errors (lack-of-fit p < \(VerdictRules.poorFitPValue), χ²/dof up to \(String(format: "%.1f", worst))): their errors are scaled by sqrt(χ²/dof), and an Arrhenius law may not describe them")
         }

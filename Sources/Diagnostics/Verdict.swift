@@ -65,8 +65,8 @@ public enum Verdict {
         guard !points.isEmpty else { return "no bin could be fitted (see the skipped bins)." }
         let response = binned.response == .logit ? "logit P_R" : "ln P_R"
         var text = "ΔE(S) and Σ(S) from \(points.count) bins (\(response) against 1/T, \(binned.weighting == .none ? "unweighted" : "binomial weights"))"
-        let tested = points.filter { !$0.lackOfFitPValue.isNaN }
-        let poor = tested.filter { $0.lackOfFitPValue < VerdictRules.poorFitPValue }
+        let tested = points.filter { $0.lackOfFitPValue != nil }
+        let poor = tested.filter { ($0.lackOfFitPValue ?? 1) < VerdictRules.poorFitPValue }
         if tested.isEmpty {
             text += binned.weighting == .none
                 ? ": unweighted lines are not tested against errors; rerun with --weighting binomial to test them."

@@ -112,7 +112,7 @@ struct ArrheniusCommand: ParsableCommand {
                 let logistic = result.arrhenius
                 print(String(format: "%+6.2f   %10.4f   %9.4f ± %-8.4f   %9.4f   %8.4f ± %-8.4f   %.4f", point.softness,
                              logistic?.deltaE(point.softness) ?? .nan, point.deltaE, point.deltaEError,
-                             logistic?.sigma(point.softness) ?? .nan, point.sigma, point.sigmaError, point.r2))
+                             logistic?.sigma(point.softness) ?? .nan, point.sigma, point.sigmaError, point.r2 ?? .nan))
             }
             for skipped in fit.skipped { print(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
             print("verdict (binned): " + Verdict.sentence(for: fit))
@@ -134,7 +134,7 @@ struct ArrheniusCommand: ParsableCommand {
             let dof = p.temperaturesUsed - 2
             let reduced = dof > 0 ? p.chiSquared / Double(dof) : .nan
             lines.append(String(format: "%+6.2f   %9.4f ± %-8.4f   %9.4f ± %-8.4f   ", p.softness, p.deltaE, p.deltaEError, p.sigma, p.sigmaError)
-                         + number(p.r2, "%.4f") + "   " + number(reduced, "%6.2f") + "   " + number(p.lackOfFitPValue, "%.3f")
+                         + number(p.r2 ?? .nan, "%.4f") + "   " + number(reduced, "%6.2f") + "   " + number(p.lackOfFitPValue ?? .nan, "%.3f")
                          + "   \(p.temperaturesUsed)" + (p.errorsScaledByLackOfFit ? " (errors × sqrt(χ²/dof))" : "") + excluded)
         }
         for skipped in fit.skipped { lines.append(String(format: "  bin S = %+.2f skipped: %@", skipped.softness, skipped.reason)) }
