@@ -345,9 +345,13 @@ public enum ParticleTableReader {
             var start = 0
             while start < rows {
                 let range = start..<min(rows, start + blockStep)
-                let raw: [Int64] = try set.readRows(range)
+                // Read as Double so a float split (0.0/1.0, as numpy often writes it) is accepted too.
+                let raw: [Double] = try set.readRows(range)
                 if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                    throw ParticleDataError.invalidSplit(file: path, dataset: name, row: start + bad, value: raw[bad])
+                    if raw[bad].rounded() == raw[bad] && abs(raw[bad]) < 9e15 {
+                        throw ParticleDataError.invalidSplit(file: path, dataset: name, row: start + bad, value: Int64(raw[bad]))
+                    }
+                    throw ParticleDataError.mapping(file: path, dataset: name, message: "row \(start + bad) holds \(raw[bad]), expected 0 (train) or 1 (test)")
                 }
                 for (offset, value) in raw.enumerated() { values[start + offset] = UInt8(value) }
                 start = range.upperBound

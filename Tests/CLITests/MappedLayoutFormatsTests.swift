@@ -111,8 +111,8 @@ import HDF5
         }
     }
 
-    @Test func transposedFeaturesReadInManyBlocksGiveTheSameResults() throws {
-        // The transposed read goes block by block; a results file (not a dry run) must hold the same numbers.
+    @Test func transposedFeaturesWriteTheSameResultsWithoutAFeaturesLink() throws {
+        // A real run (not a dry run): the same weights, and the results file does not link [d, N] as /features.
         try withScratch { dir in
             let table = Table()
             try table.writeNative(dir.appendingPathComponent("native.h5").path)
