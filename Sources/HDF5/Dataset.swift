@@ -115,14 +115,7 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
     /// Reads rows `rows` (a hyperslab over the first dimension, all of the others).
     public func readRows<T: HDF5Scalar>(_ rows: Range<Int>, as type: T.Type = T.self) throws -> [T] {
         try checkNumericRead(T.self)
-        let shape = try shape()
-        guard !shape.isEmpty else {
-            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
-        }
-        guard rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
-            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
-                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
-        }
+        let shape = try shape(checkingRows: rows)
         let count = try allocatableCount([rows.count] + shape.dropFirst(), of: T.self)
         if count == 0 { return [] }
         if let pipeline = ChunkPipeline.of(self, memoryType: T.nativeType, shape: shape), pipeline.pays(forRows: rows.count) {
@@ -316,5 +309,20 @@ extension Group {
             }
         }
         return dataset
+    }
+}
+
+extension Dataset {
+    /// The shape, after checking that the dataset has rows and that `rows` lies within them.
+    func shape(checkingRows rows: Range<Int>) throws -> [Int] {
+        let shape = try shape()
+        guard !shape.isEmpty else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
+        }
+        guard rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
+        }
+        return shape
     }
 }

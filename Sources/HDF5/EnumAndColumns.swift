@@ -68,14 +68,7 @@ extension Dataset {
             guard H5Tget_class(fileType) == H5T_ENUM else {
                 throw HDF5Error(.typeMismatch, file: filePath, object: objectPath, message: "does not hold an enum")
             }
-            let shape = try shape()
-            guard !shape.isEmpty else {
-                throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath, message: "is a scalar; it has no rows")
-            }
-            guard rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
-                throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
-                                message: "rows \(rows.lowerBound)..<\(rows.upperBound) are outside 0..<\(shape[0])")
-            }
+            let shape = try shape(checkingRows: rows)
             let count = try allocatableCount([rows.count] + shape.dropFirst(), of: Int64.self)
             if count == 0 { return [] }
             let memoryType = Handle(try checked(site(), "cannot make the enum memory type") { H5Tget_native_type(fileType, H5T_DIR_DEFAULT) }, kind: .datatype)
