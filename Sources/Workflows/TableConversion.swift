@@ -488,13 +488,38 @@ private final class CSVSource: RowSource {
             }
             return value
         }
-        while block.rowCount < maxRows, let fields = try reader.next() {
+        let rowStart = { block.features.count }
+        var isFeature = [Bool](repeating: false, count: header.count)
+        for column in featureColumns { isFeature[column] = true }
+        while block.rowCount < maxRows, let row = try reader.nextRow() {
             let line = reader.lineNumber
-            for column in featureColumns {
-                let text = fields[column]
-                let value = float32 ? NumberText.float(text).map(Double.init) : NumberText.double(text)
-                guard let value, value.isFinite else { _ = try number(fields, column); continue }
-                block.features.append(value)
+            // Fast path: features parsed from the line's bytes; any cell that does not parse
+            // sends the row through the String path below, which names the cell.
+            var parsed = false
+            if case .bytes(let bytes, let ranges) = row {
+                let start = rowStart()
+                parsed = true
+                for column in featureColumns {
+                    let value = float32 ? NumberText.float(bytes: bytes[ranges[column]]).map(Double.init) : NumberText.double(bytes: bytes[ranges[column]])
+                    guard let value, value.isFinite else { parsed = false; break }
+                    block.features.append(value)
+                }
+                if !parsed { block.features.removeSubrange(start...) }
+            }
+            let fields: [String]
+            if parsed, case .bytes(let bytes, let ranges) = row {
+                // Text only for the label, temperature, split and barrier cells.
+                fields = ranges.indices.map { isFeature[$0] ? "" : String(decoding: bytes[ranges[$0]], as: UTF8.self) }
+            } else {
+                fields = row.strings
+            }
+            if !parsed {
+                for column in featureColumns {
+                    let text = fields[column]
+                    let value = float32 ? NumberText.float(text).map(Double.init) : NumberText.double(text)
+                    guard let value, value.isFinite else { _ = try number(fields, column); continue }
+                    block.features.append(value)
+                }
             }
             let labelText = fields[labelColumn]
             guard let label = encoding.label(text: labelText) else {

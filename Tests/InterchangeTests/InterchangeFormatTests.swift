@@ -36,6 +36,30 @@ private func randomDouble(_ g: inout SplitMix64) -> Double {
         #expect(NumberText.double(" 2.5 ") == 2.5)
         #expect(NumberText.double("abc") == nil)
     }
+
+    /// The byte parser of CSV import gives what the String parser gives: bit for bit on random
+    /// doubles and floats in shortest form and in %.17g, and on the edge cases.
+    @Test func byteParserAgreesWithTheStringParser() {
+        func bytes(_ text: String) -> ArraySlice<UInt8> { ArraySlice(Array(text.utf8)) }
+        var g = SplitMix64(seed: 13)
+        for _ in 0..<20_000 {
+            let d = randomDouble(&g)
+            for text in [NumberText.shortest(d), String(format: "%.17g", d)] {
+                #expect(NumberText.double(bytes: bytes(text))?.bitPattern == NumberText.double(text)?.bitPattern, "\(text)")
+            }
+            let f = Float(bitPattern: UInt32(truncatingIfNeeded: g.next()))
+            guard f.isFinite else { continue }
+            let text = NumberText.shortest(f)
+            #expect(NumberText.float(bytes: bytes(text))?.bitPattern == NumberText.float(text)?.bitPattern, "\(text)")
+        }
+        for text in [" 2.5", "2.5 ", "\t-0.0", "+2", "1e-5", "4.389e+03", "1e400", "-1e400", "inf", "nan", "0x1p3"] {
+            let fromBytes = NumberText.double(bytes: bytes(text)), fromString = NumberText.double(text)
+            #expect(fromBytes?.bitPattern == fromString?.bitPattern || (fromBytes?.isNaN == true && fromString?.isNaN == true), "\(text)")
+        }
+        for text in ["", " ", "abc", "1,5", "1.5x", "1 2", "--1", "1e"] {
+            #expect(NumberText.double(bytes: bytes(text)) == nil && NumberText.double(text) == nil, "\(text)")
+        }
+    }
 }
 
 @Suite struct NPYTests {
