@@ -14,10 +14,7 @@ public final class ParticleTableWriter {
     /// Rows written so far.
     public private(set) var rowCount = 0
 
-    private let destination: AtomicFile
-    private var file: File?
-    /// Set when a write failed and the temporary file was removed.
-    private var abandoned = false
+    private let output: AtomicHDF5Output
     private let features: Dataset
     private let labels: Dataset?
     private let temperature: Dataset?
@@ -38,24 +35,12 @@ public final class ParticleTableWriter {
         }
         self.path = path
         self.featureCount = featureNames.count
-        let destination = AtomicFile(destination: path)
-        self.destination = destination
-        let file: File
+        let schema = ParticleSchema.v1
+        let output = try AtomicHDF5Output(path: path, schema: labelled ? schema.schema : "softness.features",
+                                          schemaVersion: schema.schemaVersion, attributes: attributes)
+        self.output = output
+        guard let file = output.file else { throw ParticleTableError.blockMismatch(file: path, message: "the table could not be created") }
         do {
-            file = try File.create(destination.temporaryPath, mode: .truncate)
-        } catch {
-            throw destination.abandon(after: error)
-        }
-        self.file = file
-        do {
-            let schema = ParticleSchema.v1
-            try file.setAttribute("schema", .string(labelled ? schema.schema : "softness.features"))
-            try file.setAttribute("schema_version", .integer(schema.schemaVersion))
-            try file.setAttribute("creator", .string("softness \(SoftnessVersion.current)"))
-            try file.setAttribute("created", .string(ISO8601DateFormatter().string(from: Date())))
-            for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
-                try file.setAttribute(name, value)
-            }
             let rows = DatasetOptions.rowChunked(Self.rowsPerChunk, deflateLevel: deflateLevel)
             switch storage {
             case .float32: features = try file.createDataset("features", of: Float.self, shape: [0, featureNames.count], options: rows)
@@ -75,13 +60,12 @@ public final class ParticleTableWriter {
             }
             self.optional = optional
         } catch {
-            file.close()
-            throw destination.abandon(after: error)
+            throw output.abandon(after: error)
         }
     }
 
     /// The open file, for extra datasets (for example `/true_weights`) before `finish()`.
-    public var root: Group? { file }
+    public var root: Group? { output.file }
 
     /// Appends a block of rows. Every present column must have one entry per row, and the
     /// block must carry exactly the optional columns the table was created with.
@@ -101,7 +85,7 @@ public final class ParticleTableWriter {
         for column in optional.keys.sorted(by: { $0.rawValue < $1.rawValue }) where lengths[column] != .some(n) {
             throw fail("block lacks \(n) values of \(column.path)")
         }
-        guard let file else { throw fail(abandoned ? "the table was abandoned after an earlier write failed" : "the table is finished") }
+        guard output.file != nil else { throw fail(output.abandoned ? "the table was abandoned after an earlier write failed" : "the table is finished") }
         do {
             try features.append(block.features)
             try labels?.append(block.labels)
@@ -116,34 +100,16 @@ public final class ParticleTableWriter {
                 }
             }
         } catch {
-            file.close()
-            self.file = nil
-            abandoned = true
-            throw destination.abandon(after: error)
+            throw output.abandon(after: error)
         }
         rowCount += n
     }
 
-    /// Flushes, closes and atomically moves the finished table onto `path`.
+    /// Flushes, closes and atomically moves the finished table onto `path`; an unfinished
+    /// table is removed when the writer goes.
     public func finish() throws {
-        guard let file else {
-            if abandoned { throw ParticleTableError.blockMismatch(file: path, message: "the table was abandoned after an earlier write failed") }
-            return
-        }
-        self.file = nil
-        do {
-            for dataset in [features, labels, temperature].compactMap({ $0 }) + Array(optional.values) { dataset.close() }
-            try file.closeAfterWriting()
-        } catch {
-            throw destination.abandon(after: error)
-        }
-        try destination.publish()
-    }
-
-    /// Abandons an unfinished table (removes the temporary file).
-    deinit {
-        file?.close()
-        destination.discard()
+        if output.abandoned { throw ParticleTableError.blockMismatch(file: path, message: "the table was abandoned after an earlier write failed") }
+        try output.finish(closing: [features, labels, temperature].compactMap { $0 } + Array(optional.values))
     }
 }
 

@@ -467,22 +467,16 @@ struct AppliedBlock {
 final class AppliedSoftnessWriter {
     let path: String
     private(set) var rowCount = 0
-    private let destination: AtomicFile
-    private var file: File?
+    private let output: AtomicHDF5Output
     private var datasets: [AppliedColumn: Dataset] = [:]
 
     init(path: String, columns: Set<AppliedColumn>, attributes: [String: AttributeValue], featureNames: [String], overwrite: Bool) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) { throw ApplicationError.outputExists(file: path) }
         self.path = path
-        destination = AtomicFile(destination: path)
+        output = try AtomicHDF5Output(path: path, schema: SoftnessApplication.schema,
+                                      schemaVersion: SoftnessApplication.schemaVersion, attributes: attributes)
+        guard let file = output.file else { throw ParticleTableError.blockMismatch(file: path, message: "the output could not be created") }
         do {
-            let file = try File.create(destination.temporaryPath, mode: .truncate)
-            self.file = file
-            try file.setAttribute("schema", .string(SoftnessApplication.schema))
-            try file.setAttribute("schema_version", .integer(SoftnessApplication.schemaVersion))
-            try file.setAttribute("creator", .string("softness \(SoftnessVersion.current)"))
-            try file.setAttribute("created", .string(ISO8601DateFormatter().string(from: Date())))
-            for (name, value) in attributes.sorted(by: { $0.key < $1.key }) { try file.setAttribute(name, value) }
             try file.result("feature_names", strings: featureNames, "features of the run, in the order of its weights")
             for column in AppliedColumn.allCases where columns.contains(column) {
                 let (units, description) = Self.meaning(column)
@@ -495,9 +489,7 @@ final class AppliedSoftnessWriter {
                 datasets[column] = set
             }
         } catch {
-            file?.close()
-            file = nil
-            throw destination.abandon(after: error)
+            throw output.abandon(after: error)
         }
     }
 
@@ -514,7 +506,7 @@ final class AppliedSoftnessWriter {
     }
 
     func append(_ block: AppliedBlock) throws {
-        guard file != nil else { throw ParticleTableError.blockMismatch(file: path, message: "the output is finished or abandoned") }
+        guard output.file != nil else { throw ParticleTableError.blockMismatch(file: path, message: "the output is finished or abandoned") }
         do {
             for (column, set) in datasets {
                 switch column {
@@ -528,28 +520,14 @@ final class AppliedSoftnessWriter {
                 }
             }
         } catch {
-            file?.close()
-            file = nil
-            throw destination.abandon(after: error)
+            throw output.abandon(after: error)
         }
         rowCount += block.softness.count
     }
 
     func finish() throws {
-        guard let file else { throw ParticleTableError.blockMismatch(file: path, message: "the output was abandoned after an earlier failure") }
-        self.file = nil
-        do {
-            for dataset in datasets.values { dataset.close() }
-            try file.closeAfterWriting()
-        } catch {
-            throw destination.abandon(after: error)
-        }
-        try destination.publish()
-    }
-
-    deinit {
-        file?.close()
-        destination.discard()
+        if output.abandoned { throw ParticleTableError.blockMismatch(file: path, message: "the output was abandoned after an earlier failure") }
+        try output.finish(closing: Array(datasets.values))
     }
 }
 

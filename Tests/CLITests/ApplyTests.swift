@@ -191,7 +191,7 @@ import Trajectory
 
             // The dump copy: our reader reads it back; its last column is the softness of the HDF5 output.
             let copy = dir.appendingPathComponent("traj.dump").path
-            var reader = try LAMMPSDumpReader(path: copy)
+            let reader = try LAMMPSDumpReader(path: copy)
             var framesBack = 0
             while let frame = try reader.nextFrame() {
                 #expect(frame.ids == Array(ids[(framesBack * 1000)..<((framesBack + 1) * 1000)]))
