@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "Interchange", targets: ["Interchange"]),
+        .library(name: "Report", targets: ["Report"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
@@ -49,8 +50,11 @@ let package = Package(
         // Interchange formats (CSV/TSV, LIBSVM text, NPY, NPZ): readers and writers of plain
         // columns, no particle-table or science knowledge; Workflows/TableConversion connects them.
         .target(name: "Interchange", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Figures (SVG) and the HTML page of `softness report`, from plain run records; no file
+        // formats (Workflows/ReportReading reads the results file).
+        .target(name: "Report"),
         .target(name: "Workflows", dependencies: [
-            "HDF5", "ParticleTable", "Interchange", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
+            "HDF5", "ParticleTable", "Interchange", "Report", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
         ]),
         .executableTarget(
             name: "SoftnessCLI",
@@ -65,6 +69,7 @@ let package = Package(
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5", "Diagnostics", "Learning", "SeededRandom"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "SeededRandom"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "ToyModel", "SeededRandom"]),

@@ -100,6 +100,15 @@ public struct DiagnosticResult: Sendable, Codable {
     /// The caveats the verdict sentence names (imbalance, too few rows, poor or untestable
     /// Arrhenius lines); each also has a full entry in `warnings`.
     public var caveats: [VerdictCaveat]
+    /// Binned empirical P_R(S,T) of the test rows (the points under the logistic fits, paper
+    /// Fig. 1a/b); nil when the test rows' S is constant.
+    public var empiricalRates: EmpiricalRates?
+    /// Distribution of S over all test rows (40 bins); ΔE_inf(S) is its image under the
+    /// Arrhenius line.
+    public var softnessHistogram: Histogram?
+    /// Joint density of (true ΔE, ΔE_inf(S)) over the truth check's rows (40 × 40 bins, paper
+    /// Fig. 1d); nil without a truth check.
+    public var truthDensity: Histogram?
 }
 
 /// The paper's diagnostic for one feature set (DESIGN.md §1 items 2–7): standardize, fit the
@@ -190,15 +199,17 @@ public enum BarrierDiagnostic {
         // 7–8. Variance diagnostic with its bootstrap error, and the truth check, on the test rows
         //      at the training temperature(s).
         var variance: Double? = nil, varianceError: Double? = nil, replicates = 0
-        var truth: TruthCheck? = nil
+        var truth: TruthCheck? = nil, truthDensity: Histogram? = nil
         if let fit = arrhenius {
             for k in groups.indices { accuracyByTemperature[k].varianceOfInferredBarrier = VarianceDiagnostic.variance([groups[k]], fit) }
         }
         if let fit = arrhenius, !atTraining.isEmpty {
             variance = VarianceDiagnostic.variance(atTraining, fit)
             if input.energyBarrier != nil {
-                truth = TruthCheck(inferred: atTraining.flatMap { $0.softness.map { fit.deltaE($0) } },
-                                   trueBarrier: atTraining.flatMap { $0.energy ?? [] })
+                let inferred = atTraining.flatMap { $0.softness.map { fit.deltaE($0) } }
+                let trueBarrier = atTraining.flatMap { $0.energy ?? [] }
+                truth = TruthCheck(inferred: inferred, trueBarrier: trueBarrier)
+                if truth != nil { truthDensity = Histogram.of(trueBarrier, inferred, bins: Self.histogramBins) }
                 if truth == nil { warnings.append("Truth check skipped: the true ΔE is constant over the test rows at the training temperature(s).") }
             }
             if bootstrap, options.bootstrapSamples > 0 {
@@ -220,8 +231,13 @@ public enum BarrierDiagnostic {
             testTemperatures: groups.map(\.temperature), trainingRowCount: trainingRows.count,
             testRowCount: testRows.count, varianceOfInferredBarrier: variance,
             varianceRows: variance == nil ? 0 : atTraining.reduce(0) { $0 + $1.softness.count },
-            varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings, caveats: caveats)
+            varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings, caveats: caveats,
+            empiricalRates: EmpiricalRates.count(groups, binCount: options.softnessGridCount),
+            softnessHistogram: Histogram.of(groups.flatMap(\.softness), bins: Self.histogramBins), truthDensity: truthDensity)
     }
+
+    /// Bins per axis of the stored distributions (softness histogram, truth density).
+    static let histogramBins = 40
 
     /// The warning and caveat for training labels (±1) whose minority class is below
     /// `VerdictRules.imbalanceLimit`, nil otherwise.

@@ -273,6 +273,12 @@ public struct ResultStore: Sendable {
         }
     }
 
+    /// Refuses an open file that is not a results file this program reads (no `softness.results`
+    /// schema, or a newer version): for readers of results files such as the report.
+    public static func checkReadable(_ file: File) throws {
+        try ResultStore(inputPath: file.path, path: file.path).checkResultsFile(file, writing: false)
+    }
+
     /// An existing results file must carry our schema, in a version this program reads (and,
     /// for `writing`, the version it writes).
     private func checkResultsFile(_ file: File, writing: Bool) throws {

@@ -90,7 +90,7 @@ struct ArrheniusCommand: ParsableCommand {
             try storeRun(results, store: store, digest: "not computed for binned tables", name: name, parameters: ["response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
                                                                                                                    "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0),
                                                                                                                    "delimiter": .string(delimiter?.rawValue ?? "detected"), "columns": .string(columns ?? "header"), "group": .string(group ?? "found")]) { run in
-                try ResultWriting.write(fit, to: run)
+                try ResultWriting.write(fit, table: table, to: run)
             }
             return
         }
@@ -121,7 +121,7 @@ struct ArrheniusCommand: ParsableCommand {
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
                                                                                                     "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { $1 }, loaded: loaded) { run in
             try ResultWriting.write(result, to: run)
-            try ResultWriting.write(fit, to: run)
+            try ResultWriting.write(fit, table: table, to: run)
         }
     }
 

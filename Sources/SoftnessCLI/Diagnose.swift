@@ -120,6 +120,7 @@ struct DiagnosticSummary: Encodable {
     var varianceError: Double?
     var warnings: [String]
     var caveats: [VerdictCaveat]
+    var empiricalRates: EmpiricalRates?
     var verdict: String
     var verdictRules: [String: Double]
 
@@ -143,6 +144,7 @@ struct DiagnosticSummary: Encodable {
         varianceRows = r.varianceRows
         varianceError = r.varianceError
         warnings = r.warnings
+        empiricalRates = r.empiricalRates
         caveats = r.caveats
         verdict = Verdict.sentence(for: r)
         verdictRules = VerdictRules.table

@@ -64,6 +64,7 @@ public enum ResultWriting {
         try logistic.result("slope", fits.map(\.slope), units: ResultUnits.logitPerSoftness, "b(T) in logit P(R=+1|S,T) = a(T) + b(T) S")
         try logistic.result("intercept_error", fits.map(\.interceptError), units: ResultUnits.logit, "standard error of a(T) (inverse Fisher information)")
         try logistic.result("slope_error", fits.map(\.slopeError), units: ResultUnits.logitPerSoftness, "standard error of b(T) (inverse Fisher information)")
+        try logistic.result("intercept_slope_covariance", fits.map(\.interceptSlopeCovariance), units: ResultUnits.logitPerSoftness, "Cov(a(T), b(T)) (inverse Fisher information)")
         try logistic.result("rows", fits.map(\.rows), units: ResultUnits.rows, "test rows at this temperature")
         try logistic.result("rearranging_fraction", fits.map(\.rearrangingFraction), units: ResultUnits.none, "fraction of those rows with R = +1")
         try logistic.result("converged", fits.map { Int8($0.converged ? 1 : 0) }, units: ResultUnits.none, "1 if the logistic fit converged")
@@ -97,6 +98,18 @@ public enum ResultWriting {
             try group.setAttribute("rows", .integer(truth.rows))
             try group.setAttribute("true_variance", .real(truth.trueVariance))
             try group.setAttribute("definition", .string("OLS of delta_E_inf(S_i) on the true barrier delta_E_i over test rows at the training temperature; slope 1 means the barrier was learned"))
+            if let density = result.truthDensity {
+                try group.result("true_delta_E_edges", density.xEdges, units: ResultUnits.energy, "bin edges of the true barrier (columns of density)")
+                try group.result("delta_E_inf_edges", density.yEdges, units: ResultUnits.energy, "bin edges of delta_E_inf(S) (rows of density)")
+                try group.result("density", density.counts, shape: [density.yEdges.count - 1, density.xEdges.count - 1], units: ResultUnits.rows,
+                                 "rows per (delta_E_inf bin, true delta_E bin) over the truth check's rows (paper Fig. 1d)")
+            }
+        }
+        if let rates = result.empiricalRates { try write(rates, to: run) }
+        if let histogram = result.softnessHistogram {
+            let group = try run.createGroup("distribution")
+            try group.result("S_edges", histogram.xEdges, units: ResultUnits.softness, "bin edges of S")
+            try group.result("S_counts", histogram.counts, units: ResultUnits.rows, "test rows per S bin (delta_E_inf = -(A1 + B1 S) maps the bins one to one)")
         }
         let accuracy = try run.createGroup("accuracy")
         try accuracy.result("temperature", result.accuracyByTemperature.map(\.temperature), units: ResultUnits.temperature, "temperature")
@@ -123,6 +136,21 @@ public enum ResultWriting {
         try run.result("caveats", strings: result.caveats.map { "\($0.kind.rawValue): \($0.clause)" }, "the caveats the verdict names (kind: clause)")
         try run.setAttribute("verdict", .string(Verdict.sentence(for: result)))
         for (name, value) in VerdictRules.table.sorted(by: { $0.key < $1.key }) { try run.setAttribute("rule_" + name, .real(value)) }
+    }
+
+    /// Writes the binned empirical P_R(S,T) (`rates/…`, paper Fig. 1a/b points).
+    static func write(_ rates: EmpiricalRates, to run: Group) throws {
+        let group = try run.createGroup("rates")
+        let shape = [rates.temperatures.count, rates.edges.count - 1]
+        try group.result("S_edges", rates.edges, units: ResultUnits.softness, "bin edges in S (equal bins between the 2.5% and 97.5% quantiles of the test rows' S)")
+        try group.result("S", rates.centres, units: ResultUnits.softness, "bin centres")
+        try group.result("temperature", rates.temperatures, units: ResultUnits.temperature, "test temperature of each row of rows, rearranging, P_R")
+        try group.result("rows", rates.rows.flatMap { $0 }, shape: shape, units: ResultUnits.rows, "test rows per (temperature, S bin)")
+        try group.result("rearranging", rates.rearranging.flatMap { $0 }, shape: shape, units: ResultUnits.rows, "test rows with R = +1 per (temperature, S bin)")
+        let fractions = rates.temperatures.indices.flatMap { t in (0..<shape[1]).map { rates.fraction(temperature: t, bin: $0) ?? .nan } }
+        try group.result("P_R", fractions, shape: shape, units: ResultUnits.none, "rearranging / rows (NaN for an empty bin)")
+        try group.result("outside_rows", rates.outsideRows, units: ResultUnits.rows, "test rows per temperature outside the binned S range")
+        try group.setAttribute("description", .string("empirical P(R=+1|S,T) of the test rows in S bins: the points under the logistic fits"))
     }
 
     /// Writes per-row softness S = (w·z + b)/‖w‖ (`softness` [N]).
@@ -225,9 +253,16 @@ public enum ResultWriting {
                        options: .rowChunked(1 << 16))
     }
 
-    /// Writes the binned Arrhenius route (`arrhenius_binned/…`).
-    public static func write(_ binned: BinnedArrheniusResult, to run: Group) throws {
+    /// Writes the binned Arrhenius route (`arrhenius_binned/…`) and the binned table it fitted
+    /// (`arrhenius_binned/table/…`, so the points against 1/T can be drawn again).
+    public static func write(_ binned: BinnedArrheniusResult, table: BinnedRearrangementTable, to run: Group) throws {
         let group = try run.createGroup("arrhenius_binned")
+        let input = try group.createGroup("table")
+        let shape = [table.softness.count, table.temperatures.count]
+        try input.result("S", table.softness, units: ResultUnits.softness, "bin centres of the fitted table")
+        try input.result("temperature", table.temperatures, units: ResultUnits.temperature, "temperatures of the fitted table (columns of counts, P_R)")
+        try input.result("counts", table.counts.flatMap { $0 }, shape: shape, units: ResultUnits.rows, "rows per (S bin, temperature)")
+        try input.result("P_R", table.fractionRearranging.flatMap { $0 }, shape: shape, units: ResultUnits.none, "fraction rearranging per (S bin, temperature)")
         let points = binned.points
         try group.result("S", points.map(\.softness), units: ResultUnits.softness, "softness of the bin")
         try group.result("delta_E", points.map(\.deltaE), units: ResultUnits.energy, "barrier from the slope of the response against 1/T in this bin")
