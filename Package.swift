@@ -69,13 +69,14 @@ let package = Package(
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5", "Diagnostics", "Learning", "SeededRandom"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "SeededRandom"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "SeededRandom"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "ToyModel", "SeededRandom"]),
         .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
         // it depends on SoftnessCLI only so that the executable is built first.
-        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange", "Trajectory"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange", "Trajectory",
+                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
     ]
 )

@@ -63,16 +63,14 @@ public struct AxisScale: Sendable, Equatable {
     public func label(_ tick: Double, ticks: [Double]) -> String {
         if kind == .logarithmic {
             let exponent = Int(log10(tick).rounded())
-            switch exponent {
-            case 0: return "1"
-            case 1: return "10"
-            case -2...3 where exponent < 0: return String(format: "%g", tick)
-            default: return "1e\(exponent)"
-            }
+            return (-3...4).contains(exponent) ? String(format: "%g", tick) : "1e\(exponent)"
         }
         let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : max(abs(tick), 1)
         let magnitude = max(abs(ticks.first ?? tick), abs(ticks.last ?? tick))
-        if magnitude >= 1e5 || (magnitude > 0 && magnitude < 1e-3) { return String(format: "%.2g", tick) }
+        if magnitude >= 1e5 || (magnitude > 0 && magnitude < 1e-3) {
+            let digits = max(2, Int(log10(magnitude / step).rounded(.up)) + 1)
+            return String(format: "%.\(digits)g", tick)
+        }
         let decimals = max(0, -Int(log10(step).rounded(.down)))
         return String(format: "%.\(decimals)f", tick)
     }
