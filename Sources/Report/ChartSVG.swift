@@ -66,7 +66,8 @@ public enum ChartSVG {
                 guard ly < height - 20 else { break }
                 switch layer.mark {
                 case .points: svg.element("circle", ["cx": c(lx + 8), "cy": c(ly), "r": "4", "fill": layer.colour])
-                case .band, .bars, .cells: svg.element("rect", ["x": c(lx), "y": c(ly - 5), "width": "16", "height": "10", "fill": layer.colour, "fill-opacity": "0.5"])
+                case .band: svg.element("rect", ["x": c(lx), "y": c(ly - 5), "width": "16", "height": "10", "fill": layer.colour, "fill-opacity": "0.25"])
+                case .bars, .cells: svg.element("rect", ["x": c(lx), "y": c(ly - 5), "width": "16", "height": "10", "fill": layer.colour])
                 case .line(_, _, let dashed):
                     svg.element("line", ["x1": c(lx), "x2": c(lx + 16), "y1": c(ly), "y2": c(ly), "stroke": layer.colour, "stroke-width": "2",
                                          "stroke-dasharray": dashed ? "5 3" : "none"])

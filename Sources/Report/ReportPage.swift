@@ -6,14 +6,14 @@ import Foundation
 public enum ReportPage {
     /// About the results file the page describes.
     public struct Source: Sendable {
-        /// Path of the results file as given.
-        public var resultsFile: String
+        /// Path of the results file as given (nil when only labels files or tables are reported).
+        public var resultsFile: String?
         /// The input table the results belong to (from the index), if recorded.
         public var input: String?
         /// When the page was made (ISO 8601) and by which softness version.
         public var generated: String, version: String
         /// A source description.
-        public init(resultsFile: String, input: String?, generated: String, version: String) {
+        public init(resultsFile: String?, input: String?, generated: String, version: String) {
             self.resultsFile = resultsFile
             self.input = input
             self.generated = generated
@@ -35,22 +35,25 @@ public enum ReportPage {
     nav ul{columns:3;font-size:14px}code{font-size:12px}
     """
 
-    /// The page for `runs`, each with the charts drawn for it and the SVG file name of each.
-    public static func html(source: Source, runs: [(run: RunRecord, charts: [(chart: Chart, file: String)])]) -> String {
+    /// The page for `runs`, each with the charts drawn for it and the SVG file name of each, and
+    /// for the labels files and tables `inputs` with their charts.
+    public static func html(source: Source, runs: [(run: RunRecord, charts: [(chart: Chart, file: String)])],
+                            inputs: [InputRecord] = [], inputCharts: [(chart: Chart, file: String)] = []) -> String {
         var page = Markup()
         page.raw("<!DOCTYPE html>\n")
         page.element("html", ["lang": "en"]) { html in
             html.element("head") { head in
                 head.element("meta", ["charset": "utf-8"])
                 head.element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
-                head.element("title") { $0.text("softness report — \(source.resultsFile)") }
+                head.element("title") { $0.text("softness report — \(source.resultsFile ?? inputs.map(\.file).joined(separator: ", "))") }
                 head.element("style") { $0.raw(style) }
             }
             html.element("body") { body in
                 body.element("h1") { $0.text("softness report") }
                 body.element("p", ["class": "meta"]) { p in
-                    p.text("results file \(source.resultsFile)")
+                    if let results = source.resultsFile { p.text("results file \(results)") }
                     if let input = source.input { p.text(" · input \(input)") }
+                    if !inputs.isEmpty { p.text(" · \(inputs.count) labels file(s) and table(s)") }
                     p.text(" · generated \(source.generated) by softness \(source.version)")
                 }
                 body.element("nav") { nav in
@@ -58,12 +61,47 @@ public enum ReportPage {
                         for (run, _) in runs {
                             ul.element("li") { li in li.element("a", ["href": "#run-\(run.name)"]) { $0.text("\(run.name) (\(run.kind))") } }
                         }
+                        if !inputs.isEmpty { ul.element("li") { li in li.element("a", ["href": "#inputs"]) { $0.text("labels and tables") } } }
                     }
                 }
                 for (run, charts) in runs { section(run, charts: charts, into: &body) }
+                if !inputs.isEmpty { section(inputs, charts: inputCharts, into: &body) }
             }
         }
         return page.text + "\n"
+    }
+
+    private static func figures(_ charts: [(chart: Chart, file: String)], prefix: String, into s: inout Markup) {
+        guard !charts.isEmpty else { return }
+        s.element("div", ["class": "figures"]) { div in
+            for (chart, file) in charts {
+                div.element("figure", ["id": prefix + chart.id]) { f in
+                    f.raw(ChartSVG.render(chart, idPrefix: prefix).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: ""))
+                    f.element("figcaption") { c in
+                        c.text(chart.caption + " ")
+                        c.element("a", ["href": file]) { $0.text(file) }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func section(_ inputs: [InputRecord], charts: [(chart: Chart, file: String)], into body: inout Markup) {
+        body.element("section", ["id": "inputs"]) { s in
+            s.element("h2") { $0.text("Labels files and particle tables") }
+            s.element("table") { t in
+                t.element("tr") { r in for h in ["file", "kind", "frames", "rows R = +1", "rows R = −1", "p_c"] { r.element("th") { $0.text(h) } } }
+                for input in inputs {
+                    t.element("tr") { r in
+                        let plus = input.frames.isEmpty ? input.rearrangingByTemperature.reduce(0, +) : input.rearranging.reduce(0, +)
+                        let minus = input.frames.isEmpty ? input.quietByTemperature.reduce(0, +) : input.quiet.reduce(0, +)
+                        for cell in [input.file, input.kind.rawValue, input.frames.isEmpty ? "—" : String(input.frames.count), String(plus), String(minus),
+                                     input.threshold.map { RunFigures.label($0) } ?? "—"] { r.element("td") { $0.text(cell) } }
+                    }
+                }
+            }
+            figures(charts, prefix: "inputs-", into: &s)
+        }
     }
 
     private static func section(_ run: RunRecord, charts: [(chart: Chart, file: String)], into body: inout Markup) {
@@ -78,19 +116,7 @@ public enum ReportPage {
                     for w in warnings { ul.element("li") { $0.text(w) } }
                 }
             }
-            if !charts.isEmpty {
-                s.element("div", ["class": "figures"]) { div in
-                    for (chart, file) in charts {
-                        div.element("figure", ["id": "\(run.name)-\(chart.id)"]) { f in
-                            f.raw(ChartSVG.render(chart, idPrefix: run.name + "-").replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: ""))
-                            f.element("figcaption") { c in
-                                c.text(chart.caption + " ")
-                                c.element("a", ["href": file]) { $0.text(file) }
-                            }
-                        }
-                    }
-                }
-            }
+            figures(charts, prefix: run.name + "-", into: &s)
             if let rfe = run.rfe {
                 s.element("h3") { $0.text("Removal order") }
                 s.element("table") { t in

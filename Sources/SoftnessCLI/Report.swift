@@ -17,8 +17,8 @@ struct ReportCommand: ParsableCommand {
         per bin, ΔE(S), Σ(S), χ²/dof.
         """)
 
-    @Argument(help: "Results file (NAME.results.h5).")
-    var results: String
+    @Argument(help: "A results file (NAME.results.h5), and/or labels files (softness label) and particle tables (featurize, join) for p_hop distributions and class counts.")
+    var files: [String]
 
     @Option(name: .customLong("run"), help: "Run to report (repeatable; default: every run).")
     var runs: [String] = []
@@ -35,19 +35,13 @@ struct ReportCommand: ParsableCommand {
         if !force, FileManager.default.fileExists(atPath: output) {
             throw ValidationError("\(output): output folder exists; pass --force to replace it")
         }
-        try DamagedFileProbe.check([results] + runFiles())
-        let summary: ReportWriting.Summary
-        do {
-            summary = try ReportWriting.write(resultsPath: results, runs: runs, to: output, force: force, version: SoftnessVersion.current)
-        } catch ResultStoreError.notResultsFile(let file, let found) {
-            let companion = ResultStore.defaultPath(forInput: file)
-            let hint = FileManager.default.fileExists(atPath: companion) ? "; its results are in \(companion)" : "; give the NAME.results.h5 that diagnose, rfe, scan or arrhenius wrote"
-            throw ValidationError("\(file): not a results file (\(found))\(hint)")
-        }
+        try DamagedFileProbe.check(files + files.flatMap(runFiles))
+        let summary = try ReportWriting.write(files: files, runs: runs, to: output, force: force, version: SoftnessVersion.current)
         if printing.json {
             try printJSON(summary)
         } else {
-            print("report of \(summary.runs.count) run\(summary.runs.count == 1 ? "" : "s") (\(summary.runs.joined(separator: ", "))): \(summary.figures.count) figures, \(summary.pngs) PNG")
+            let inputs = summary.inputs.isEmpty ? "" : " and \(summary.inputs.count) labels file(s)/table(s)"
+            print("report of \(summary.runs.count) run\(summary.runs.count == 1 ? "" : "s") (\(summary.runs.joined(separator: ", ")))\(inputs): \(summary.figures.count) figures, \(summary.pngs) PNG")
             if let note = summary.pngNote { print("  \(note)") }
             if summary.failedFits > 0 { printError("WARNING: \(summary.failedFits) fits failed or were rejected; the page lists them") }
             print(summary.index)
@@ -56,7 +50,7 @@ struct ReportCommand: ParsableCommand {
 
     /// The run files of a version-2 results file (NAME.results.runs/*.h5), probed before libhdf5
     /// follows the index's links into them.
-    private func runFiles() -> [String] {
+    private func runFiles(_ results: String) -> [String] {
         let folder = (results as NSString).deletingPathExtension + ".runs"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }

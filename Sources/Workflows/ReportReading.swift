@@ -193,3 +193,70 @@ private struct RunReader {
                      tableFraction: fraction, tableCounts: counts, skipped: try strings("arrhenius_binned/skipped"))
     }
 }
+
+extension ReportReading {
+    /// What a file given to `softness report` is, from its `schema` attribute.
+    public enum FileKind: Sendable, Equatable { case results, labels, table }
+
+    /// The kind of the HDF5 file at `path`.
+    /// - Throws: `HDF5Error` for a file libhdf5 cannot open, `ReportError.malformed` for an HDF5
+    ///   file without a softness schema.
+    public static func kind(of path: String) throws -> FileKind {
+        try File.withFile(path) { file in
+            switch try file.attribute("schema")?.stringValue {
+            case ResultStore.schema?: return .results
+            case LabelTable.schema?: return .labels
+            case "softness.particles"?: return .table
+            case let other:
+                throw ReportError.malformed(file: path, object: "/", reason: "schema \(other.map { "'\($0)'" } ?? "attribute missing"): not a results file, labels file or particle table")
+            }
+        }
+    }
+
+    /// A labels file (schemas: `softness label`) or a particle table as an `InputRecord`: p_hop
+    /// histogram (60 bins up to the larger of the 99.9 % quantile and 3 p_c), classes per frame
+    /// and per temperature.
+    public static func input(path: String, kind: FileKind) throws -> InputRecord {
+        try File.withFile(path) { file in
+            func values(_ name: String) throws -> [Double]? { file.isDataset(name) ? try file.dataset(name).read(as: Double.self) : nil }
+            func fail(_ object: String, _ reason: String) -> ReportError { .malformed(file: path, object: object, reason: reason) }
+            var record = InputRecord(file: path, kind: kind == .labels ? .labels : .table)
+            guard let labels = try values("labels") else { throw fail("/labels", "missing") }
+            if kind == .labels {
+                record.threshold = (try file.attribute("threshold_p_c"))?.realValue
+                if let phop = try values("phop")?.filter(\.isFinite), !phop.isEmpty {
+                    let sorted = phop.sorted()
+                    let top = max(sorted[min(sorted.count - 1, Int(0.999 * Double(sorted.count)))], 3 * (record.threshold ?? 0))
+                    if top > 0 {
+                        let bins = 60
+                        record.phopEdges = (0...bins).map { top * Double($0) / Double(bins) }
+                        var counts = [Int](repeating: 0, count: bins)
+                        for v in sorted where v <= top { counts[min(bins - 1, max(0, Int(v / top * Double(bins))))] += 1 }
+                        record.phopCounts = counts
+                        record.phopAbove = sorted.count - counts.reduce(0, +)
+                    }
+                }
+            }
+            if let frame = try values("frame") {
+                guard frame.count == labels.count else { throw fail("/frame", "has \(frame.count) rows, /labels \(labels.count)") }
+                var plus: [Int: Int] = [:], minus: [Int: Int] = [:]
+                for (f, label) in zip(frame, labels) {
+                    guard f.isFinite, abs(f) < 1e15 else { throw fail("/frame", "holds \(f)") }
+                    if label > 0 { plus[Int(f), default: 0] += 1 } else { minus[Int(f), default: 0] += 1 }
+                }
+                record.frames = Set(plus.keys).union(minus.keys).sorted()
+                record.rearranging = record.frames.map { plus[$0] ?? 0 }
+                record.quiet = record.frames.map { minus[$0] ?? 0 }
+            }
+            if kind == .table, let temperature = try values("temperature") {
+                guard temperature.count == labels.count else { throw fail("/temperature", "has \(temperature.count) rows, /labels \(labels.count)") }
+                var plus: [Double: Int] = [:], minus: [Double: Int] = [:]
+                for (t, label) in zip(temperature, labels) { if label > 0 { plus[t, default: 0] += 1 } else { minus[t, default: 0] += 1 } }
+                record.temperatures = Set(plus.keys).union(minus.keys).sorted()
+                record.rearrangingByTemperature = record.temperatures.map { plus[$0] ?? 0 }
+                record.quietByTemperature = record.temperatures.map { minus[$0] ?? 0 }
+            }
+            return record
+        }
+    }
+}

@@ -14,26 +14,38 @@ public enum ReportWriting {
     public struct Summary: Sendable, Encodable {
         /// The report folder and its page.
         public var directory: String, index: String
-        /// The runs reported and the SVG files written (relative to `directory`).
-        public var runs: [String], figures: [String]
+        /// The runs reported, the labels files and tables reported, and the SVG files written
+        /// (relative to `directory`).
+        public var runs: [String], inputs: [String], figures: [String]
         /// PNG files written (0 without rsvg-convert) and why not, when none were.
         public var pngs: Int, pngNote: String?
         /// Fits that failed or were rejected, over every run (also shown as warnings on the page).
         public var failedFits: Int
     }
 
-    /// Writes the report of `runs` (every run when empty) of the results file `resultsPath` into
-    /// `directory`.
+    /// Writes the report of `files` into `directory`: at most one results file (its `runs`, every
+    /// run when empty) and any number of labels files and particle tables.
     /// - Throws: `ReportError.outputExists` (before anything is read) when `directory` exists
-    ///   and `force` is false; the errors of `ReportReading.read`; `.cannotWrite`.
-    public static func write(resultsPath: String, runs: [String], to directory: String, force: Bool,
+    ///   and `force` is false; `.malformed` for a file of another kind or a second results file;
+    ///   the errors of `ReportReading.read`; `.cannotWrite`.
+    public static func write(files: [String], runs: [String], to directory: String, force: Bool,
                              version: String, date: Date = Date()) throws -> Summary {
         let manager = FileManager.default
         if !force, manager.fileExists(atPath: directory) { throw ReportError.outputExists(path: directory) }
-        let (records, input) = try ReportReading.read(path: resultsPath, runs: runs)
+        let kinds = try files.map { try ReportReading.kind(of: $0) }
+        let resultFiles = files.indices.filter { kinds[$0] == .results }.map { files[$0] }
+        guard resultFiles.count <= 1 else {
+            throw ReportError.malformed(file: resultFiles[1], object: "/", reason: "a second results file (\(resultFiles[0]) is the first); write one report per results file")
+        }
+        if !runs.isEmpty, resultFiles.isEmpty {
+            throw ReportError.malformed(file: files.first ?? directory, object: "/", reason: "--run needs a results file")
+        }
+        let (records, input) = try resultFiles.first.map { try ReportReading.read(path: $0, runs: runs) } ?? ([], nil)
+        let inputs = try files.indices.filter { kinds[$0] != .results }.map { try ReportReading.input(path: files[$0], kind: kinds[$0]) }
         let drawn = records.map { run in (run: run, charts: RunFigures.charts(for: run).map { (chart: $0, file: "\(run.name)-\($0.id).svg") }) }
-        let source = ReportPage.Source(resultsFile: resultsPath, input: input, generated: ISO8601DateFormatter().string(from: date), version: version)
-        let page = ReportPage.html(source: source, runs: drawn)
+        let inputCharts = InputFigures.charts(for: inputs).map { (chart: $0, file: "inputs-\($0.id).svg") }
+        let source = ReportPage.Source(resultsFile: resultFiles.first, input: input, generated: ISO8601DateFormatter().string(from: date), version: version)
+        let page = ReportPage.html(source: source, runs: drawn, inputs: inputs, inputCharts: inputCharts)
 
         let destination = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = destination.deletingLastPathComponent().path
@@ -42,7 +54,7 @@ public enum ReportWriting {
         do {
             try manager.createDirectory(atPath: temporary, withIntermediateDirectories: false)
             var figures: [String] = []
-            for (_, charts) in drawn {
+            for charts in drawn.map(\.charts) + [inputCharts] {
                 for (chart, file) in charts {
                     try save(ChartSVG.render(chart), to: temporary + "/" + file)
                     figures.append(file)
@@ -53,7 +65,7 @@ public enum ReportWriting {
             try AtomicFile.synchronize(temporary)
             try publish(temporary, as: destination.path, replacing: force)
             return Summary(directory: directory, index: (directory as NSString).appendingPathComponent("index.html"),
-                           runs: records.map(\.name), figures: figures, pngs: pngs, pngNote: note,
+                           runs: records.map(\.name), inputs: inputs.map(\.file), figures: figures, pngs: pngs, pngNote: note,
                            failedFits: records.reduce(0) { $0 + ConvergenceTable($1).failures.count })
         } catch {
             try? manager.removeItem(atPath: temporary)

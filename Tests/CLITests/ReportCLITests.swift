@@ -196,10 +196,14 @@ private func readRun(_ dir: URL, _ results: String, _ run: String, _ path: Strin
             try empty.setAttribute("schema", .string("softness.results"))
             try empty.setAttribute("schema_version", .integer(2))
             try empty.closeAfterWriting()
+            let plain = try File.create(dir.appendingPathComponent("plain.h5").path)
+            try plain.setAttribute("note", .string("an HDF5 file of another program"))
+            try plain.closeAfterWriting()
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("taken"), withIntermediateDirectories: false)
             try Data("keep".utf8).write(to: dir.appendingPathComponent("taken/mine.txt"))
             let cases: [([String], String)] = [
-                (["report", "toy.h5", "-o", "out"], "toy.h5: not a results file"),
+                (["report", "plain.h5", "-o", "out"], "plain.h5: /: schema attribute missing: not a results file, labels file or particle table"),
+                (["report", "toy.results.h5", "toy.results.h5", "-o", "out"], "a second results file"),
                 (["report", "toy.results.h5", "--run", "nope", "-o", "out"], "no run named 'nope' (runs: diag)"),
                 (["report", "empty.results.h5", "-o", "out"], "the results file has no runs yet"),
                 (["report", "missing.results.h5", "-o", "out"], "missing.results.h5"),

@@ -24,6 +24,33 @@ import HDF5
         try Data(text.utf8).write(to: url)
     }
 
+    /// The report of a labels file and a featurized table: p_hop histogram with p_c, classes per
+    /// frame equal to the labels file's, class fraction per temperature.
+    @Test func reportOfLabelsAndTable() throws {
+        try withScratch { dir in
+            try writeDump(dir.appendingPathComponent("run.dump"))
+            for arguments in [["label", "run.dump", "-o", "labels.h5", "--half-window", "3", "--p-c", "0.2", "--quiet-window", "3"],
+                              ["featurize", "run.dump", "--labels", "labels.h5", "--temperature", "0.5", "--preset", "small", "-o", "t.h5"],
+                              ["report", "labels.h5", "t.h5", "-o", "rep"]] {
+                let result = try softness(arguments, in: dir)
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            }
+            let labels = try LabelTable.read(path: dir.appendingPathComponent("labels.h5").path)
+            let frames = Set(labels.frame).sorted()
+            let perFrame = try XMLElements.parse(dir.appendingPathComponent("rep/inputs-classes-per-frame.svg"))
+            let plus = try #require(perFrame.line("frames-0-rearranging")), minus = try #require(perFrame.line("frames-0-quiet"))
+            #expect(plus.x == frames.map(Double.init))
+            #expect(plus.y == frames.map { f in Double(labels.frame.indices.filter { labels.frame[$0] == f && labels.label[$0] > 0 }.count) })
+            #expect(minus.y == frames.map { f in Double(labels.frame.indices.filter { labels.frame[$0] == f && labels.label[$0] < 0 }.count) })
+            let phop = try XMLElements.parse(dir.appendingPathComponent("rep/inputs-phop-distribution.svg"))
+            #expect(phop.elements.contains { $0.attributes["data-series"] == "p_c-0" && $0.attributes["data-x"] == "0.2" })
+            #expect(!phop.points("phop-0").isEmpty && phop.points("phop-0").allSatisfy { $0.x > 0 && $0.x < 0.6 && $0.y > 0 })
+            let fraction = try XMLElements.parse(dir.appendingPathComponent("rep/inputs-classes-per-temperature.svg")).points("table-0-fraction")
+            let total = Double(labels.label.count), rearranging = Double(labels.label.filter { $0 > 0 }.count)
+            #expect(fraction.map(\.x) == [0.5] && fraction.map(\.y) == [rearranging / total])
+        }
+    }
+
     @Test func labelFeaturizeJoin() throws {
         try withScratch { dir in
             try writeDump(dir.appendingPathComponent("run.dump"))
