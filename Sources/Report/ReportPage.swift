@@ -6,16 +6,16 @@ import Foundation
 public enum ReportPage {
     /// About the results file the page describes.
     public struct Source: Sendable {
-        /// Path of the results file as given (nil when only labels files or tables are reported).
-        public var resultsFile: String?
-        /// The input table the results belong to (from the index), if recorded.
-        public var input: String?
+        /// Paths of the results files as given (empty when only labels files or tables are reported).
+        public var resultsFiles: [String]
+        /// The input tables the results belong to (from the indexes), where recorded.
+        public var inputs: [String]
         /// When the page was made (ISO 8601) and by which softness version.
         public var generated: String, version: String
         /// A source description.
-        public init(resultsFile: String?, input: String?, generated: String, version: String) {
-            self.resultsFile = resultsFile
-            self.input = input
+        public init(resultsFiles: [String], inputs: [String], generated: String, version: String) {
+            self.resultsFiles = resultsFiles
+            self.inputs = inputs
             self.generated = generated
             self.version = version
         }
@@ -45,21 +45,21 @@ public enum ReportPage {
             html.element("head") { head in
                 head.element("meta", ["charset": "utf-8"])
                 head.element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
-                head.element("title") { $0.text("softness report — \(source.resultsFile ?? inputs.map(\.file).joined(separator: ", "))") }
+                head.element("title") { $0.text("softness report — \((source.resultsFiles + inputs.map(\.file)).joined(separator: ", "))") }
                 head.element("style") { $0.raw(style) }
             }
             html.element("body") { body in
                 body.element("h1") { $0.text("softness report") }
                 body.element("p", ["class": "meta"]) { p in
-                    if let results = source.resultsFile { p.text("results file \(results)") }
-                    if let input = source.input { p.text(" · input \(input)") }
+                    if !source.resultsFiles.isEmpty { p.text("results \(source.resultsFiles.joined(separator: ", "))") }
+                    if !source.inputs.isEmpty { p.text(" · input \(source.inputs.joined(separator: ", "))") }
                     if !inputs.isEmpty { p.text(" · \(inputs.count) labels file(s) and table(s)") }
                     p.text(" · generated \(source.generated) by softness \(source.version)")
                 }
                 body.element("nav") { nav in
                     nav.element("ul") { ul in
                         for (run, _) in runs {
-                            ul.element("li") { li in li.element("a", ["href": "#run-\(run.name)"]) { $0.text("\(run.name) (\(run.kind))") } }
+                            ul.element("li") { li in li.element("a", ["href": "#run-\(run.key)"]) { $0.text("\(run.key) (\(run.kind))") } }
                         }
                         if !inputs.isEmpty { ul.element("li") { li in li.element("a", ["href": "#inputs"]) { $0.text("labels and tables") } } }
                     }
@@ -105,8 +105,9 @@ public enum ReportPage {
     }
 
     private static func section(_ run: RunRecord, charts: [(chart: Chart, file: String)], into body: inout Markup) {
-        body.element("section", ["id": "run-\(run.name)", "data-run": run.name]) { s in
+        body.element("section", ["id": "run-\(run.key)", "data-run": run.name]) { s in
             s.element("h2") { $0.text("Run \(run.name) — \(run.kind)") }
+            if let file = run.resultsFile { s.element("p", ["class": "meta"]) { $0.text("in \(file)") } }
             for verdict in run.verdicts { s.element("p", ["class": "verdict"]) { $0.text(verdict) } }
             if run.verdicts.isEmpty { s.element("p", ["class": "meta"]) { $0.text("This run stores no verdict (only diagnose, rfe and arrhenius runs have one).") } }
             let table = ConvergenceTable(run)
@@ -116,7 +117,7 @@ public enum ReportPage {
                     for w in warnings { ul.element("li") { $0.text(w) } }
                 }
             }
-            figures(charts, prefix: run.name + "-", into: &s)
+            figures(charts, prefix: run.key + "-", into: &s)
             if let rfe = run.rfe {
                 s.element("h3") { $0.text("Removal order") }
                 s.element("table") { t in

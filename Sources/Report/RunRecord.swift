@@ -135,6 +135,11 @@ public struct RunRecord: Sendable {
 
     /// Run name (/results/NAME).
     public var name: String
+    /// Unique key of the run in a report (anchor and figure-file prefix): the name, or
+    /// RESULTSSTEM-NAME when several results files are reported together.
+    public var key: String
+    /// The results file the run is in.
+    public var resultsFile: String?
     /// Provenance attributes of the run (command line, version, created, input, digest).
     public var provenance: [Entry] = []
     /// The run's parameters.
@@ -150,7 +155,10 @@ public struct RunRecord: Sendable {
     public var variance: Double?, varianceError: Double?
 
     /// An empty record of run `name`.
-    public init(name: String) { self.name = name }
+    public init(name: String) {
+        self.name = name
+        self.key = name
+    }
 
     /// What kind of run this is, from the parts it has: "rfe", "scan", "arrhenius (binned)",
     /// "diagnose", "train" or "other".

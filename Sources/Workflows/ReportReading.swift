@@ -6,19 +6,21 @@ import Report
 /// Reads runs of a results file (schemas/results-v2.md) into `RunRecord`s for the report,
 /// checking every length the figures rely on.
 public enum ReportReading {
-    /// The records of `runs` (all runs, in name order, when empty) of the results file at `path`,
-    /// and the input the file records.
+    /// The records of the runs of the results file at `path` whose names are in `runs` (every
+    /// run when nil), in name order, the names of all its runs, and the input the file records.
     /// - Throws: `ResultStoreError` for a file that is not a (readable) results file,
-    ///   `ReportError.noRuns`, `.unknownRun`, `.malformed`, `HDF5Error`.
-    public static func read(path: String, runs: [String]) throws -> (records: [RunRecord], input: String?) {
+    ///   `ReportError.noRuns`, `.malformed`, `HDF5Error`.
+    public static func read(path: String, runs: Set<String>?) throws -> (records: [RunRecord], available: [String], input: String?) {
         try File.withFile(path) { file in
             try ResultStore.checkReadable(file)
             let available = file.isGroup("results") ? try file.group("results").memberNames() : []
             guard !available.isEmpty else { throw ReportError.noRuns(file: path) }
-            for run in runs where !available.contains(run) { throw ReportError.unknownRun(file: path, run: run, available: available) }
-            let chosen = runs.isEmpty ? available : runs
-            let records = try chosen.map { name in try RunReader(group: try file.group("results/" + name), file: path, name: name).record() }
-            return (records, ResultStore.recordedInput(of: file))
+            let records = try available.filter { runs?.contains($0) ?? true }.map { name in
+                var record = try RunReader(group: try file.group("results/" + name), file: path, name: name).record()
+                record.resultsFile = path
+                return record
+            }
+            return (records, available, ResultStore.recordedInput(of: file))
         }
     }
 }

@@ -23,10 +23,11 @@ public enum ReportWriting {
         public var failedFits: Int
     }
 
-    /// Writes the report of `files` into `directory`: at most one results file (its `runs`, every
-    /// run when empty) and any number of labels files and particle tables.
+    /// Writes the report of `files` into `directory`: results files (their `runs`, every run when
+    /// empty), labels files and particle tables.
     /// - Throws: `ReportError.outputExists` (before anything is read) when `directory` exists
-    ///   and `force` is false; `.malformed` for a file of another kind or a second results file;
+    ///   and `force` is false; `.malformed` for a file of another kind or two results files of
+    ///   the same name; `.unknownRun` for a run in none of the results files;
     ///   the errors of `ReportReading.read`; `.cannotWrite`.
     public static func write(files: [String], runs: [String], to directory: String, force: Bool,
                              version: String, date: Date = Date()) throws -> Summary {
@@ -34,17 +35,29 @@ public enum ReportWriting {
         if !force, manager.fileExists(atPath: directory) { throw ReportError.outputExists(path: directory) }
         let kinds = try files.map { try ReportReading.kind(of: $0) }
         let resultFiles = files.indices.filter { kinds[$0] == .results }.map { files[$0] }
-        guard resultFiles.count <= 1 else {
-            throw ReportError.malformed(file: resultFiles[1], object: "/", reason: "a second results file (\(resultFiles[0]) is the first); write one report per results file")
-        }
         if !runs.isEmpty, resultFiles.isEmpty {
             throw ReportError.malformed(file: files.first ?? directory, object: "/", reason: "--run needs a results file")
         }
-        let (records, input) = try resultFiles.first.map { try ReportReading.read(path: $0, runs: runs) } ?? ([], nil)
+        var records: [RunRecord] = [], available: [String] = [], recordedInputs: [String] = []
+        for path in resultFiles {
+            let read = try ReportReading.read(path: path, runs: runs.isEmpty ? nil : Set(runs))
+            available += read.available
+            if let input = read.input { recordedInputs.append(input) }
+            // Runs of several results files get the file's stem in their figure names.
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().deletingPathExtension().lastPathComponent
+            records += read.records.map { var r = $0; if resultFiles.count > 1 { r.key = "\(stem)-\(r.name)" }; return r }
+        }
+        if let missing = runs.first(where: { !available.contains($0) }) {
+            throw ReportError.unknownRun(file: resultFiles.joined(separator: ", "), run: missing, available: Array(Set(available)).sorted())
+        }
+        let keys = records.map(\.key)
+        if let repeated = keys.first(where: { key in keys.filter { $0 == key }.count > 1 }) {
+            throw ReportError.malformed(file: resultFiles.joined(separator: ", "), object: "/results/\(repeated)", reason: "two results files with the same name hold this run; report them separately")
+        }
         let inputs = try files.indices.filter { kinds[$0] != .results }.map { try ReportReading.input(path: files[$0], kind: kinds[$0]) }
-        let drawn = records.map { run in (run: run, charts: RunFigures.charts(for: run).map { (chart: $0, file: "\(run.name)-\($0.id).svg") }) }
+        let drawn = records.map { run in (run: run, charts: RunFigures.charts(for: run).map { (chart: $0, file: "\(run.key)-\($0.id).svg") }) }
         let inputCharts = InputFigures.charts(for: inputs).map { (chart: $0, file: "inputs-\($0.id).svg") }
-        let source = ReportPage.Source(resultsFile: resultFiles.first, input: input, generated: ISO8601DateFormatter().string(from: date), version: version)
+        let source = ReportPage.Source(resultsFiles: resultFiles, inputs: recordedInputs, generated: ISO8601DateFormatter().string(from: date), version: version)
         let page = ReportPage.html(source: source, runs: drawn, inputs: inputs, inputCharts: inputCharts)
 
         let destination = URL(fileURLWithPath: directory).standardizedFileURL
@@ -65,7 +78,7 @@ public enum ReportWriting {
             try AtomicFile.synchronize(temporary)
             try publish(temporary, as: destination.path, replacing: force)
             return Summary(directory: directory, index: (directory as NSString).appendingPathComponent("index.html"),
-                           runs: records.map(\.name), inputs: inputs.map(\.file), figures: figures, pngs: pngs, pngNote: note,
+                           runs: records.map(\.key), inputs: inputs.map(\.file), figures: figures, pngs: pngs, pngNote: note,
                            failedFits: records.reduce(0) { $0 + ConvergenceTable($1).failures.count })
         } catch {
             try? manager.removeItem(atPath: temporary)

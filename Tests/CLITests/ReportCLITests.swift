@@ -173,10 +173,14 @@ private func readRun(_ dir: URL, _ results: String, _ run: String, _ path: Strin
     @Test func aFailedFitIsShownAsAWarning() throws {
         try withScratch { dir in
             for arguments in [["generate", "-n", "3000", "--test-rows", "3000", "--seed", "1", "-o", "toy.h5"],
-                              ["diagnose", "toy.h5", "--run", "capped", "--max-iterations", "1"]] {
+                              ["diagnose", "toy.h5", "--run", "capped", "--max-iterations", "1"],
+                              ["generate", "-n", "1000", "--test-rows", "1000", "--seed", "2", "-o", "other.h5"], ["diagnose", "other.h5", "--run", "capped"]] {
                 #expect(try softness(arguments, in: dir).status == 0)
             }
-            let result = try softness(["report", "toy.results.h5", "-o", "report"], in: dir)
+            // Two results files in one report: their runs are told apart by the file's stem.
+            let result = try softness(["report", "toy.results.h5", "other.results.h5", "--run", "capped", "-o", "report"], in: dir)
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("report").path)
+            #expect(files.contains("toy-capped-logit-vs-S.svg") && files.contains("other-capped-logit-vs-S.svg"))
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("fits failed or were rejected"))
             let html = try String(contentsOf: dir.appendingPathComponent("report/index.html"), encoding: .utf8)
@@ -203,7 +207,7 @@ private func readRun(_ dir: URL, _ results: String, _ run: String, _ path: Strin
             try Data("keep".utf8).write(to: dir.appendingPathComponent("taken/mine.txt"))
             let cases: [([String], String)] = [
                 (["report", "plain.h5", "-o", "out"], "plain.h5: /: schema attribute missing: not a results file, labels file or particle table"),
-                (["report", "toy.results.h5", "toy.results.h5", "-o", "out"], "a second results file"),
+                (["report", "toy.results.h5", "toy.results.h5", "-o", "out"], "two results files with the same name hold this run"),
                 (["report", "toy.results.h5", "--run", "nope", "-o", "out"], "no run named 'nope' (runs: diag)"),
                 (["report", "empty.results.h5", "-o", "out"], "the results file has no runs yet"),
                 (["report", "missing.results.h5", "-o", "out"], "missing.results.h5"),

@@ -52,7 +52,7 @@ final class TagCollector: NSObject, XMLParserDelegate {
                              covariance: [0, 0], rows: [100, 100], converged: [true, false])
         let table = ConvergenceTable(run)
         #expect(table.rows.count == 2 && table.failures.map(\.fit) == ["logistic fit at T = 0.4"])
-        let page = ReportPage.html(source: .init(resultsFile: "x.results.h5", input: nil, generated: "now", version: "test"),
+        let page = ReportPage.html(source: .init(resultsFiles: ["x.results.h5"], inputs: [], generated: "now", version: "test"),
                                    runs: [(run, RunFigures.charts(for: run).map { ($0, "r-\($0.id).svg") })])
         #expect(TagCollector.parse(page) != nil)
         #expect(page.contains("fit failed or rejected: logistic fit at T = 0.4"))
