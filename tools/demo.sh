@@ -34,3 +34,10 @@ echo
 echo "Everything above is in $log; results are in $dir/*.results.h5 under /results/<run>/ (open with h5py or h5dump)."
 
 DEMO_DIR="$dir" SOFTNESS="$softness" bash tools/demo_md.sh
+
+echo
+echo "== report: the paper's figures for every run above (softness report)"
+shopt -s nullglob
+inputs=("$dir"/*.results.h5 "$dir"/md/ka.results.h5 "$dir"/md/*.labels.h5 "$dir"/md/ka.h5)
+run report "${inputs[@]}" -o "$dir/report" --force
+echo "Open $dir/report/index.html in a browser (self-contained; figures also as SVG/PNG in $dir/report/)."

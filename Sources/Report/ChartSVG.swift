@@ -73,7 +73,8 @@ public enum ChartSVG {
                                          "stroke-dasharray": dashed ? "5 3" : "none"])
                 case .rule: svg.element("line", ["x1": c(lx + 8), "x2": c(lx + 8), "y1": c(ly - 6), "y2": c(ly + 6), "stroke": layer.colour, "stroke-width": "2"])
                 }
-                svg.element("text", ["x": c(lx + 22), "y": c(ly + 4), "font-size": "12"]) { $0.text(layer.name ?? "") }
+                let name = layer.name ?? ""
+                svg.element("text", ["x": c(lx + 22), "y": c(ly + 4), "font-size": "12"]) { $0.text(name.count > 24 ? name.prefix(23) + "…" : name) }
             }
         }
         return svg.text + "\n"

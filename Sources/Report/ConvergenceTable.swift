@@ -2,7 +2,7 @@ import Foundation
 
 /// One row per fit of a run — the SVM, each logistic fit, the Arrhenius lines a(T), b(T) and
 /// the line at each grid S, each RFE step, each binned bin — with whether it converged or
-/// passed its lack-of-fit test (p ≥ `poorFitPValue`, VerdictRules' 0.01 by default).
+/// passed its lack-of-fit test (p ≥ the run's `poorFitPValue`).
 public struct ConvergenceTable: Sendable {
     /// One fit.
     public struct Row: Sendable, Equatable {
@@ -17,8 +17,9 @@ public struct ConvergenceTable: Sendable {
     /// The rows, in the order of the run's stages.
     public var rows: [Row] = []
 
-    /// The fits of `run`; `poorFitPValue` is the lack-of-fit threshold.
-    public init(_ run: RunRecord, poorFitPValue: Double = 0.01) {
+    /// The fits of `run`.
+    public init(_ run: RunRecord) {
+        let poorFitPValue = run.poorFitPValue
         func test(_ p: Double) -> (String, Bool) {
             p.isFinite ? (String(format: "lack-of-fit p = %.3g", p), p >= poorFitPValue) : ("untestable (two temperatures)", true)
         }

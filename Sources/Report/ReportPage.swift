@@ -109,7 +109,7 @@ public enum ReportPage {
             s.element("h2") { $0.text("Run \(run.name) — \(run.kind)") }
             if let file = run.resultsFile { s.element("p", ["class": "meta"]) { $0.text("in \(file)") } }
             for verdict in run.verdicts { s.element("p", ["class": "verdict"]) { $0.text(verdict) } }
-            if run.verdicts.isEmpty { s.element("p", ["class": "meta"]) { $0.text("This run stores no verdict (only diagnose, rfe and arrhenius runs have one).") } }
+            if run.verdicts.isEmpty { s.element("p", ["class": "meta"]) { $0.text("This run stores no verdict (diagnose, rfe and arrhenius runs have one).") } }
             let table = ConvergenceTable(run)
             let warnings = run.warnings + table.failures.map { "fit failed or rejected: \($0.fit) (\($0.detail))" }
             if !warnings.isEmpty {

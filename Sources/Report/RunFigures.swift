@@ -183,7 +183,7 @@ public enum RunFigures {
         return [
             Chart(id: "rfe-variance", title: "Var(ΔE_inf) under recursive feature elimination (paper Fig. 6a)", xLabel: "features kept",
                   yLabel: "Var(ΔE_inf) (energy², temperature units)", layers: [
-                    Layer(name: "Var(ΔE_inf) ± bootstrap sd", series: "rfe-variance", colour: Palette.category(0),
+                    Layer(name: "Var(ΔE_inf) ± sd", series: "rfe-variance", colour: Palette.category(0),
                           .points(x: kept, y: rfe.variance, error: rfe.varianceError)),
                   ] + marks,
                   caption: "Variance of the inferred barrier over the test rows at the training temperature after each elimination step; error bars: standard deviation over \(rfe.replicates) bootstrap replicates that refit every step. The peak marks the features that carry the barrier."),

@@ -151,6 +151,9 @@ public struct RunRecord: Sendable {
     /// Parts of the run.
     public var svm: SVM?, logistic: Logistic?, rates: Rates?, arrhenius: Arrhenius?, truth: Truth?
     public var distribution: Distribution?, accuracy: Accuracy?, rfe: RFE?, scan: Scan?, binned: Binned?
+    /// Lack-of-fit p below which a line counts as rejected: the run's stored `rule_poor_fit_p`
+    /// (VerdictRules), or the current rule for runs that store none.
+    public var poorFitPValue = 0.01
     /// Var(ΔE_inf) pooled over the test rows at the training temperatures, and its error.
     public var variance: Double?, varianceError: Double?
 

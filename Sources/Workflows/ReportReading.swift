@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import HDF5
 import ParticleTable
@@ -60,6 +61,7 @@ private struct RunReader {
 
     func record() throws -> RunRecord {
         var run = RunRecord(name: name)
+        run.poorFitPValue = group.hasAttribute("rule_poor_fit_p") ? attribute(group, "rule_poor_fit_p") : VerdictRules.poorFitPValue
         for key in try group.attributeNames() where !key.hasPrefix("rule_") && key != "verdict" {
             if let value = try group.attribute(key) { run.provenance.append(.init(key, value.description)) }
         }

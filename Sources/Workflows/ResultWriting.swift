@@ -220,6 +220,7 @@ public enum ResultWriting {
         try group.result("warnings", strings: rfe.warnings, "caveats about the recommendation")
         try group.result("recommended", rfe.recommended, units: ResultUnits.none, "columns of the recommended feature set")
         try group.result("recommended_names", strings: rfe.recommendedNames, "names of the recommended feature set")
+        try run.setAttribute("verdict", .string(Verdict.sentence(for: rfe)))
     }
 
     /// Writes an N × C scan (`scan/…`): one entry per cell, per-seed values as cells × seeds.
