@@ -55,7 +55,7 @@ func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Doub
                 }
             }
             try walk(try results.group("results/first"))
-            #expect(datasets == 32, "standardization 3, svm 4, softness, logistic 8, arrhenius 8, accuracy 6, warnings, caveats")
+            #expect(datasets == 42, "standardization 3, svm 4, softness, logistic 9, rates 7, distribution 2, arrhenius 8, accuracy 6, warnings, caveats")
             results.close()
             let again = try softness(["diagnose", "t.h5", "--run", "first"], in: dir)
             #expect(again.status != 0)
