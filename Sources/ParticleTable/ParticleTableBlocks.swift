@@ -58,9 +58,6 @@ public final class ParticleTableBlocks {
 
     deinit { file.close() }
 
-    /// Number of feature columns d.
-    public var featureCount: Int { featureNames.count }
-
     /// Features of `range`, row-major.
     public func features(_ range: Range<Int>) throws -> [Double] {
         let block: [Double] = try features.readRows(range)

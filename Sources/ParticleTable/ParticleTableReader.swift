@@ -62,6 +62,8 @@ public struct ParticleTableData: Sendable {
     /// Split per row (0 train, 1 test), nil when the file has no `/split`.
     public var split: [UInt8]?
     public var energyBarrier: [Double]?
+    /// How the features were stored in the file (float32 values are exact as Double).
+    public var featureStorage: FeatureStorage = .float64
     /// FNV-1a 64-bit digest of the input datasets' values (see `ParticleTableReader.digest`).
     public var digest: String
 }
@@ -172,6 +174,20 @@ public struct DatasetMapping: Sendable, Equatable {
         return mapping
     }()
 
+    /// One line naming the mapped datasets, e.g. "features /x (transposed), labels /y, temperature @T".
+    public var summary: String {
+        let t: String
+        switch temperature {
+        case .value(let value): t = "\(value) for every row"
+        case .attribute(let object, let name): t = "\(object == "/" ? "" : object)@\(name)"
+        case .dataset(let path): t = path
+        }
+        var parts = ["features \(features)\(transpose ? " (transposed)" : "")", "labels \(labels)", "temperature \(t)"]
+        if let featureNames { parts.append("feature_names \(featureNames)") }
+        if let labelEncoding { parts.append("label_encoding \(labelEncoding.rawValue)") }
+        return parts.joined(separator: ", ")
+    }
+
     /// Reads a mapping file: JSON with keys `features`, `labels`, `temperature` (a dataset path, a
     /// number, or `OBJECT@NAME` for a scalar attribute), and optionally `feature_names`, `split`,
     /// `energy_barrier`, `label_encoding` ("pm1", "01", "bool") and `transpose` (true for [d, N] features).
@@ -225,11 +241,17 @@ public struct DatasetMapping: Sendable, Equatable {
 public enum ParticleTableReader {
     /// Loads every row of the table at `path`, checking the layout, label encoding, split values
     /// and finiteness of features, temperature and barrier. Reads features in blocks of `blockRows`.
+    /// A mapping whose paths hold globs reads every matching group and concatenates them (`GroupGlob`).
     public static func load(path: String, labels encoding: LabelEncoding = .plusMinusOne, mapping: DatasetMapping = .schemaV1,
                             blockRows: Int = 1 << 16) throws -> ParticleTableData {
         let file = try File.open(path)
         defer { file.close() }
         if mapping.isSchema { try ParticleSchema.v1.requireConforming(file) }
+        if !mapping.isSchema, GroupGlob.isPattern(mapping) {
+            let groups = try GroupGlob.expand(mapping, in: file, path: path)
+            file.close()
+            return try loadGroups(groups, path: path, labels: encoding, blockRows: blockRows)
+        }
         func dataset(_ name: String) throws -> Dataset {
             guard file.isDataset(name) else {
                 throw ParticleDataError.mapping(file: path, dataset: name, message: file.hasLink(name) ? "is not a dataset (a group, or a broken link)" : "no such dataset")
@@ -370,7 +392,8 @@ public enum ParticleTableReader {
             barrier = values
         }
         return ParticleTableData(path: path, featureNames: names, rows: rows, features: features, labels: labels,
-                                 temperature: temperature, split: split, energyBarrier: barrier, digest: digest.hex)
+                                 temperature: temperature, split: split, energyBarrier: barrier,
+                                 featureStorage: featureType == .float(bytes: 4) ? .float32 : .float64, digest: digest.hex)
     }
 
     /// Reads the labels as ±1 in the stated encoding: integers or floats for pm1 and 01, a bool

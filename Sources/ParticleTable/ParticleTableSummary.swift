@@ -58,30 +58,14 @@ public struct ParticleTableSummary: Codable, Sendable {
         let temperature = try file.dataset("temperature")
         let split = file.isDataset("split") ? try file.dataset("split") : nil
 
-        struct Key: Hashable { let temperature: Double; let split: Int }
-        var counts: [Key: Cell] = [:]
+        var counter = CellCounter()
         var start = 0
         while start < rows {
             let range = start..<min(rows, start + blockRows)
-            let blockLabels: [Int64] = try labels.readRows(range)
-            let blockTemperature: [Double] = try temperature.readRows(range)
-            let blockSplit: [Int64]? = try split?.readRows(range)
-            for i in 0..<range.count {
-                let splitValue = blockSplit.map { Int($0[i]) } ?? -1
-                let key = Key(temperature: blockTemperature[i], split: splitValue)
-                var cell = counts[key] ?? Cell(temperature: key.temperature, split: Self.splitName(splitValue),
-                                               rows: 0, rearranging: 0, notRearranging: 0, otherLabels: 0)
-                cell.rows += 1
-                switch blockLabels[i] {
-                case 1: cell.rearranging += 1
-                case -1: cell.notRearranging += 1
-                default: cell.otherLabels += 1
-                }
-                counts[key] = cell
-            }
+            counter.add(labels: try labels.readRows(range), temperature: try temperature.readRows(range), split: try split?.readRows(range))
             start = range.upperBound
         }
-        let cells = counts.sorted { ($0.key.temperature, $0.key.split) < ($1.key.temperature, $1.key.split) }.map(\.value)
+        let cells = counter.cells
         var attributes: [String: String] = [:]
         for name in try file.attributeNames() where !["schema", "schema_version"].contains(name) {
             if let value = try file.attribute(name) { attributes[name] = value.description }
@@ -100,6 +84,44 @@ public struct ParticleTableSummary: Codable, Sendable {
             featureStorage: try features.elementType().description,
             optionalDatasets: schema.datasets.filter { !$0.required && file.contains($0.path) }.map(\.path),
             cells: cells, resultRuns: runs, attributes: attributes)
+    }
+
+    /// The summary of a table read through a mapped layout (`ParticleTableReader.load` with a
+    /// `DatasetMapping`): the same counts, the mapped datasets as "optional datasets", no schema.
+    public static func mapped(_ data: ParticleTableData, mapping: DatasetMapping) throws -> ParticleTableSummary {
+        var counter = CellCounter()
+        counter.add(labels: data.labels.map { Int64($0) }, temperature: data.temperature, split: data.split?.map { Int64($0) })
+        let store = ResultStore(inputPath: data.path)
+        return ParticleTableSummary(file: data.path, schema: nil, schemaVersion: nil, rows: data.rows, featureCount: data.featureCount,
+                  featureNames: data.featureNames, featureStorage: data.featureStorage.rawValue,
+                  optionalDatasets: [mapping.split.map { "split \($0)" }, mapping.energyBarrier.map { "energy_barrier \($0)" }].compactMap { $0 },
+                  cells: counter.cells, resultRuns: try store.runNames().map { "\($0) (\(store.path))" },
+                  attributes: ["layout": mapping.summary])
+    }
+
+    /// Counts rows per (temperature, split) and class, block by block.
+    struct CellCounter {
+        struct Key: Hashable { let temperature: Double; let split: Int }
+        private var counts: [Key: Cell] = [:]
+
+        mutating func add(labels: [Int64], temperature: [Double], split: [Int64]?) {
+            for i in labels.indices {
+                let splitValue = split.map { Int($0[i]) } ?? -1
+                let key = Key(temperature: temperature[i], split: splitValue)
+                var cell = counts[key] ?? Cell(temperature: key.temperature, split: ParticleTableSummary.splitName(splitValue),
+                                               rows: 0, rearranging: 0, notRearranging: 0, otherLabels: 0)
+                cell.rows += 1
+                switch labels[i] {
+                case 1: cell.rearranging += 1
+                case -1: cell.notRearranging += 1
+                default: cell.otherLabels += 1
+                }
+                counts[key] = cell
+            }
+        }
+
+        /// The cells in (temperature, split) order.
+        var cells: [Cell] { counts.sorted { ($0.key.temperature, $0.key.split) < ($1.key.temperature, $1.key.split) }.map(\.value) }
     }
 
     static func splitName(_ value: Int) -> String {

@@ -51,15 +51,48 @@ public enum ParticleTableValidator {
 
         let featuresSet = try file.dataset("features")
         let shape = try featuresSet.shape()
-        let (rows, d) = (shape[0], shape[1])
-        let names = try file.dataset("feature_names").readStrings()
         let labelsSet = try file.dataset("labels")
         let temperatureSet = try file.dataset("temperature")
         let splitSet = file.isDataset("split") ? try file.dataset("split") : nil
+        let counts = try ParticleTableSummary.read(path: path, blockRows: blockRows).cells
+        return try validate(file: path, rows: shape[0], names: try file.dataset("feature_names").readStrings(), hasSplit: splitSet != nil,
+                            datasets: .schemaV1, encoding: encoding, blockRows: blockRows, trainingImbalanceLimit: trainingImbalanceLimit,
+                            counts: counts) { range in
+            (try featuresSet.readRows(range), try labelsSet.readRows(range), try temperatureSet.readRows(range), try splitSet?.readRows(range))
+        }
+    }
+
+    /// Validates a table read through a mapped layout (`ParticleTableReader.load` with a
+    /// `DatasetMapping`, which already refused non-finite values and labels outside the stated
+    /// encoding): the remaining checks — constant columns, split, classes, balance, size.
+    public static func validate(mapped data: ParticleTableData, mapping: DatasetMapping, trainingImbalanceLimit: Double? = nil) throws -> ValidationReport {
+        var counter = ParticleTableSummary.CellCounter()
+        let labels = data.labels.map { Int64($0) }, split = data.split?.map { Int64($0) }
+        counter.add(labels: labels, temperature: data.temperature, split: split)
+        let d = data.featureCount
+        return try validate(file: data.path, rows: data.rows, names: data.featureNames, hasSplit: data.split != nil,
+                            datasets: DatasetNames(features: mapping.features, labels: mapping.labels, temperature: "temperature", split: mapping.split ?? "/split"),
+                            encoding: .plusMinusOne, blockRows: data.rows, trainingImbalanceLimit: trainingImbalanceLimit,
+                            counts: counter.cells) { range in
+            (Array(data.features[range.lowerBound * d..<range.upperBound * d]), Array(labels[range]), Array(data.temperature[range]), split.map { Array($0[range]) })
+        }
+    }
+
+    /// The dataset names problems are reported against.
+    struct DatasetNames {
+        var features: String, labels: String, temperature: String, split: String
+        static let schemaV1 = DatasetNames(features: "/features", labels: "/labels", temperature: "/temperature", split: "/split")
+    }
+
+    /// The checks over row blocks from `block` (features row-major, raw labels, temperature, split).
+    private static func validate(file path: String, rows: Int, names: [String], hasSplit: Bool, datasets: DatasetNames, encoding: LabelEncoding,
+                                 blockRows: Int, trainingImbalanceLimit: Double?, counts: [ParticleTableSummary.Cell],
+                                 block: (Range<Int>) throws -> ([Double], [Int64], [Double], [Int64]?)) throws -> ValidationReport {
+        let d = names.count
         var problems: [String] = []
         var warnings: [String] = []
-        if d == 0 { problems.append("/features has no columns (d = 0)") }
-        if rows == 0 { problems.append("/features has no rows (N = 0)") }
+        if d == 0 { problems.append("\(datasets.features) has no columns (d = 0)") }
+        if rows == 0 { problems.append("\(datasets.features) has no rows (N = 0)") }
 
         // Welford-free two-sum accumulation per column over training rows; min/max over all rows.
         var sum = [Double](repeating: 0, count: d), sumSquares = [Double](repeating: 0, count: d)
@@ -71,10 +104,7 @@ public enum ParticleTableValidator {
         var start = 0
         while start < rows {
             let range = start..<min(rows, start + blockRows)
-            let x: [Double] = try featuresSet.readRows(range)
-            let labels: [Int64] = try labelsSet.readRows(range)
-            let temperature: [Double] = try temperatureSet.readRows(range)
-            let split: [Int64]? = try splitSet?.readRows(range)
+            let (x, labels, temperature, split) = try block(range)
             for i in 0..<range.count {
                 if encoding.map(labels[i]) == nil {
                     badLabels += 1
@@ -102,15 +132,15 @@ public enum ParticleTableValidator {
             start = range.upperBound
         }
         if let (row, column) = firstNonFinite {
-            problems.append("/features: \(nonFinite) non-finite values (NaN or Inf), first at row \(row), column \(column) (\(names[column]))")
+            problems.append("\(datasets.features): \(nonFinite) non-finite values (NaN or Inf), first at row \(row), column \(column) (\(names[column]))")
         }
         if let (row, value) = firstBadLabel {
-            var message = "/labels: \(badLabels) rows hold values outside \(encoding == .plusMinusOne ? "{+1, -1}" : "{0, 1}"), first \(value) at row \(row)"
+            var message = "\(datasets.labels): \(badLabels) rows hold values outside \(encoding == .plusMinusOne ? "{+1, -1}" : "{0, 1}"), first \(value) at row \(row)"
             if encoding == .plusMinusOne && value == 0 { message += "; the labels look like 0/1: pass --label-encoding 01 to accept them" }
             problems.append(message)
         }
-        if badTemperature > 0 { problems.append("/temperature: \(badTemperature) rows are not positive and finite") }
-        if badSplit > 0 { problems.append("/split: \(badSplit) rows hold values other than 0 (train) and 1 (test)") }
+        if badTemperature > 0 { problems.append("\(datasets.temperature): \(badTemperature) rows are not positive and finite") }
+        if badSplit > 0 { problems.append("\(datasets.split): \(badSplit) rows hold values other than 0 (train) and 1 (test)") }
 
         var columns: [ValidationReport.ColumnStatistics] = []
         for j in 0..<d {
@@ -119,22 +149,21 @@ public enum ParticleTableValidator {
             let variance = max(0, sumSquares[j] / n - mean * mean)
             columns.append(.init(name: names[j], mean: mean, standardDeviation: variance.squareRoot(), minimum: minimum[j], maximum: maximum[j]))
             if minimum[j] == maximum[j] {
-                problems.append("/features: column \(j) (\(names[j])) is constant (\(minimum[j])); remove it, it cannot be standardized")
+                problems.append("\(datasets.features): column \(j) (\(names[j])) is constant (\(minimum[j])); remove it, it cannot be standardized")
             }
         }
         let standardized = !columns.isEmpty && columns.allSatisfy { abs($0.mean) < 0.05 && abs($0.standardDeviation - 1) < 0.05 }
 
-        let counts = try ParticleTableSummary.read(path: path, blockRows: blockRows).cells
         let training = counts.filter { $0.split == "train" || $0.split == "all" }
         let test = counts.filter { $0.split == "test" || $0.split == "all" }
-        if training.reduce(0, { $0 + $1.rows }) == 0 { problems.append("/split: no training rows (split = 0)") }
-        if splitSet != nil && test.reduce(0, { $0 + $1.rows }) == 0 { problems.append("/split: no test rows (split = 1); the diagnostic needs held-out rows") }
+        if training.reduce(0, { $0 + $1.rows }) == 0 { problems.append("\(datasets.split): no training rows (split = 0)") }
+        if hasSplit && test.reduce(0, { $0 + $1.rows }) == 0 { problems.append("\(datasets.split): no test rows (split = 1); the diagnostic needs held-out rows") }
         let trainingPlus = training.reduce(0) { $0 + $1.rearranging }, trainingMinus = training.reduce(0) { $0 + $1.notRearranging }
         if encoding == .plusMinusOne && badLabels == 0 && (trainingPlus == 0 || trainingMinus == 0) && trainingPlus + trainingMinus > 0 {
-            problems.append("/labels: the training rows hold one class only (\(trainingPlus) rearranging, \(trainingMinus) not); an SVM needs both")
+            problems.append("\(datasets.labels): the training rows hold one class only (\(trainingPlus) rearranging, \(trainingMinus) not); an SVM needs both")
         }
         if trainingRows > 0 && trainingRows < d + 2 {
-            problems.append("/features: \(trainingRows) training rows for \(d) features; need at least d + 2 = \(d + 2)")
+            problems.append("\(datasets.features): \(trainingRows) training rows for \(d) features; need at least d + 2 = \(d + 2)")
         }
         let temperatures = Set(test.map(\.temperature))
         if temperatures.count < 2 {
@@ -143,14 +172,14 @@ public enum ParticleTableValidator {
         for cell in counts where cell.rows > 0 {
             let minority = Double(min(cell.rearranging, cell.notRearranging)) / Double(cell.rows)
             if let limit = trainingImbalanceLimit, cell.split == "train" || cell.split == "all", minority < limit, minority > 0 {
-                problems.append(String(format: "/labels: training rows at T = %g are %.1f%% R = +1 (beyond %.0f/%.0f); the SVM would learn the base rate. Record a balanced selection with --balance (then diagnose --selection), or pass --allow-imbalance",
+                problems.append(String(format: "\(datasets.labels): training rows at T = %g are %.1f%% R = +1 (beyond %.0f/%.0f); the SVM would learn the base rate. Record a balanced selection with --balance (then diagnose --selection), or pass --allow-imbalance",
                                        cell.temperature, 100 * cell.rearrangingFraction, 100 * (1 - limit), 100 * limit))
             } else if minority < imbalanceWarning {
                 warnings.append(String(format: "T = %g, %@: only %.1f%% of rows in the minority class (%d of %d); consider --balance",
                                        cell.temperature, cell.split, 100 * minority, min(cell.rearranging, cell.notRearranging), cell.rows))
             }
         }
-        if splitSet == nil { warnings.append("no /split: the diagnostic will split rows at random (seeded), half for testing") }
+        if !hasSplit { warnings.append("no /split: the diagnostic will split rows at random (seeded), half for testing") }
         return ValidationReport(file: path, rows: rows, featureCount: d, problems: problems, warnings: warnings,
                                 counts: counts, columns: columns, isStandardized: standardized)
     }

@@ -79,6 +79,9 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("features"), help: "Import from LIBSVM: the number of features d (default: the largest index; trailing all-zero columns leave no trace).")
     var featureCount: Int?
 
+    @Option(help: "Export from any HDF5 file: a mapping file (JSON: features, labels, temperature, and optionally feature_names, split, energy_barrier, label_encoding, transpose) instead of schema v1.")
+    var mapping: String?
+
     @Option(name: .customLong("block-rows"), help: "Rows per block read and written (memory grows with it).")
     var blockRows = 65_536
 
@@ -112,7 +115,12 @@ struct Convert: ParsableCommand {
         options.storage = storage
         options.zeroBased = zeroBased
         options.featureCount = featureCount
+        if let mapping {
+            let layout = try DatasetMapping.read(file: mapping)
+            options.mappedLayout = (layout, layout.labelEncoding ?? .plusMinusOne)
+        }
         let (source, _) = try TableConversion.formats(input: input, output: output, options: options)
+        if mapping != nil, source != .h5 { throw ValidationError("--mapping describes an HDF5 input; \(input) is \(source.rawValue)") }
         if source == .h5 { try DamagedFileProbe.check(input) }
         let bar = ProgressBar("convert")
         var counted = false

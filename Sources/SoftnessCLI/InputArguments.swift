@@ -11,35 +11,7 @@ struct InputArguments: ParsableArguments {
     @Argument(help: "Particle-table HDF5 file (schema v1; see `softness inspect`), or any HDF5 file with --features/--labels/--temperature or --mapping.")
     var file: String
 
-    @Option(name: .customLong("label-encoding"), help: "Label encoding: pm1 (+1/-1, schema v1; integers or floats), 01 (1 rearranges, 0 not; integers or floats) or bool (numpy bool as h5py writes it, HDF5 enum FALSE/TRUE). Default pm1, or the mapping file's label_encoding.")
-    var labelEncoding: LabelEncoding?
-
-    @Option(help: "Mapped layout: dataset of features [N, d] (the source file is only read); [d, N] with --transpose.")
-    var features: String?
-
-    @Flag(help: "Mapped layout: the features dataset is stored [d, N] (one row per feature); read it transposed.")
-    var transpose = false
-
-    @Option(help: "Mapped layout: dataset of labels [N].")
-    var labels: String?
-
-    @Option(help: "Mapped layout: dataset of temperatures [N] or [N, 1]; OBJECT@NAME for a scalar attribute (/run@T: attribute T of /run, @T: of the root group); or one number for every row.")
-    var temperature: String?
-
-    @Option(name: .customLong("temperature-value"), help: "Mapped layout: one temperature for every row (instead of --temperature).")
-    var temperatureValue: Double?
-
-    @Option(name: .customLong("feature-names"), help: "Mapped layout: dataset of feature names [d].")
-    var featureNames: String?
-
-    @Option(help: "Mapped layout: dataset of the split [N] (0 train, 1 test).")
-    var split: String?
-
-    @Option(name: .customLong("energy-barrier"), help: "Mapped layout: dataset of true barriers [N].")
-    var energyBarrier: String?
-
-    @Option(help: "Mapping file (JSON: features, labels, temperature, and optionally feature_names, split, energy_barrier, label_encoding, transpose).")
-    var mapping: String?
+    @OptionGroup(title: "Mapped layout (any HDF5 file)") var layout: MappedLayoutOptions
 
     @Option(name: .customLong("test-fraction"), help: "Fraction of rows held out at random when there is no split.")
     var testFraction: Double = 0.5
@@ -97,44 +69,10 @@ struct InputArguments: ParsableArguments {
             throw ValidationError("--temperatures must be positive and finite, got \(t)")
         }
         guard testFraction > 0, testFraction < 1 else { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
-        let mapped = [features, labels, temperature, featureNames, split, energyBarrier].contains { $0 != nil } || temperatureValue != nil || transpose
-        if mapping != nil && mapped { throw ValidationError("give either --mapping or --features/--labels/--temperature (and --transpose, --temperature-value), not both; put \"transpose\" in the mapping file") }
-        if temperature != nil && temperatureValue != nil { throw ValidationError("give either --temperature or --temperature-value, not both") }
-        if mapped && (features == nil || labels == nil || (temperature == nil && temperatureValue == nil)) {
-            throw ValidationError("a mapped layout needs --features, --labels and --temperature (a dataset path, OBJECT@ATTRIBUTE, or a number) or --temperature-value")
-        }
-    }
-
-    /// The dataset layout: schema v1, the command-line mapping, or the mapping file.
-    func datasetMapping() throws -> DatasetMapping {
-        if let mapping { return try DatasetMapping.read(file: mapping) }
-        guard let features, let labels, let temperatureSource = temperatureValue.map({ .value($0) }) ?? temperature.map({ DatasetMapping.TemperatureSource.parse($0) }) else { return .schemaV1 }
-        return DatasetMapping(features: features, featureNames: featureNames, labels: labels,
-                              temperature: temperatureSource, split: split, energyBarrier: energyBarrier, transpose: transpose)
-    }
-
-    /// The label encoding: --label-encoding, else the mapping file's `label_encoding`, else pm1.
-    /// Stating two different encodings is an error.
-    func effectiveLabelEncoding(_ layout: DatasetMapping) throws -> LabelEncoding {
-        if let stated = labelEncoding, let inFile = layout.labelEncoding, stated != inFile {
-            throw ValidationError("--label-encoding \(stated.rawValue) contradicts \"label_encoding\": \"\(inFile.rawValue)\" in \(mapping ?? "the mapping file"); give one")
-        }
-        return labelEncoding ?? layout.labelEncoding ?? .plusMinusOne
     }
 
     /// Results-file links for a mapped layout (standard name → source dataset), nil for schema v1.
-    func links() throws -> [String: String]? {
-        let layout = try datasetMapping()
-        guard !layout.isSchema else { return nil }
-        // A transposed [d, N] features dataset is not linked as /features, which readers take as [N, d].
-        var links = ["/labels": layout.labels]
-        if !layout.transpose { links["/features"] = layout.features }
-        if case .dataset(let path) = layout.temperature { links["/temperature"] = path }
-        if let path = layout.featureNames { links["/feature_names"] = path }
-        if let path = layout.split { links["/split"] = path }
-        if let path = layout.energyBarrier { links["/energy_barrier"] = path }
-        return links
-    }
+    func links() throws -> [String: String]? { try layout.links() }
 
     /// Loads the table into a diagnostic input.
     func load(seed: UInt64, results: ResultOptions) throws -> LoadedInput {
@@ -151,8 +89,8 @@ struct InputArguments: ParsableArguments {
         }
         let tableSelection = try tableSelection(results: results)
         let loaded = try naming(file) {
-            let layout = try datasetMapping()
-            return try LoadedInput.load(path: file, labels: effectiveLabelEncoding(layout), mapping: layout, testFraction: testFraction,
+            let mapping = try layout.datasetMapping()
+            return try LoadedInput.load(path: file, labels: layout.effectiveLabelEncoding(mapping), mapping: mapping, testFraction: testFraction,
                                  seed: seed, trainingSelection: selection, tableSelection: tableSelection)
         }
         for note in loaded.notes { printError("note: \(note)") }

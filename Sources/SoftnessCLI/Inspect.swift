@@ -7,22 +7,27 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarize a particle table: schema, sizes, features, class balance per temperature and split, results.")
 
-    @Argument(help: "Particle-table HDF5 file (or its results file).")
+    @Argument(help: "Particle-table HDF5 file (or its results file), or any HDF5 file with --features/--labels/--temperature or --mapping.")
     var file: String
+
+    @OptionGroup(title: "Mapped layout (any HDF5 file)") var layout: MappedLayoutOptions
 
     @OptionGroup var printing: JSONOption
 
     func run() throws {
         try DamagedFileProbe.check([file, ResultStore.defaultPath(forInput: file)])
         let summary: ParticleTableSummary
-        do {
+        if layout.isMapped {
+            let (data, mapping) = try layout.load(file)
+            summary = try ParticleTableSummary.mapped(data, mapping: mapping)
+        } else { do {
             summary = try ParticleTableSummary.read(path: file)
         } catch ParticleTableError.resultsFileGiven(_, let input?) {
             // A results file: summarize the table it belongs to, whose summary lists the runs.
             if !printing.json { print("\(file) is the results file of \(input)") }
             try DamagedFileProbe.check([input])
             summary = try ParticleTableSummary.read(path: input)
-        }
+        } }
         if printing.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -35,7 +40,7 @@ struct Inspect: ParsableCommand {
     static func render(_ s: ParticleTableSummary) -> String {
         var lines: [String] = []
         lines.append("file:      \(s.file)")
-        lines.append("schema:    \(s.schema ?? "?") v\(s.schemaVersion.map(String.init) ?? "?")")
+        lines.append("schema:    " + (s.schema.map { "\($0) v\(s.schemaVersion.map(String.init) ?? "?")" } ?? "none (mapped layout)"))
         lines.append("rows N:    \(s.rows)")
         lines.append("features:  d = \(s.featureCount) (\(s.featureStorage)): \(abbreviated(s.featureNames))")
         lines.append("optional:  \(s.optionalDatasets.isEmpty ? "none" : s.optionalDatasets.joined(separator: ", "))")

@@ -29,9 +29,12 @@ struct ResultOptions: ParsableArguments {
     func store(for input: String) -> ResultStore { ResultStore(inputPath: input, path: results, inPlace: inPlace) }
 
     /// The results file for an input given with its (possibly mapped) layout.
-    func store(for input: InputArguments) throws -> ResultStore {
-        ResultStore(inputPath: input.file, path: results, links: try input.links(), inPlace: inPlace,
-                    otherInputs: input.mapping.map { [$0] } ?? [])
+    func store(for input: InputArguments) throws -> ResultStore { try store(for: input.file, layout: input.layout) }
+
+    /// The results file for `file` read with `layout` (links to the mapped datasets).
+    func store(for file: String, layout: MappedLayoutOptions) throws -> ResultStore {
+        ResultStore(inputPath: file, path: results, links: try layout.links(), inPlace: inPlace,
+                    otherInputs: layout.mapping.map { [$0] } ?? [])
     }
 
     /// The run name, defaulting to the command name.

@@ -10,11 +10,10 @@ struct Validate: ParsableCommand {
         abstract: "Check a particle table before the diagnostic: schema, NaN/Inf, constant columns, labels, class balance, standardization.",
         discussion: "Exits with status 2 and the list of problems when the table cannot be used. --balance records a seeded balanced selection of training rows (indices) in the results file; the input is never rewritten.")
 
-    @Argument(help: "Particle-table HDF5 file.")
+    @Argument(help: "Particle-table HDF5 file, or any HDF5 file with --features/--labels/--temperature or --mapping.")
     var file: String
 
-    @Option(name: .customLong("label-encoding"), help: "Label encoding: pm1 (+1/-1, schema v1) or 01 (1 rearranges, 0 not).")
-    var labels: LabelEncoding = .plusMinusOne
+    @OptionGroup(title: "Mapped layout (any HDF5 file)") var layout: MappedLayoutOptions
 
     @Flag(help: "Record a balanced selection of training rows (majority class subsampled per temperature).")
     var balance = false
@@ -31,7 +30,23 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try DamagedFileProbe.check(file)
-        let report = try ParticleTableValidator.validate(path: file, labels: labels, trainingImbalanceLimit: allowImbalance || balance ? nil : VerdictRules.imbalanceLimit)
+        let limit = allowImbalance || balance ? nil : VerdictRules.imbalanceLimit
+        let labels = try layout.effectiveLabelEncoding(try layout.datasetMapping())
+        let report: ValidationReport
+        var mapped: (data: ParticleTableData, mapping: DatasetMapping)?
+        if layout.isMapped {
+            // A mapped layout is read whole; a value the layout refuses is the one problem reported.
+            let loaded: (data: ParticleTableData, mapping: DatasetMapping)
+            do { loaded = try layout.load(file) } catch {
+                printError("\(file): 1 problem(s):")
+                printError("  - \(error)")
+                throw ExitCode(2)
+            }
+            mapped = loaded
+            report = try ParticleTableValidator.validate(mapped: loaded.data, mapping: loaded.mapping, trainingImbalanceLimit: limit)
+        } else {
+            report = try ParticleTableValidator.validate(path: file, labels: labels, trainingImbalanceLimit: limit)
+        }
         if printing.json {
             try printJSON(report)
         } else {
@@ -48,12 +63,12 @@ struct Validate: ParsableCommand {
             throw ExitCode(2)
         }
         if balance {
-            let data = try ParticleTableReader.load(path: file, labels: labels)
+            let data = try mapped?.data ?? ParticleTableReader.load(path: file, labels: labels)
             let isTraining = data.split.map { $0.map { $0 == 0 } } ?? [Bool](repeating: true, count: data.rows)
             let indices = BalancedSelection.trainingRows(labels: data.labels, temperature: data.temperature, isTraining: isTraining, seed: seed)
             let name = results.runName(default: "balance")
             if !results.dryRun {
-                let store = results.store(for: file)
+                let store = try results.store(for: file, layout: layout)
                 try storeRun(results, store: store, digest: data.digest, name: name,
                              parameters: ["seed": .seed(seed), "label_encoding": .string(labels.rawValue)]) { run in
                     try run.createDataset("balance/indices", values: indices.map(Int64.init))

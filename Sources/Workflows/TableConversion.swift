@@ -110,6 +110,9 @@ public struct ConversionOptions: Sendable {
     /// the text); nil: the largest index found.
     public var featureCount: Int?
 
+    /// HDF5 exports: read the input through this mapped layout (any HDF5 file) instead of schema v1.
+    public var mappedLayout: (mapping: DatasetMapping, labels: LabelEncoding)?
+
     public init() {}
 }
 
@@ -177,7 +180,8 @@ public enum TableConversion {
         guard let to = options.to ?? InterchangeFormat(extensionOf: output) else {
             throw ConversionError.unknownFormat(file: output, option: "--to")
         }
-        guard (from == .h5) != (to == .h5) else { throw ConversionError.unsupportedPair(from: from, to: to) }
+        // h5 → h5 only from a mapped layout (a user's own HDF5 file into a particle table).
+        guard (from == .h5) != (to == .h5) || (from == .h5 && options.mappedLayout != nil) else { throw ConversionError.unsupportedPair(from: from, to: to) }
         return (from, to)
     }
 
@@ -201,7 +205,9 @@ public enum TableConversion {
 
     private static func export(input: String, output: String, to: InterchangeFormat, options: ConversionOptions,
                                progress: ((Int, Int?) -> Void)?) throws -> ConversionSummary {
-        let table = try ParticleTableBlocks(path: input)
+        let table: any ParticleRowSource = try options.mappedLayout.map { layout in
+            try ParticleTableReader.load(path: input, labels: layout.labels, mapping: layout.mapping)
+        } ?? ParticleTableBlocks(path: input)
         let rows = table.rows, step = options.blockRows
         let float32 = table.storage == .float32
         var summary = ConversionSummary(from: .h5, to: to, rows: rows, featureCount: table.featureCount, written: [], notes: [])
@@ -214,6 +220,19 @@ public enum TableConversion {
                 start = range.upperBound
                 progress?(start, rows)
             }
+        }
+        if to == .h5 {
+            // A mapped layout into a schema-v1 table (the writer publishes atomically itself).
+            let optional: Set<OptionalColumn> = Set([table.hasSplit ? .split : nil, table.hasEnergyBarrier ? .energyBarrier : nil].compactMap { $0 })
+            let writer = try ParticleTableWriter(path: output, featureNames: table.featureNames, storage: table.storage, optionalColumns: optional,
+                                                 attributes: ["source": .string("softness convert \(input) (mapped layout)")], overwrite: options.overwrite)
+            try blocks { range in
+                try writer.append(ParticleBlock(features: try table.features(range), labels: try table.labels(range), temperature: try table.temperature(range),
+                                                split: try table.split(range), energyBarrier: try table.energyBarrier(range)))
+            }
+            try writer.finish()
+            summary.written = ["/features", "/feature_names", "/labels", "/temperature"] + optional.map(\.path).sorted()
+            return summary
         }
         let destination = AtomicFile(destination: output)
         let temporary = destination.temporaryPath
@@ -304,7 +323,7 @@ public enum TableConversion {
     }
 
     /// dtype and shape of an exported array.
-    private static func npyLayout(_ array: NPYExportArray, table: ParticleTableBlocks, file: String) throws -> (NPYDType, [Int]) {
+    private static func npyLayout(_ array: NPYExportArray, table: any ParticleRowSource, file: String) throws -> (NPYDType, [Int]) {
         switch array {
         case .features: return (table.storage == .float32 ? .float32 : .float64, [table.rows, table.featureCount])
         case .labels: return (.int8, [table.rows])
@@ -319,7 +338,7 @@ public enum TableConversion {
     }
 
     /// Values of one array over `range`, as Double (exact for every stored type).
-    private static func values(_ array: NPYExportArray, table: ParticleTableBlocks, range: Range<Int>) throws -> [Double] {
+    private static func values(_ array: NPYExportArray, table: any ParticleRowSource, range: Range<Int>) throws -> [Double] {
         switch array {
         case .features: return try table.features(range)
         case .labels: return try table.labels(range).map(Double.init)

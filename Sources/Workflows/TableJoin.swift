@@ -18,9 +18,11 @@ public enum TableJoin {
     /// assigning `/split` with a seeded draw (`testFraction` of frames or rows to test).
     /// Keeps `/frame`, `/particle_id`, `/species` when every input has them, and the root
     /// attributes `structure_*` (the featurize parameters) when every input records the same.
-    /// Returns the row count.
+    /// With `mappedLayout`, every input is any HDF5 file read through that layout (no frame,
+    /// particle or species columns, so `rule` must be `.row`). Returns the row count.
     public static func run(inputs: [String], output: String, testFraction: Double, rule: SplitRule, seed: UInt64,
-                           storage: FeatureStorage = .float32, overwrite: Bool = false) throws -> Int {
+                           storage: FeatureStorage = .float32, overwrite: Bool = false,
+                           mappedLayout: (mapping: DatasetMapping, labels: LabelEncoding)? = nil) throws -> Int {
         guard !inputs.isEmpty else { throw WorkflowError.noInputs(output: output) }
         guard testFraction > 0, testFraction < 1 else {
             throw WorkflowError.invalidParameter(name: "--test-fraction", value: String(testFraction), requirement: "in (0, 1)")
@@ -30,7 +32,22 @@ public enum TableJoin {
         // The structure-function parameters (`structure_*`) go along when every input records the same.
         var structure: [String: AttributeValue]?
         var structureAgrees = true
-        for input in inputs {
+        if mappedLayout != nil {
+            guard rule == .row else {
+                throw WorkflowError.invalidParameter(name: "--split-by", value: rule.rawValue, requirement: "row for a mapped layout (it has no frame column)")
+            }
+            carry = []
+        }
+        func load(_ input: String) throws -> ParticleTableData {
+            guard let layout = mappedLayout else { return try ParticleTableReader.load(path: input) }
+            return try ParticleTableReader.load(path: input, labels: layout.labels, mapping: layout.mapping)
+        }
+        for input in inputs where mappedLayout != nil {
+            let these = try load(input).featureNames
+            if let names, names != these { throw WorkflowError.featureNamesDiffer(file: input, reference: inputs[0]) }
+            names = these
+        }
+        for input in inputs where mappedLayout == nil {
             let file = try File.open(input)
             defer { file.close() }
             try ParticleSchema.v1.requireConforming(file)
@@ -47,7 +64,7 @@ public enum TableJoin {
             if let structure, structure != theirs { structureAgrees = false }
             structure = theirs
         }
-        var attributes: [String: AttributeValue] = ["source": .string("softness join " + inputs.joined(separator: " ")),
+        var attributes: [String: AttributeValue] = ["source": .string("softness join " + inputs.joined(separator: " ") + (mappedLayout.map { " (mapped: \($0.mapping.summary))" } ?? "")),
                                                     "split_rule": .string(rule.rawValue), "split_seed": .integer(Int(truncatingIfNeeded: seed)),
                                                     "test_fraction": .real(testFraction)]
         if structureAgrees, let structure { attributes.merge(structure) { old, _ in old } }
@@ -57,7 +74,7 @@ public enum TableJoin {
                                              overwrite: overwrite)
         var generator = SplitMix64(seed: seed)
         for input in inputs {
-            let data = try ParticleTableReader.load(path: input)
+            let data = try load(input)
             let file = try File.open(input)
             defer { file.close() }
             let frame: [Int64]? = carry.contains(.frame) ? try file.dataset("frame").read() : nil
