@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEMO_DIR ?= scratch/demo
 SOFTNESS := .build/release/softness
 
-.PHONY: setup build release demo test fuzz bench fixtures check-h5py check-imports clean
+.PHONY: setup build release install demo test fuzz bench fixtures check-h5py check-imports clean
 
 setup:
 	@bash tools/install-deps.sh
@@ -13,6 +13,11 @@ build: setup
 
 release: setup
 	$(SWIFT) build -c release --product softness
+
+## install: a relocatable softness in $(PREFIX)/bin, its libraries in $(PREFIX)/lib/softness (tools/install.sh).
+PREFIX ?= /usr/local
+install: setup
+	bash tools/install.sh $(PREFIX)
 
 ## demo: build in release and run the paper's toy story end to end (tools/demo.sh), files in $(DEMO_DIR).
 demo: release
@@ -54,4 +59,4 @@ check-imports:
 	bash tools/check_imports.sh
 
 clean:
-	rm -rf .build scratch
+	rm -rf .build .build-static scratch
