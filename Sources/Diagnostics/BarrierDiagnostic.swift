@@ -33,6 +33,8 @@ public struct VerdictCaveat: Sendable, Equatable, Codable {
         case poorArrheniusFit
         /// Two temperatures only: the Arrhenius lines cannot be tested.
         case untestableArrhenius
+        /// P(R|S,T) fitted on a balanced sample instead of the natural population.
+        case balancedTestRows
     }
     /// What kind of caveat.
     public var kind: Kind
@@ -161,9 +163,13 @@ public enum BarrierDiagnostic {
                                 rows: group.softness.count, rearrangingFraction: group.rearrangingFraction,
                                 isTrainingTemperature: group.isTraining, varianceOfInferredBarrier: nil)
         }
-        let balance = Self.testBalance(groups)
+        let balance = Self.testBalance(groups, natural: input.testPopulation == .natural)
         warnings += balance.warnings
         caveats += balance.caveats
+        if input.testPopulation == .balancedSample {
+            warnings.append("P(R|S,T) is estimated on a balanced sample of the test frames, not on their natural population: the rearranging fraction, and with it a(T), the constant terms of ΔE_inf(S) and Σ(S) and P_R itself, are set by the balancing (Schoenholz et al. measure P_R on all particles of held-out frames); featurize with --balance (without --balance-only) to keep the natural population")
+            caveats.append(VerdictCaveat(kind: .balancedTestRows, clause: "P(R|S,T) from balanced test rows"))
+        }
         let atTraining = groups.filter(\.isTraining)
         func pooledAccuracy(_ include: (TemperatureGroup) -> Bool) -> (accuracy: Double, rows: Int) {
             let chosen = groups.indices.filter { include(groups[$0]) }
@@ -260,7 +266,9 @@ public enum BarrierDiagnostic {
     /// Warnings and caveats for test temperatures beyond `VerdictRules.imbalanceLimit` or with
     /// fewer than `VerdictRules.minimumRowsPerClass` rows of a class (their logistic fits rest
     /// on a few rows).
-    static func testBalance(_ groups: [TemperatureGroup]) -> (warnings: [String], caveats: [VerdictCaveat]) {
+    /// With `natural` (test rows are the natural population), imbalance is the rate itself and
+    /// only too few rows of a class count.
+    static func testBalance(_ groups: [TemperatureGroup], natural: Bool = false) -> (warnings: [String], caveats: [VerdictCaveat]) {
         var warnings: [String] = [], imbalanced: [String] = [], sparse: [String] = []
         for g in groups {
             let plus = g.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }, n = g.labels.count
@@ -269,7 +277,7 @@ public enum BarrierDiagnostic {
             if minority < VerdictRules.minimumRowsPerClass {
                 sparse.append(t)
                 warnings.append("the test rows at T = \(t) have \(plus) rows with R = +1 and \(n - plus) with R = −1: fewer than \(VerdictRules.minimumRowsPerClass) of a class (about ten per fitted parameter), so a(T) and b(T) there are unreliable; add frames at this temperature or leave it out")
-            } else if Double(minority) < VerdictRules.imbalanceLimit * Double(n) {
+            } else if !natural, Double(minority) < VerdictRules.imbalanceLimit * Double(n) {
                 imbalanced.append(t)
                 warnings.append(String(format: "the test rows at T = %@ are %.1f%% R = +1 (beyond %@): their logistic fit rests on the %d rows of the minority class", t, 100 * g.rearrangingFraction, imbalanceName, minority))
             }

@@ -18,6 +18,8 @@ public struct DiagnosticInput: Sendable {
     public var energyBarrier: [Double]?
     /// One name per feature column (used in messages and RFE output).
     public var featureNames: [String]
+    /// What the test rows are, when the table says (`population` of `featurize --balance`).
+    public var testPopulation: TestPopulation = .unspecified
 
     /// Creates and validates the input.
     /// - Parameter featureNames: one per column; nil gives "f0", "f1", ….
@@ -122,6 +124,18 @@ public struct DiagnosticInput: Sendable {
         copy.energyBarrier = energyBarrier.map { e in rows.map { e[$0] } }
         return copy
     }
+}
+
+/// What population the test rows are drawn from.
+public enum TestPopulation: String, Sendable, Codable {
+    /// Not recorded (toy tables, users' own files): no assumption.
+    case unspecified
+    /// Every labelled particle of the test frames (the papers' P_R(S,T)); their class imbalance
+    /// is the rearrangement rate itself and is not a caveat.
+    case natural
+    /// A balanced sample (`featurize --balance-only`): P(R|S,T) and the constant terms of
+    /// ΔE_inf(S) and Σ(S) are set by the balancing, and the diagnostic warns.
+    case balancedSample
 }
 
 /// Settings of the diagnostic pipeline (DESIGN.md §1 items 3–8). Decoding accepts missing keys

@@ -28,23 +28,49 @@ public struct LabelTable: Sendable, Equatable {
     /// Schema name of labels files.
     public static let schema = "softness.labels"
 
-    /// A seeded subset with, in every frame, all rearranging pairs and as many quiet pairs drawn
-    /// at random (or all quiet pairs when there are fewer): the balanced training sets of
-    /// Schoenholz et al. Frames without rearrangements keep none. Optionally only frames whose
-    /// index is a multiple of `every`. A frame with fewer quiet than rearranging pairs stays
-    /// unbalanced; `balanceSummary(every:)` says how many did and what fraction of the subset
-    /// rearranges.
-    public func balanced(seed: UInt64, every: Int = 1) -> LabelTable {
+    /// The balanced training sample of Schoenholz et al. (2016): per frame (`.frame`) or pooled
+    /// over every frame of the file, i.e. of its one temperature (`.temperature`), min(n₊, n₋)
+    /// pairs of EACH class drawn at random (seeded), so the sample is exactly 50/50. Only frames
+    /// whose index is a multiple of `every` take part. Under `.frame`, a frame with one class only
+    /// adds nothing (`BalanceSummary.framesWithOneClass` counts them).
+    public func balancedSample(seed: UInt64, every: Int = 1, scope: BalanceScope = .frame) -> BalancedSample {
         var generator = SplitMix64(seed: seed)
-        let rows = pairsByFrame(every: every)
+        let byFrame = pairsByFrame(every: every)
         var keep: [Int] = []
-        for key in rows.keys.sorted() {
-            guard let (plus, minus) = rows[key] else { continue }
-            keep += plus + minus.shuffled(using: &generator).prefix(plus.count)
+        var summary = BalanceSummary(frames: byFrame.count, framesWithOneClass: 0, kept: 0,
+                                     naturalRearranging: 0, naturalQuiet: 0, scope: scope)
+        var pooled: (plus: [Int], minus: [Int]) = ([], [])
+        for key in byFrame.keys.sorted() {
+            guard let (plus, minus) = byFrame[key] else { continue }
+            summary.naturalRearranging += plus.count
+            summary.naturalQuiet += minus.count
+            if plus.isEmpty || minus.isEmpty { summary.framesWithOneClass += 1 }
+            switch scope {
+            case .frame:
+                let n = min(plus.count, minus.count)
+                keep += plus.shuffled(using: &generator).prefix(n) + minus.shuffled(using: &generator).prefix(n)
+            case .temperature:
+                pooled.plus += plus
+                pooled.minus += minus
+            }
         }
-        keep.sort()
-        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] },
-                          frameTimesteps: frameTimesteps, source: source)
+        if scope == .temperature {
+            let n = min(pooled.plus.count, pooled.minus.count)
+            keep = Array(pooled.plus.shuffled(using: &generator).prefix(n) + pooled.minus.shuffled(using: &generator).prefix(n))
+        }
+        summary.kept = keep.count / 2
+        return BalancedSample(rows: keep.sorted(), summary: summary)
+    }
+
+    /// The pairs of `balancedSample(seed:every:scope:)` alone, as a labels table.
+    public func balanced(seed: UInt64, every: Int = 1, scope: BalanceScope = .frame) -> LabelTable {
+        subset(balancedSample(seed: seed, every: every, scope: scope).rows)
+    }
+
+    /// The pairs at `rows` (indices into this table).
+    public func subset(_ rows: [Int]) -> LabelTable {
+        LabelTable(frame: rows.map { frame[$0] }, particleID: rows.map { particleID[$0] }, label: rows.map { label[$0] },
+                   frameTimesteps: frameTimesteps, source: source)
     }
 
     /// The row indices of the rearranging and quiet pairs of every frame whose index is a
@@ -57,24 +83,9 @@ public struct LabelTable: Sendable, Equatable {
         return rows
     }
 
-    /// What `balanced(seed:every:)` keeps, class by class (the same for every seed: only which
-    /// quiet pairs are drawn depends on it), and how many frames it could not balance.
-    public func balanceSummary(every: Int = 1) -> BalanceSummary {
-        var summary = BalanceSummary(framesWithRearrangements: 0, unbalancedFrames: 0, rearranging: 0, quiet: 0)
-        for (plus, minus) in pairsByFrame(every: every).values where !plus.isEmpty {
-            summary.framesWithRearrangements += 1
-            if minus.count < plus.count { summary.unbalancedFrames += 1 }
-            summary.rearranging += plus.count
-            summary.quiet += min(minus.count, plus.count)
-        }
-        return summary
-    }
-
     /// The pairs of frames whose index is a multiple of `every`.
     public func everyFrame(_ every: Int) -> LabelTable {
-        let keep = label.indices.filter { frame[$0] % max(every, 1) == 0 }
-        return LabelTable(frame: keep.map { frame[$0] }, particleID: keep.map { particleID[$0] }, label: keep.map { label[$0] },
-                          frameTimesteps: frameTimesteps, source: source)
+        subset(label.indices.filter { frame[$0] % max(every, 1) == 0 })
     }
 
     /// Reads `/frame`, `/particle_id`, `/labels` of a labels file written by `softness label`.
@@ -106,41 +117,50 @@ public struct LabelTable: Sendable, Equatable {
     }
 }
 
-/// The classes of a balanced selection of labels (`LabelTable.balanceSummary(every:)`): a frame
-/// keeps all its rearranging pairs and at most as many quiet ones, so a frame with fewer quiet
-/// than rearranging pairs leaves the selection tilted towards R = +1.
+/// Where a balanced sample is balanced: within each frame, or over all frames of the file (one
+/// temperature).
+public enum BalanceScope: String, Sendable, CaseIterable {
+    case frame, temperature
+}
+
+/// A balanced sample of a labels table: its rows (sorted indices) and what it kept.
+public struct BalancedSample: Sendable, Equatable {
+    /// Indices into the labels table, ascending.
+    public var rows: [Int]
+    /// The classes kept and the natural counts they were drawn from.
+    public var summary: BalanceSummary
+}
+
+/// The classes of a balanced sample (`LabelTable.balancedSample`): always as many rearranging as
+/// quiet pairs; what the frames held naturally; frames that could not contribute.
 public struct BalanceSummary: Sendable, Equatable {
-    /// Frames with at least one rearranging pair (the frames that keep pairs).
-    public var framesWithRearrangements: Int
-    /// Of those, the frames with fewer quiet than rearranging pairs (they keep every quiet pair
-    /// and stay unbalanced).
-    public var unbalancedFrames: Int
-    /// Rearranging (R = +1) pairs kept.
-    public var rearranging: Int
-    /// Quiet (R = −1) pairs kept.
-    public var quiet: Int
+    /// Frames taking part (with labelled pairs, index a multiple of `every`).
+    public var frames: Int
+    /// Of those, frames with one class only (under `.frame` they add nothing).
+    public var framesWithOneClass: Int
+    /// Pairs kept per class (rearranging = quiet = `kept`).
+    public var kept: Int
+    /// Rearranging and quiet pairs of those frames, before balancing (the natural population).
+    public var naturalRearranging: Int, naturalQuiet: Int
+    /// Per frame or per temperature.
+    public var scope: BalanceScope
 
-    /// A summary of these counts.
-    public init(framesWithRearrangements: Int, unbalancedFrames: Int, rearranging: Int, quiet: Int) {
-        self.framesWithRearrangements = framesWithRearrangements
-        self.unbalancedFrames = unbalancedFrames
-        self.rearranging = rearranging
-        self.quiet = quiet
+    /// Fraction R = +1 of the natural population (NaN without pairs).
+    public var naturalRearrangingFraction: Double {
+        naturalRearranging + naturalQuiet > 0 ? Double(naturalRearranging) / Double(naturalRearranging + naturalQuiet) : .nan
     }
 
-    /// Whether every frame was balanced (1:1 in each frame and so overall).
-    public var isBalanced: Bool { unbalancedFrames == 0 }
-
-    /// Fraction of the kept pairs with R = +1: 0.5 when balanced, NaN when nothing is kept.
-    public var rearrangingFraction: Double {
-        rearranging + quiet > 0 ? Double(rearranging) / Double(rearranging + quiet) : .nan
+    /// "kept 120 rearranging and 120 quiet pairs (balanced per frame) of 8 frames; natural
+    /// population 120 rearranging, 1800 quiet (6.2% R = +1)".
+    public var description: String {
+        "kept \(kept) rearranging and \(kept) quiet pairs (balanced per \(scope.rawValue)) of \(frames) frames; natural population \(naturalRearranging) rearranging, \(naturalQuiet) quiet ("
+            + String(format: "%.1f", 100 * naturalRearrangingFraction) + "% R = +1)"
     }
 
-    /// "3 of 8 frames with rearrangements have fewer quiet than rearranging particles; the table
-    /// is 61.2% R = +1 (…)", or nil when every frame was balanced.
-    public var imbalance: String? {
-        guard !isBalanced else { return nil }
-        return "\(unbalancedFrames) of \(framesWithRearrangements) frames with rearrangements have fewer quiet than rearranging particles; "
-            + "the table is \(String(format: "%.1f", 100 * rearrangingFraction))% R = +1 (\(rearranging) rearranging, \(quiet) quiet pairs)"
+    /// Why the sample is smaller than it could be or empty, nil when nothing is lost.
+    public var warning: String? {
+        if kept == 0 { return "no balanced sample: the frames hold \(naturalRearranging) rearranging and \(naturalQuiet) quiet pairs (one class only)" }
+        guard scope == .frame, framesWithOneClass > 0 else { return nil }
+        return "\(framesWithOneClass) of \(frames) frames have one class only and add nothing to the per-frame balanced sample; --balance-by temperature pools the frames"
     }
 }

@@ -9,9 +9,13 @@ public struct ParticleBlock: Sendable {
     public var frame: [Int64]?
     public var particleID: [Int64]?
     public var species: [Int32]?
+    /// 1 where the row belongs to the balanced training sample (`featurize --balance`), 0 where it
+    /// is only part of the natural population.
+    public var balanced: [UInt8]?
 
     public init(features: [Double], labels: [Int8], temperature: [Double], split: [UInt8]? = nil,
-                energyBarrier: [Double]? = nil, frame: [Int64]? = nil, particleID: [Int64]? = nil, species: [Int32]? = nil) {
+                energyBarrier: [Double]? = nil, frame: [Int64]? = nil, particleID: [Int64]? = nil, species: [Int32]? = nil,
+                balanced: [UInt8]? = nil) {
         self.features = features
         self.labels = labels
         self.temperature = temperature
@@ -20,6 +24,7 @@ public struct ParticleBlock: Sendable {
         self.frame = frame
         self.particleID = particleID
         self.species = species
+        self.balanced = balanced
     }
 
     /// Number of rows in the block.
@@ -28,7 +33,7 @@ public struct ParticleBlock: Sendable {
 
 /// Optional per-row columns of a particle table (schema v1).
 public enum OptionalColumn: String, CaseIterable, Sendable {
-    case split, energyBarrier = "energy_barrier", frame, particleID = "particle_id", species
+    case split, energyBarrier = "energy_barrier", frame, particleID = "particle_id", species, balanced
 
     /// Dataset path in the file.
     public var path: String { "/" + rawValue }

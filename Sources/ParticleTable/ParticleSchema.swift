@@ -91,7 +91,9 @@ public struct ParticleSchema: Decodable, Sendable {
     {"path": "/particle_id", "required": false, "kinds": ["int", "uint"], "shape": ["N"],
      "description": "particle id in the simulation"},
     {"path": "/species", "required": false, "kinds": ["int", "uint"], "shape": ["N"],
-     "description": "particle species (type)"}
+     "description": "particle species (type)"},
+    {"path": "/balanced", "required": false, "kinds": ["int", "uint"], "shape": ["N"], "values": [0, 1],
+     "description": "1 = row of the balanced training sample (featurize --balance); 0 = natural population only. diagnose trains on split 0 and balanced 1, and estimates P(R|S,T) on every test row"}
   ],
   "groups": [
     {"path": "/results", "required": false,

@@ -52,7 +52,7 @@ public final class ParticleTableWriter {
             var optional: [OptionalColumn: Dataset] = [:]
             for column in optionalColumns {
                 switch column {
-                case .split: optional[column] = try file.createDataset(column.path, of: UInt8.self, shape: [0], options: rows)
+                case .split, .balanced: optional[column] = try file.createDataset(column.path, of: UInt8.self, shape: [0], options: rows)
                 case .energyBarrier: optional[column] = try file.createDataset(column.path, of: Double.self, shape: [0], options: rows)
                 case .frame, .particleID: optional[column] = try file.createDataset(column.path, of: Int64.self, shape: [0], options: rows)
                 case .species: optional[column] = try file.createDataset(column.path, of: Int32.self, shape: [0], options: rows)
@@ -80,7 +80,7 @@ public final class ParticleTableWriter {
         // Check every column before writing any, so a bad block leaves the table unchanged.
         let lengths: [OptionalColumn: Int?] = [
             .split: block.split?.count, .energyBarrier: block.energyBarrier?.count, .frame: block.frame?.count,
-            .particleID: block.particleID?.count, .species: block.species?.count,
+            .particleID: block.particleID?.count, .species: block.species?.count, .balanced: block.balanced?.count,
         ]
         for column in optional.keys.sorted(by: { $0.rawValue < $1.rawValue }) where lengths[column] != .some(n) {
             throw fail("block lacks \(n) values of \(column.path)")
@@ -97,6 +97,7 @@ public final class ParticleTableWriter {
                 case .frame: try dataset.append(block.frame ?? [])
                 case .particleID: try dataset.append(block.particleID ?? [])
                 case .species: try dataset.append(block.species ?? [])
+                case .balanced: try dataset.append(block.balanced ?? [])
                 }
             }
         } catch {

@@ -55,11 +55,17 @@ public enum ParticleTableValidator {
         let temperatureSet = try file.dataset("temperature")
         let splitSet = file.isDataset("split") ? try file.dataset("split") : nil
         let counts = try ParticleTableSummary.read(path: path, blockRows: blockRows).cells
-        return try validate(file: path, rows: shape[0], names: try file.dataset("feature_names").readStrings(), hasSplit: splitSet != nil,
-                            datasets: .schemaV1, encoding: encoding, blockRows: blockRows, trainingImbalanceLimit: trainingImbalanceLimit,
-                            counts: counts) { range in
+        // A table with /balanced (featurize --balance) trains on that sample: its other rows are
+        // the natural population, far from 50/50 by nature.
+        let sampled = file.isDataset("balanced")
+        var report = try validate(file: path, rows: shape[0], names: try file.dataset("feature_names").readStrings(), hasSplit: splitSet != nil,
+                                  datasets: .schemaV1, encoding: encoding, blockRows: blockRows,
+                                  trainingImbalanceLimit: sampled ? nil : trainingImbalanceLimit, naturalPopulation: sampled,
+                                  counts: counts) { range in
             (try featuresSet.readRows(range), try labelsSet.readRows(range), try temperatureSet.readRows(range), try splitSet?.readRows(range))
         }
+        if sampled { report.warnings.insert("the table marks a balanced training sample (/balanced): the diagnostic trains on it and measures P(R|S,T) on every test row, so the class counts are those of the natural population", at: 0) }
+        return report
     }
 
     /// Validates a table read through a mapped layout (`ParticleTableReader.load` with a
@@ -86,7 +92,7 @@ public enum ParticleTableValidator {
 
     /// The checks over row blocks from `block` (features row-major, raw labels, temperature, split).
     private static func validate(file path: String, rows: Int, names: [String], hasSplit: Bool, datasets: DatasetNames, encoding: LabelEncoding,
-                                 blockRows: Int, trainingImbalanceLimit: Double?, counts: [ParticleTableSummary.Cell],
+                                 blockRows: Int, trainingImbalanceLimit: Double?, naturalPopulation: Bool = false, counts: [ParticleTableSummary.Cell],
                                  block: (Range<Int>) throws -> ([Double], [Int64], [Double], [Int64]?)) throws -> ValidationReport {
         let d = names.count
         var problems: [String] = []
@@ -174,7 +180,7 @@ public enum ParticleTableValidator {
             if let limit = trainingImbalanceLimit, cell.split == "train" || cell.split == "all", minority < limit, minority > 0 {
                 problems.append(String(format: "\(datasets.labels): training rows at T = %g are %.1f%% R = +1 (beyond %.0f/%.0f); the SVM would learn the base rate. Record a balanced selection with --balance (then diagnose --selection), or pass --allow-imbalance",
                                        cell.temperature, 100 * cell.rearrangingFraction, 100 * (1 - limit), 100 * limit))
-            } else if minority < imbalanceWarning {
+            } else if minority < imbalanceWarning && !naturalPopulation {
                 warnings.append(String(format: "T = %g, %@: only %.1f%% of rows in the minority class (%d of %d); consider --balance",
                                        cell.temperature, cell.split, 100 * minority, min(cell.rearranging, cell.notRearranging), cell.rows))
             }

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
+import HDF5
 import ParticleTable
 import Workflows
 import Structure
 
 /// Structure-function presets selectable on the command line.
+extension BalanceScope: ExpressibleByArgument {}
+
 enum StructurePreset: String, ExpressibleByArgument, CaseIterable {
     /// Schoenholz et al. 2016 for Kob–Andersen (100 radial + 72 angular; needs a box wider than 14 σ).
     case schoenholz2016
@@ -49,8 +52,14 @@ struct Featurize: ParsableCommand {
     @Option(help: "Featurize only frames whose index is a multiple of n.")
     var every: Int = 1
 
-    @Flag(help: "With --labels: keep, per frame, all rearranging pairs and as many quiet pairs drawn at random (balanced classes). Frames with fewer quiet than rearranging pairs keep them all and stay unbalanced: a warning says how many and the resulting fraction R = +1.")
+    @Flag(help: "With --labels: mark a balanced training sample in /balanced (per frame, or per temperature with --balance-by temperature: as many rearranging as quiet pairs, drawn at random) and keep every labelled pair as the natural population, on which diagnose measures P(R|S,T).")
     var balance = false
+
+    @Option(name: .customLong("balance-by"), help: "Where --balance balances: frame (each frame 50/50; frames with one class add nothing) or temperature (the file's frames pooled).")
+    var balanceBy: BalanceScope = .frame
+
+    @Flag(name: .customLong("balance-only"), help: "With --balance: write only the balanced sample (smaller tables; P(R|S,T) measured on them is set by the balancing, and diagnose says so).")
+    var balanceOnly = false
 
     @Option(help: "Seed of --balance.")
     var seed: UInt64 = 1
@@ -79,6 +88,8 @@ struct Featurize: ParsableCommand {
         if labels != nil && temperature == nil { throw ValidationError("--labels needs --temperature (the temperature of this run)") }
         if let temperature, !(temperature > 0 && temperature.isFinite) { throw ValidationError("--temperature must be positive, got \(temperature)") }
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
+        if balanceOnly && !balance { throw ValidationError("--balance-only needs --balance") }
+        if balance && labels == nil { throw ValidationError("--balance needs --labels") }
     }
 
     /// More radial centres than this would only exhaust memory (Schoenholz et al. use 50 per species).
@@ -108,17 +119,35 @@ struct Featurize: ParsableCommand {
         try DamagedFileProbe.check([trajectory] + (labels.map { [$0] } ?? []))
         let parameters = try parameters()
         let selection: TrajectoryFeaturizer.Selection
+        var extra: [String: AttributeValue] = [:]
         if let labels, let temperature {
             var table = try LabelTable.read(path: labels)
-            if balance, let imbalance = table.balanceSummary(every: every).imbalance { printError("warning: --balance: \(imbalance)") }
-            if balance || every > 1 { table = balance ? table.balanced(seed: seed, every: every) : table.everyFrame(every) }
-            selection = .labelled(table, temperature: temperature)
+            if balance {
+                let sample = table.balancedSample(seed: seed, every: every, scope: balanceBy)
+                printError("--balance: \(sample.summary.description)")
+                if let warning = sample.summary.warning { printError("warning: --balance: \(warning)") }
+                guard sample.summary.kept > 0 else { throw ValidationError("\(labels): --balance: \(sample.summary.warning ?? "nothing to balance")") }
+                extra = ["balance": .string(balanceBy.rawValue), "balance_seed": .integer(Int(truncatingIfNeeded: seed)),
+                         "balanced_pairs_per_class": .integer(sample.summary.kept)]
+                if balanceOnly {
+                    extra["population"] = .string(TrajectoryFeaturizer.balancedPopulation)
+                    selection = .labelled(table.subset(sample.rows), temperature: temperature)
+                } else {
+                    // Every labelled pair of the chosen frames, the sample marked in /balanced.
+                    let kept = table.label.indices.filter { table.frame[$0] % max(every, 1) == 0 }
+                    let position = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+                    selection = .labelled(table.subset(kept), temperature: temperature, sample: sample.rows.compactMap { position[$0] })
+                }
+            } else {
+                if every > 1 { table = table.everyFrame(every) }
+                selection = .labelled(table, temperature: temperature)
+            }
         } else {
             selection = .frames(every: every)
         }
         let bar = ProgressBar("featurize")
         let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: file.output,
-                                                storage: storage, overwrite: file.force, threads: threads.threads) { frames in bar.count(frames, unit: "frames") }
+                                                storage: storage, overwrite: file.force, threads: threads.threads, attributes: extra) { frames in bar.count(frames, unit: "frames") }
         bar.finish()
         print("wrote \(file.output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
     }

@@ -16,7 +16,8 @@ public enum TableJoin {
 
     /// Concatenates `inputs` (schema-v1 tables with identical feature names) into `output`,
     /// assigning `/split` with a seeded draw (`testFraction` of frames or rows to test).
-    /// Keeps `/frame`, `/particle_id`, `/species` when every input has them, and the root
+    /// Keeps `/frame`, `/particle_id`, `/species`, `/balanced` when every input has them, the
+    /// `population` attribute when every input records the same, and the root
     /// attributes `structure_*` (the featurize parameters) when every input records the same.
     /// With `mappedLayout`, every input is any HDF5 file read through that layout (no frame,
     /// particle or species columns, so `rule` must be `.row`). Returns the row count.
@@ -28,7 +29,9 @@ public enum TableJoin {
             throw WorkflowError.invalidParameter(name: "--test-fraction", value: String(testFraction), requirement: "in (0, 1)")
         }
         var names: [String]?
-        var carry: Set<OptionalColumn> = [.frame, .particleID, .species]
+        var carry: Set<OptionalColumn> = [.frame, .particleID, .species, .balanced]
+        // How the rows were sampled (`population`, `featurize --balance`) goes along when every input says the same.
+        var populations = Set<String>()
         // The structure-function parameters (`structure_*`) go along when every input records the same.
         var structure: [String: AttributeValue]?
         var structureAgrees = true
@@ -61,6 +64,7 @@ public enum TableJoin {
             for name in TrajectoryFeaturizer.structureAttributeNames {
                 if let value = try file.attribute(name) { theirs[name] = value }
             }
+            populations.insert((try file.attribute("population"))?.stringValue ?? "")
             if let structure, structure != theirs { structureAgrees = false }
             structure = theirs
         }
@@ -68,6 +72,10 @@ public enum TableJoin {
                                                     "split_rule": .string(rule.rawValue), "split_seed": .integer(Int(truncatingIfNeeded: seed)),
                                                     "test_fraction": .real(testFraction)]
         if structureAgrees, let structure { attributes.merge(structure) { old, _ in old } }
+        if populations.count == 1, let population = populations.first, !population.isEmpty { attributes["population"] = .string(population) }
+        if populations.contains(TrajectoryFeaturizer.balancedPopulation) && populations.count > 1 {
+            attributes["population"] = .string(TrajectoryFeaturizer.balancedPopulation + " (some inputs)")
+        }
         let writer = try ParticleTableWriter(path: output, featureNames: names ?? [], storage: storage,
                                              optionalColumns: carry.union([.split]),
                                              attributes: attributes,
@@ -92,7 +100,8 @@ public enum TableJoin {
             try writer.append(ParticleBlock(
                 features: data.features, labels: data.labels.map { $0 > 0 ? 1 : -1 }, temperature: data.temperature, split: split,
                 frame: frame, particleID: carry.contains(.particleID) ? try file.dataset("particle_id").read() : nil,
-                species: carry.contains(.species) ? try file.dataset("species").read() : nil))
+                species: carry.contains(.species) ? try file.dataset("species").read() : nil,
+                balanced: carry.contains(.balanced) ? try file.dataset("balanced").read() : nil))
         }
         try writer.finish()
         return writer.rowCount

@@ -12,16 +12,20 @@ public enum TrajectoryFeaturizer {
         /// Every `every`-th frame (from frame 0), all particles: a feature table without labels.
         case frames(every: Int)
         /// Exactly the labelled (frame, particle) pairs, with their labels and the run's
-        /// temperature: a complete particle table (schema v1).
-        case labelled(LabelTable, temperature: Double)
+        /// temperature: a complete particle table (schema v1). With `sample` (indices into the
+        /// labels table, `LabelTable.balancedSample`), the table gets `/balanced` = 1 on those
+        /// rows and 0 on the others: every pair is kept as the natural population.
+        case labelled(LabelTable, temperature: Double, sample: [Int]? = nil)
     }
 
     /// Streams `trajectory` and writes `output` (atomically). Rows carry `/frame`, `/particle_id`
-    /// and `/species`. Returns the number of rows written. `progress` gets the frames read so far.
+    /// and `/species`. Returns the number of rows written. `attributes` are added to the table's
+    /// root (provenance such as the balancing). `progress` gets the frames read so far.
     public static func run(trajectory path: String, parameters: StructureFunctionParameters, selection: Selection,
                            output: String, storage: FeatureStorage = .float32, overwrite: Bool = false, threads: Int? = nil,
-                           progress: (Int) -> Void = { _ in }) throws -> Int {
-        var byFrame: [Int: [(id: Int64, label: Int8)]] = [:]
+                           attributes extra: [String: AttributeValue] = [:], progress: (Int) -> Void = { _ in }) throws -> Int {
+        var byFrame: [Int: [(id: Int64, label: Int8, inSample: Bool)]] = [:]
+        var marksSample = false
         var timesteps: [Int: Int64] = [:]
         var temperature = 0.0
         var every = 1
@@ -30,10 +34,12 @@ public enum TrajectoryFeaturizer {
         case .frames(let step):
             guard step >= 1 else { throw WorkflowError.invalidParameter(name: "--every", value: String(step), requirement: "at least 1") }
             every = step
-        case .labelled(let table, let t):
+        case .labelled(let table, let t, let sample):
             guard t.isFinite, t > 0 else { throw WorkflowError.invalidParameter(name: "--temperature", value: String(t), requirement: "positive and finite") }
             temperature = t
-            for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i])) }
+            let chosen = Set(sample ?? [])
+            marksSample = sample != nil
+            for i in table.label.indices { byFrame[table.frame[i], default: []].append((table.particleID[i], table.label[i], chosen.contains(i))) }
             timesteps = table.frameTimesteps
             if let source = table.source { labelsFile = "the labels in \(source)" }
         }
@@ -46,8 +52,10 @@ public enum TrajectoryFeaturizer {
         var attributes = structureAttributes(parameters)
         attributes["source"] = .string(path)
         if labelled { attributes["temperature"] = .real(temperature) }
+        if marksSample { attributes["population"] = .string(TrajectoryFeaturizer.naturalPopulation) }
+        attributes.merge(extra) { _, new in new }
         let writer = try ParticleTableWriter(path: output, featureNames: parameters.featureNames, storage: storage,
-                                             optionalColumns: [.frame, .particleID, .species], attributes: attributes,
+                                             optionalColumns: marksSample ? [.frame, .particleID, .species, .balanced] : [.frame, .particleID, .species], attributes: attributes,
                                              overwrite: overwrite, labelled: labelled)
         var trajectory = try TrajectoryFormat.open(path: path)
         var framesRead = 0
@@ -55,19 +63,21 @@ public enum TrajectoryFeaturizer {
             defer { framesRead += 1; progress(framesRead) }
             var rows: [Int] = []
             var labels: [Int8] = []
+            var inSample: [UInt8] = []
             if labelled {
                 guard let wanted = byFrame[frame.index] else { continue }
                 if let expected = timesteps[frame.index], expected != Int64(frame.timestep) {
                     throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
                                           message: "\(labelsFile) of frame \(frame.index) were computed at timestep \(expected), but this trajectory's frame \(frame.index) is at timestep \(frame.timestep) (labels of another trajectory, or of another part of it)")
                 }
-                for (id, label) in wanted {
+                for (id, label, sampled) in wanted {
                     guard let row = rowOf(id, in: frame.ids) else {
                         throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
                                               message: "\(labelsFile) name particle id \(id), which frame \(frame.index) does not have (labels from another trajectory?)")
                     }
                     rows.append(row)
                     labels.append(label)
+                    inSample.append(sampled ? 1 : 0)
                 }
             } else {
                 guard frame.index % every == 0 else { continue }
@@ -86,7 +96,7 @@ public enum TrajectoryFeaturizer {
             try writer.append(ParticleBlock(
                 features: values, labels: labels, temperature: [Double](repeating: temperature, count: labelled ? rows.count : 0),
                 frame: [Int64](repeating: Int64(frame.index), count: rows.count),
-                particleID: rows.map { frame.ids[$0] }, species: rows.map { frame.species[$0] }))
+                particleID: rows.map { frame.ids[$0] }, species: rows.map { frame.species[$0] }, balanced: marksSample ? inSample : nil))
         }
         if labelled, let last = byFrame.keys.max(), last >= framesRead {
             let missing = byFrame.filter { $0.key >= framesRead }.reduce(0) { $0 + $1.value.count }
@@ -113,6 +123,13 @@ public enum TrajectoryFeaturizer {
             "structure_angular_cutoff": .real(parameters.angularCutoff),
         ]
     }
+
+    /// The `population` attribute of a table that holds every labelled pair with `/balanced`
+    /// marking the balanced training sample.
+    public static let naturalPopulation = "natural (every labelled pair; /balanced marks the balanced training sample)"
+    /// The `population` attribute of a table that holds the balanced sample only
+    /// (`featurize --balance-only`): P(R|S,T) measured on it is set by the balancing.
+    public static let balancedPopulation = "balanced sample only"
 
     /// Names of the attributes `structureAttributes` writes.
     public static let structureAttributeNames = ["structure_radial_centers", "structure_radial_width", "structure_angular_xi",

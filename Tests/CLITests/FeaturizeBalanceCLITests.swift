@@ -41,29 +41,44 @@ import SeededRandom
         file.close()
     }
 
-    @Test func unbalanceableFramesAreCountedOnStandardError() throws {
+    @Test func balanceMarksAnExactSampleAndKeepsTheNaturalPopulation() throws {
         try withScratch { dir in
             try writeDump(dir.appendingPathComponent("run.dump"), frames: 4)
-            // Frame 0 balances, frames 1 and 2 have fewer quiet than rearranging pairs, frame 3 none rearranging.
+            // Frame 0 balances at 3:3, frame 1 at 2:2, frame 2 has one class, frame 3 none rearranging.
             let perFrame: [(plus: Int, minus: Int)] = [(3, 7), (5, 2), (1, 0), (0, 9)]
             try writeLabels(dir.appendingPathComponent("labels.h5"), perFrame: perFrame)
             let made = try softness(["featurize", "run.dump", "--labels", "labels.h5", "--temperature", "0.5", "--balance",
                                      "--preset", "small", "-o", "table.h5"], in: dir)
             #expect(made.status == 0, "\(made.stderr)")
-            let plus = perFrame.map(\.plus).reduce(0, +), quiet = perFrame.map { $0.plus > 0 ? min($0.plus, $0.minus) : 0 }.reduce(0, +)
-            let percent = String(format: "%.1f", 100 * Double(plus) / Double(plus + quiet))
-            #expect(made.stderr.contains("warning: --balance: 2 of 3 frames with rearrangements have fewer quiet than rearranging particles; the table is \(percent)% R = +1 (\(plus) rearranging, \(quiet) quiet pairs)"), "\(made.stderr)")
+            #expect(made.stderr.contains("--balance: kept 5 rearranging and 5 quiet pairs (balanced per frame) of 4 frames; natural population 9 rearranging, 18 quiet (33.3% R = +1)"), "\(made.stderr)")
+            #expect(made.stderr.contains("warning: --balance: 2 of 4 frames have one class only"), "\(made.stderr)")
             let file = try File.open(dir.appendingPathComponent("table.h5").path)
-            let labels = try file.dataset("labels").read(as: Int8.self)
-            #expect(labels.filter { $0 > 0 }.count == plus && labels.filter { $0 < 0 }.count == quiet, "the sampling itself is unchanged")
+            let labels = try file.dataset("labels").read(as: Int8.self), frames = try file.dataset("frame").read(as: Int.self)
+            let flags = try file.dataset("balanced").read(as: UInt8.self)
+            #expect(try file.attribute("population")?.stringValue?.hasPrefix("natural") == true)
+            #expect(try file.attribute("balance")?.stringValue == "frame")
             file.close()
-
-            // Balanceable frames: no warning.
-            try writeLabels(dir.appendingPathComponent("even.h5"), perFrame: [(3, 7), (2, 2), (0, 4), (1, 9)])
-            let even = try softness(["featurize", "run.dump", "--labels", "even.h5", "--temperature", "0.5", "--balance",
-                                     "--preset", "small", "-o", "even-table.h5"], in: dir)
-            #expect(even.status == 0, "\(even.stderr)")
-            #expect(!even.stderr.contains("--balance:"), "\(even.stderr)")
+            // Every labelled pair is kept; the flagged ones are 50/50 in every frame.
+            #expect(labels.count == perFrame.map { $0.plus + $0.minus }.reduce(0, +))
+            for (f, counts) in perFrame.enumerated() {
+                let flagged = labels.indices.filter { frames[$0] == f && flags[$0] == 1 }
+                #expect(flagged.filter { labels[$0] > 0 }.count == min(counts.plus, counts.minus))
+                #expect(flagged.filter { labels[$0] < 0 }.count == min(counts.plus, counts.minus))
+            }
+            // Per temperature: the frames pooled, 9 rearranging against 9 of the 18 quiet pairs.
+            let pooled = try softness(["featurize", "run.dump", "--labels", "labels.h5", "--temperature", "0.5", "--balance", "--balance-by", "temperature",
+                                       "--balance-only", "--preset", "small", "-o", "pooled.h5"], in: dir)
+            #expect(pooled.status == 0, "\(pooled.stderr)")
+            let only = try File.open(dir.appendingPathComponent("pooled.h5").path)
+            let onlyLabels = try only.dataset("labels").read(as: Int8.self)
+            #expect(onlyLabels.filter { $0 > 0 }.count == 9 && onlyLabels.filter { $0 < 0 }.count == 9)
+            #expect(try only.attribute("population")?.stringValue == "balanced sample only" && !only.isDataset("balanced"))
+            only.close()
+            // Nothing to balance: an error naming the labels file, no table.
+            try writeLabels(dir.appendingPathComponent("quiet.h5"), perFrame: [(0, 4), (0, 3)])
+            let none = try softness(["featurize", "run.dump", "--labels", "quiet.h5", "--temperature", "0.5", "--balance", "--preset", "small", "-o", "none.h5"], in: dir)
+            #expect(none.status != 0 && none.stderr.contains("quiet.h5: --balance: no balanced sample"), "\(none.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.h5").path))
         }
     }
 }

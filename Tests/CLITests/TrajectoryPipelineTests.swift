@@ -70,7 +70,9 @@ import HDF5
             }
             let a = try File.open(dir.appendingPathComponent("a.h5").path)
             #expect(ParticleSchema.v1.problems(in: a) == [])
-            #expect(try a.dataset("features").shape() == [12, 108], "6 rearranging + 6 quiet pairs × (72 radial + 36 angular)")
+            // Every labelled pair (the natural population), 6 rearranging + 6 quiet ones marked as the balanced sample.
+            #expect(try a.dataset("features").shape() == [labels.label.count, 108], "labelled pairs × (72 radial + 36 angular)")
+            #expect(try a.dataset("balanced").read(as: Int.self).reduce(0, +) == 12)
             #expect(try a.dataset("particle_id").read(as: Int64.self).filter { $0 == 8 }.count >= 6)
             #expect(try Set(a.dataset("temperature").read(as: Double.self)) == [0.5])
             a.close()
@@ -78,9 +80,9 @@ import HDF5
             let joined = try softness(["join", "a.h5", "b.h5", "-o", "table.h5"], in: dir)
             #expect(joined.status == 0, "\(joined.stderr)")
             let summary = try ParticleTableSummary.read(path: dir.appendingPathComponent("table.h5").path)
-            #expect(summary.rows == 24)
+            #expect(summary.rows == 2 * labels.label.count)
             #expect(Set(summary.cells.map(\.temperature)) == [0.5, 0.7])
-            #expect(summary.optionalDatasets == ["/split", "/frame", "/particle_id", "/species"])
+            #expect(summary.optionalDatasets == ["/split", "/frame", "/particle_id", "/species", "/balanced"])
 
             let wrong = try softness(["featurize", "run.dump", "--labels", "labels.h5", "-o", "c.h5"], in: dir)
             #expect(wrong.status != 0)

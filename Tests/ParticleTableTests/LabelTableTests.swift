@@ -1,11 +1,10 @@
 import Testing
 import ParticleTable
 
-/// `LabelTable.balanced` and `balanceSummary`: all rearranging pairs plus at most as many
-/// quiet ones per frame; frames with fewer quiet pairs stay unbalanced and are counted.
+/// `LabelTable.balancedSample`: exactly as many rearranging as quiet pairs, per frame or pooled
+/// over the file's frames (one temperature), drawn at random; frames with one class counted.
 @Suite struct LabelTableTests {
-    /// Rearranging and quiet pairs per frame 0…7: frames 1, 4 and 6 have fewer quiet than
-    /// rearranging pairs, frame 5 has no rearrangements (it keeps nothing).
+    /// Rearranging and quiet pairs per frame 0…7: frames 4 and 5 have one class only.
     static let perFrame: [(plus: Int, minus: Int)] = [(2, 9), (5, 1), (3, 3), (1, 40), (4, 0), (0, 12), (6, 2), (2, 7)]
 
     static var table: LabelTable {
@@ -22,44 +21,43 @@ import ParticleTable
         return LabelTable(frame: frame, particleID: id, label: label)
     }
 
-    @Test func theSummaryCountsWhatBalancedKeeps() throws {
+    @Test(arguments: [UInt64(1), 2, 99])
+    func perFrameSamplesAreExactlyBalancedInEveryFrame(seed: UInt64) throws {
         let table = Self.table
-        let summary = table.balanceSummary()
-        let withRearrangements = Self.perFrame.filter { $0.plus > 0 }
-        #expect(summary.framesWithRearrangements == withRearrangements.count)
-        #expect(summary.unbalancedFrames == withRearrangements.filter { $0.minus < $0.plus }.count)
-        #expect(summary.unbalancedFrames == 3)
-        for seed: UInt64 in [1, 2, 99] {
-            let kept = table.balanced(seed: seed)
-            #expect(summary.rearranging == kept.label.filter { $0 > 0 }.count)
-            #expect(summary.quiet == kept.label.filter { $0 < 0 }.count)
-            // Per frame: every rearranging pair, min(quiet, rearranging) quiet ones.
-            for (f, counts) in Self.perFrame.enumerated() {
-                let rows = kept.label.indices.filter { kept.frame[$0] == f }
-                #expect(rows.filter { kept.label[$0] > 0 }.count == counts.plus)
-                #expect(rows.filter { kept.label[$0] < 0 }.count == (counts.plus > 0 ? min(counts.minus, counts.plus) : 0))
-            }
+        let sample = table.balancedSample(seed: seed)
+        let kept = table.subset(sample.rows)
+        for (f, counts) in Self.perFrame.enumerated() {
+            let rows = kept.label.indices.filter { kept.frame[$0] == f }
+            #expect(rows.filter { kept.label[$0] > 0 }.count == min(counts.plus, counts.minus))
+            #expect(rows.filter { kept.label[$0] < 0 }.count == min(counts.plus, counts.minus))
         }
-        let plus = Self.perFrame.map(\.plus).reduce(0, +)
-        let quiet = Self.perFrame.map { $0.plus > 0 ? min($0.minus, $0.plus) : 0 }.reduce(0, +)
-        #expect(abs(summary.rearrangingFraction - Double(plus) / Double(plus + quiet)) < 1e-15)
-        #expect(summary.rearrangingFraction > 0.5)
-        let percent = 100 * Double(plus) / Double(plus + quiet)
-        #expect(summary.imbalance == "3 of 7 frames with rearrangements have fewer quiet than rearranging particles; the table is \(String(format: "%.1f", percent))% R = +1 (\(plus) rearranging, \(quiet) quiet pairs)")
+        let expected = Self.perFrame.map { min($0.plus, $0.minus) }.reduce(0, +)
+        #expect(sample.summary.kept == expected && sample.rows.count == 2 * expected)
+        #expect(sample.summary.naturalRearranging == Self.perFrame.map(\.plus).reduce(0, +))
+        #expect(sample.summary.naturalQuiet == Self.perFrame.map(\.minus).reduce(0, +))
+        #expect(sample.summary.framesWithOneClass == 2 && sample.summary.frames == 8)
+        #expect(sample.summary.warning == "2 of 8 frames have one class only and add nothing to the per-frame balanced sample; --balance-by temperature pools the frames")
+        #expect(Set(sample.rows).count == sample.rows.count && sample.rows == sample.rows.sorted())
+        // Seeded: the same seed draws the same rows.
+        #expect(table.balancedSample(seed: seed).rows == sample.rows)
     }
 
-    @Test func everyOtherFrameAndBalancedTables() {
+    @Test func perTemperatureSamplesPoolTheFrames() {
         let table = Self.table
-        // Even frames 0, 2, 4, 6: frames 4 and 6 cannot be balanced.
-        let even = table.balanceSummary(every: 2)
-        #expect(even.framesWithRearrangements == 4 && even.unbalancedFrames == 2)
-        #expect(even.rearranging == table.balanced(seed: 5, every: 2).label.filter { $0 > 0 }.count)
-        // Frames 0, 3, 7 alone balance: 1:1 overall, no message.
-        let keep = table.label.indices.filter { [0, 3, 7].contains(table.frame[$0]) }
-        let balanced = LabelTable(frame: keep.map { table.frame[$0] }, particleID: keep.map { table.particleID[$0] }, label: keep.map { table.label[$0] })
-        let summary = balanced.balanceSummary()
-        #expect(summary.isBalanced && summary.imbalance == nil)
-        #expect(summary.rearrangingFraction == 0.5)
-        #expect(LabelTable(frame: [], particleID: [], label: []).balanceSummary().rearrangingFraction.isNaN)
+        let plus = Self.perFrame.map(\.plus).reduce(0, +), minus = Self.perFrame.map(\.minus).reduce(0, +)
+        let sample = table.balancedSample(seed: 3, scope: .temperature)
+        let kept = table.subset(sample.rows)
+        #expect(kept.label.filter { $0 > 0 }.count == min(plus, minus))
+        #expect(kept.label.filter { $0 < 0 }.count == min(plus, minus))
+        #expect(sample.summary.warning == nil)
+        #expect(table.balancedSample(seed: 4, scope: .temperature).rows != sample.rows, "another seed draws other quiet pairs")
+        // Every other frame: frames 0, 2, 4, 6 only.
+        let even = table.balancedSample(seed: 5, every: 2)
+        #expect(Set(table.subset(even.rows).frame).isSubset(of: [0, 2, 6]))
+        #expect(even.summary.frames == 4 && even.summary.kept == 2 + 3 + 2)
+        // One class only: nothing to keep, said so.
+        let quiet = LabelTable(frame: [0, 0, 1], particleID: [1, 2, 3], label: [-1, -1, -1])
+        #expect(quiet.balancedSample(seed: 1).summary.kept == 0)
+        #expect(quiet.balancedSample(seed: 1).summary.warning?.hasPrefix("no balanced sample") == true)
     }
 }
