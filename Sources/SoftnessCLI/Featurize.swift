@@ -79,6 +79,15 @@ struct Featurize: ParsableCommand {
     @Option(help: "Override the angular ζ values, comma-separated.")
     var zeta: NumberList?
 
+    @Option(help: "Override the angular λ values, comma-separated (each +1 or −1).")
+    var lambda: NumberList?
+
+    @Option(help: "Radial cutoff in length units (default: largest r0 + δ·sqrt(2 ln 10^8), where every dropped Gaussian is below 1e-8).")
+    var cutoff: Double?
+
+    @Option(name: .customLong("angular-cutoff"), help: "Angular cutoff on r_ij and r_ik in length units (default: largest ξ·sqrt(ln(10^8)/1.5)).")
+    var angularCutoff: Double?
+
     @Option(help: "Feature storage: float32 or float64.")
     var storage: FeatureStorage = .float32
 
@@ -101,17 +110,25 @@ struct Featurize: ParsableCommand {
         if let r0 {
             let parts = r0.split(separator: ":").compactMap { Double($0) }
             guard parts.count == 3, parts[2] > 0, parts[1] >= parts[0] else { throw ValidationError("--r0 must be start:stop:step, got \(r0)") }
-            let steps = ((parts[1] - parts[0]) / parts[2]).rounded()
-            guard steps.isFinite, steps < Double(Self.maximumRadialCenters) else {
-                throw ValidationError("--r0 \(r0) gives \(steps.isFinite ? String(format: "%.0f", steps + 1) : "infinitely many") radial centres; at most \(Self.maximumRadialCenters) are allowed")
-            }
-            let count = Int(steps) + 1
-            centers = (0..<count).map { parts[0] + Double($0) * parts[2] }
+            centers = try Self.radialCenters(start: parts[0], stop: parts[1], step: parts[2], text: r0)
         }
         return try StructureFunctionParameters(radialCenters: centers, radialWidth: width ?? base.radialWidth,
-                                               angularXi: xi?.values ?? base.angularXi, angularLambda: base.angularLambda,
+                                               angularXi: xi?.values ?? base.angularXi, angularLambda: lambda?.values ?? base.angularLambda,
                                                angularZeta: zeta?.values ?? base.angularZeta, species: base.species,
-                                               speciesNames: base.speciesNames, resolveSpecies: base.resolveSpecies)
+                                               speciesNames: base.speciesNames, resolveSpecies: base.resolveSpecies,
+                                               radialCutoff: cutoff, angularCutoff: angularCutoff)
+    }
+
+    /// start, start + step, … up to stop and never beyond it (stop itself when it lies on the grid
+    /// within 1e-9 of a step, written exactly as given): 0.5:1.05:0.1 gives 0.5 … 1.0.
+    static func radialCenters(start: Double, stop: Double, step: Double, text: String) throws -> [Double] {
+        let span = (stop - start) / step
+        guard span.isFinite, span < Double(maximumRadialCenters) else {
+            throw ValidationError("--r0 \(text) gives \(span.isFinite ? String(format: "%.0f", span.rounded(.down) + 1) : "infinitely many") radial centres; at most \(maximumRadialCenters) are allowed")
+        }
+        let onGrid = abs(span - span.rounded()) < 1e-9
+        let count = Int(onGrid ? span.rounded() : span.rounded(.down)) + 1
+        return (0..<count).map { k in onGrid && k == count - 1 ? stop : start + Double(k) * step }
     }
 
     func run() throws {

@@ -17,6 +17,9 @@ public enum StructureError: Error, Equatable, CustomStringConvertible {
     /// The cutoff is not below half the smallest perpendicular width of the box along a
     /// periodic axis, so the minimum-image convention would miss or double-count images.
     case cutoffTooLargeForBox(cutoff: Double, halfMinimumWidth: Double)
+    /// A structure function's cutoff (named: radial or angular, with where it comes from) is not
+    /// below half the smallest perpendicular width of the box.
+    case functionCutoffTooLargeForBox(name: String, cutoff: Double, halfMinimumWidth: Double)
     /// Two arrays that must have equal length do not.
     case lengthMismatch(String, expected: Int, actual: Int)
     /// A position (or other input value) is NaN or infinite.
@@ -42,6 +45,8 @@ public enum StructureError: Error, Equatable, CustomStringConvertible {
             return "cutoff must be finite and > 0, got \(value)"
         case let .cutoffTooLargeForBox(cutoff, half):
             return "cutoff \(cutoff) is not below half the minimum perpendicular box width (\(half))"
+        case let .functionCutoffTooLargeForBox(name, cutoff, half):
+            return String(format: "the %@ %.4g is not below half the minimum perpendicular box width (%.4g)", name, cutoff, half)
         case let .lengthMismatch(what, expected, actual):
             return "\(what): expected \(expected) entries, got \(actual)"
         case let .nonFiniteInput(what, index):

@@ -64,6 +64,14 @@ public enum StructureFunctions {
         let rcR = hasRadial ? p.radialCutoff : 0
         let rcA = hasAngular ? p.angularCutoff : 0
         let rcMax = max(rcR, rcA)
+        // Name the cutoff that does not fit, and where it comes from.
+        let half = box.halfMinimumPeriodicWidth
+        if rcR >= half {
+            throw StructureError.functionCutoffTooLargeForBox(name: "radial cutoff (largest r0 + δ·sqrt(2 ln(1/tolerance)), or --cutoff)", cutoff: rcR, halfMinimumWidth: half)
+        }
+        if rcA >= half {
+            throw StructureError.functionCutoffTooLargeForBox(name: "angular cutoff (largest ξ·sqrt(ln(1/tolerance)/1.5), or --angular-cutoff)", cutoff: rcA, halfMinimumWidth: half)
+        }
         let grid = try CellGrid(positions: positions, box: box, cutoff: rcMax)
         let kernel = Kernel(parameters: p)
         let F = p.featureCount

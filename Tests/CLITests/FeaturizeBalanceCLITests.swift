@@ -81,4 +81,34 @@ import SeededRandom
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.h5").path))
         }
     }
+
+    /// Featurize options (issue 10 item 5): exact --r0 endpoints, --lambda, --cutoff and
+    /// --angular-cutoff recorded, and a cutoff message that says which cutoff does not fit.
+    @Test func structureFunctionOptionsAndNamedCutoffs() throws {
+        try withScratch { dir in
+            try writeDump(dir.appendingPathComponent("run.dump"), frames: 2)
+            func names(_ extra: [String]) throws -> (names: [String], file: File) {
+                let run = try softness(["featurize", "run.dump", "--preset", "small", "-o", "f.h5", "--force"] + extra, in: dir)
+                #expect(run.status == 0, "\(extra): \(run.stderr)")
+                let file = try File.open(dir.appendingPathComponent("f.h5").path)
+                return (try file.dataset("feature_names").readStrings(), file)
+            }
+            let (overshoot, a) = try names(["--r0", "0.5:1.05:0.1"])
+            a.close()
+            let radial = overshoot.filter { $0.hasPrefix("G_A_") }
+            #expect(radial.count == 6 && radial.last?.contains("r0=1.00") == true, "\(radial)")
+            let (exact, b) = try names(["--r0", "0.5:1.0:0.1", "--lambda", "1", "--cutoff", "3.5", "--angular-cutoff", "2.5"])
+            #expect(exact.filter { $0.hasPrefix("G_A_") }.count == 6)
+            #expect(!exact.contains { $0.contains("l=-1") } && exact.contains { $0.contains("l=+1") })
+            #expect(try b.attribute("structure_radial_cutoff") == .real(3.5))
+            #expect(try b.attribute("structure_angular_cutoff") == .real(2.5))
+            b.close()
+            // The box is 10 σ wide: a radial cutoff of 6 does not fit, and the message says which one.
+            let wide = try softness(["featurize", "run.dump", "--preset", "small", "--cutoff", "6", "-o", "g.h5"], in: dir)
+            #expect(wide.status != 0 && wide.stderr.contains("the radial cutoff (largest r0 + δ·sqrt(2 ln(1/tolerance)), or --cutoff) 6 is not below half the minimum perpendicular box width (5)"), "\(wide.stderr)")
+            let angular = try softness(["featurize", "run.dump", "--preset", "small", "--angular-cutoff", "5.5", "-o", "g.h5"], in: dir)
+            #expect(angular.status != 0 && angular.stderr.contains("the angular cutoff"), "\(angular.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("g.h5").path))
+        }
+    }
 }
