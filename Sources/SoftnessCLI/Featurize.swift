@@ -88,6 +88,9 @@ struct Featurize: ParsableCommand {
     @Option(name: .customLong("angular-cutoff"), help: "Angular cutoff on r_ij and r_ik in length units (default: largest ξ·sqrt(ln(10^8)/1.5)).")
     var angularCutoff: Double?
 
+    @Option(help: "Featurize only particles of these species, comma-separated: type numbers (1) or the preset's names (A); their neighbours of every species still count. Schoenholz et al. train on A particles only.")
+    var species: String?
+
     @Option(help: "Feature storage: float32 or float64.")
     var storage: FeatureStorage = .float32
 
@@ -119,6 +122,20 @@ struct Featurize: ParsableCommand {
                                                radialCutoff: cutoff, angularCutoff: angularCutoff)
     }
 
+    /// The type codes of --species: numbers as given, names through the function set's species names.
+    func selectedSpecies(_ parameters: StructureFunctionParameters) throws -> Set<Int32>? {
+        guard let species else { return nil }
+        let items = species.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !items.isEmpty else { throw ValidationError("--species needs at least one type number or name") }
+        return Set(try items.map { item -> Int32 in
+            if let code = Int32(item) { return code }
+            guard let k = parameters.speciesNames.firstIndex(of: item) else {
+                throw ValidationError("--species \(item): not a type number, nor one of the function set's species names (\(parameters.speciesNames.joined(separator: ", ")))")
+            }
+            return Int32(parameters.species[k])
+        })
+    }
+
     /// start, start + step, … up to stop and never beyond it (stop itself when it lies on the grid
     /// within 1e-9 of a step, written exactly as given): 0.5:1.05:0.1 gives 0.5 … 1.0.
     static func radialCenters(start: Double, stop: Double, step: Double, text: String) throws -> [Double] {
@@ -139,6 +156,11 @@ struct Featurize: ParsableCommand {
         var extra: [String: AttributeValue] = [:]
         if let labels, let temperature {
             var table = try LabelTable.read(path: labels)
+            if let wanted = try selectedSpecies(parameters) {
+                // Select before balancing, so that the sample is 50/50 within the chosen species.
+                let ids = try TrajectoryFeaturizer.particles(of: wanted, in: trajectory)
+                table = table.subset(table.particleID.indices.filter { ids.contains(table.particleID[$0]) })
+            }
             if balance {
                 let sample = table.balancedSample(seed: seed, every: every, scope: balanceBy)
                 printError("--balance: \(sample.summary.description)")
@@ -160,11 +182,13 @@ struct Featurize: ParsableCommand {
                 selection = .labelled(table, temperature: temperature)
             }
         } else {
+            if let wanted = try selectedSpecies(parameters) { _ = try TrajectoryFeaturizer.particles(of: wanted, in: trajectory) }
             selection = .frames(every: every)
         }
         let bar = ProgressBar("featurize")
         let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: file.output,
-                                                storage: storage, overwrite: file.force, threads: threads.threads, attributes: extra) { frames in bar.count(frames, unit: "frames") }
+                                                storage: storage, overwrite: file.force, threads: threads.threads, attributes: extra,
+                                                species: try selectedSpecies(parameters)) { frames in bar.count(frames, unit: "frames") }
         bar.finish()
         print("wrote \(file.output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
     }

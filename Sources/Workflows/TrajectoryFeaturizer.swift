@@ -20,10 +20,13 @@ public enum TrajectoryFeaturizer {
 
     /// Streams `trajectory` and writes `output` (atomically). Rows carry `/frame`, `/particle_id`
     /// and `/species`. Returns the number of rows written. `attributes` are added to the table's
-    /// root (provenance such as the balancing). `progress` gets the frames read so far.
+    /// root (provenance such as the balancing). With `species`, only particles of those types are
+    /// featurized (their neighbours of every species still count), recorded as `species_selection`.
+    /// `progress` gets the frames read so far.
     public static func run(trajectory path: String, parameters: StructureFunctionParameters, selection: Selection,
                            output: String, storage: FeatureStorage = .float32, overwrite: Bool = false, threads: Int? = nil,
-                           attributes extra: [String: AttributeValue] = [:], progress: (Int) -> Void = { _ in }) throws -> Int {
+                           attributes extra: [String: AttributeValue] = [:], species selected: Set<Int32>? = nil,
+                           progress: (Int) -> Void = { _ in }) throws -> Int {
         var byFrame: [Int: [(id: Int64, label: Int8, inSample: Bool)]] = [:]
         var marksSample = false
         var timesteps: [Int: Int64] = [:]
@@ -54,6 +57,7 @@ public enum TrajectoryFeaturizer {
         if labelled { attributes["temperature"] = .real(temperature) }
         if marksSample { attributes["population"] = .string(TrajectoryFeaturizer.naturalPopulation) }
         attributes.merge(extra) { _, new in new }
+        if let selected { attributes["species_selection"] = .integers(selected.sorted().map(Int.init)) }
         let writer = try ParticleTableWriter(path: output, featureNames: parameters.featureNames, storage: storage,
                                              optionalColumns: marksSample ? [.frame, .particleID, .species, .balanced] : [.frame, .particleID, .species], attributes: attributes,
                                              overwrite: overwrite, labelled: labelled)
@@ -75,13 +79,14 @@ public enum TrajectoryFeaturizer {
                         throw TrajectoryError(.inconsistentParticles, file: path, frame: frame.index, timestep: frame.timestep,
                                               message: "\(labelsFile) name particle id \(id), which frame \(frame.index) does not have (labels from another trajectory?)")
                     }
+                    if let selected, !selected.contains(frame.species[row]) { continue }
                     rows.append(row)
                     labels.append(label)
                     inSample.append(sampled ? 1 : 0)
                 }
             } else {
                 guard frame.index % every == 0 else { continue }
-                rows = Array(0..<frame.count)
+                rows = selected.map { wanted in (0..<frame.count).filter { wanted.contains(frame.species[$0]) } } ?? Array(0..<frame.count)
             }
             let positions = frame.positions.map { frame.box.wrap($0).position }
             let species = frame.species.map { Int($0) }
@@ -122,6 +127,19 @@ public enum TrajectoryFeaturizer {
             "structure_radial_cutoff": .real(parameters.radialCutoff),
             "structure_angular_cutoff": .real(parameters.angularCutoff),
         ]
+    }
+
+    /// The ids of the particles of `species` in the first frame of the trajectory at `path`
+    /// (species do not change along a run).
+    public static func particles(of species: Set<Int32>, in path: String) throws -> Set<Int64> {
+        var trajectory = try TrajectoryFormat.open(path: path)
+        guard let frame = try trajectory.nextFrame() else { throw TrajectoryError(.truncated, file: path, message: "holds no frames") }
+        let ids = Set(frame.ids.indices.filter { species.contains(frame.species[$0]) }.map { frame.ids[$0] })
+        guard !ids.isEmpty else {
+            throw WorkflowError.invalidParameter(name: "--species", value: species.sorted().map(String.init).joined(separator: ","),
+                                                 requirement: "species present in \(path) (it has \(Set(frame.species).sorted().map(String.init).joined(separator: ", ")))")
+        }
+        return ids
     }
 
     /// The `population` attribute of a table that holds every labelled pair with `/balanced`

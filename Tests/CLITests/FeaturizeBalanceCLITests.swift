@@ -111,4 +111,31 @@ import SeededRandom
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("g.h5").path))
         }
     }
+
+    /// --species (issue 10 item 3): only particles of the chosen type are featurized, selected
+    /// before balancing (so the sample is 50/50 within the species), recorded in the table.
+    @Test func speciesSelectionBeforeBalancing() throws {
+        try withScratch { dir in
+            try writeDump(dir.appendingPathComponent("run.dump"), frames: 3)
+            // ids 1…20 per frame; type 2 for ids 1, 6, 11, 16 (every fifth particle from id 1).
+            try writeLabels(dir.appendingPathComponent("labels.h5"), perFrame: [(8, 12), (10, 10), (3, 17)])
+            let run = try softness(["featurize", "run.dump", "--labels", "labels.h5", "--temperature", "0.5", "--species", "B", "--balance",
+                                    "--preset", "small", "-o", "b.h5"], in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            let file = try File.open(dir.appendingPathComponent("b.h5").path)
+            let species = try file.dataset("species").read(as: Int32.self), ids = try file.dataset("particle_id").read(as: Int64.self)
+            let labels = try file.dataset("labels").read(as: Int8.self), flags = try file.dataset("balanced").read(as: UInt8.self)
+            #expect(try file.attribute("species_selection") == .integers([2]))
+            file.close()
+            #expect(!species.isEmpty && species.allSatisfy { $0 == 2 } && ids.allSatisfy { ($0 - 1) % 5 == 0 })
+            #expect(species.count == 12, "ids 1, 6, 11, 16 in each of 3 frames")
+            let flagged = labels.indices.filter { flags[$0] == 1 }
+            #expect(flagged.filter { labels[$0] > 0 }.count == flagged.filter { labels[$0] < 0 }.count && !flagged.isEmpty)
+            let unknown = try softness(["featurize", "run.dump", "--labels", "labels.h5", "--temperature", "0.5", "--species", "C", "--preset", "small", "-o", "c.h5"], in: dir)
+            #expect(unknown.status != 0 && unknown.stderr.contains("--species C: not a type number, nor one of the function set's species names (A, B)"), "\(unknown.stderr)")
+            let absent = try softness(["featurize", "run.dump", "--species", "7", "--preset", "small", "-o", "c.h5"], in: dir)
+            #expect(absent.status != 0 && absent.stderr.contains("--species must be species present in run.dump (it has 1, 2)"), "\(absent.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.h5").path))
+        }
+    }
 }
