@@ -177,6 +177,23 @@ public final class LAMMPSDumpReader: Trajectory {
     ///   triclinic box not in LAMMPS form), `.duplicateID`, `.inconsistentParticles`,
     ///   `.decompression`; each names the file and line.
     public func nextFrame() throws -> TrajectoryFrame? {
+        // A frame that repeats the previous frame's timestep (dumps of a restarted run written
+        // twice at the restart step) is read past and dropped; `repeatedTimesteps` lists them.
+        while true {
+            switch try readFrame() {
+            case .frame(let frame): return frame
+            case .repeated: continue
+            case .end: return nil
+            }
+        }
+    }
+
+    /// Timesteps whose repeated frame was dropped (the first frame at each timestep is kept).
+    public private(set) var repeatedTimesteps: [Int] = []
+
+    private enum FrameRead { case frame(TrajectoryFrame), repeated, end }
+
+    private func readFrame() throws -> FrameRead {
         let frame = framesRead
         var timestep: Int?
         var time: Double?
@@ -186,7 +203,7 @@ public final class LAMMPSDumpReader: Trajectory {
         var started = false
         header: while true {
             guard let line = try lines.nextLine() else {
-                if !started { return nil }
+                if !started { return .end }
                 throw failure(.truncated, line: lines.lineNumber, frame: frame, timestep: timestep,
                               "the file ends in the header of frame \(frame), before ITEM: ATOMS")
             }
@@ -239,10 +256,11 @@ public final class LAMMPSDumpReader: Trajectory {
             throw failure(.missingBox, line: atomsLine, frame: frame, timestep: timestep,
                           "frame \(frame) (timestep \(timestep)) has no ITEM: BOX BOUNDS")
         }
-        if let previousTimestep, timestep <= previousTimestep {
+        if let previousTimestep, timestep < previousTimestep {
             throw failure(.malformed, line: atomsLine, frame: frame, timestep: timestep,
-                          "frame \(frame) has timestep \(timestep), not after the previous frame's \(previousTimestep) (duplicated or reordered frames, e.g. dumps of a restarted run concatenated; remove the repeated frames)")
+                          "frame \(frame) has timestep \(timestep), before the previous frame's \(previousTimestep) (reordered frames, or dumps of several runs concatenated; sort or split them)")
         }
+        let repeated = previousTimestep == timestep
         if let reference = order.referenceCount, reference != count {
             throw failure(.inconsistentParticles, line: atomsLine, frame: frame, timestep: timestep,
                           "frame \(frame) (timestep \(timestep)) has \(count) atoms, the first frame had \(reference)")
@@ -277,12 +295,16 @@ public final class LAMMPSDumpReader: Trajectory {
             atoms.positions = trajectoryPermuted(atoms.positions, permutation)
             atoms.images = atoms.images.map { trajectoryPermuted($0, permutation) }
         }
+        if repeated {
+            repeatedTimesteps.append(timestep)
+            return .repeated
+        }
         framesRead += 1
         previousTimestep = timestep
-        return TrajectoryFrame(source: path, index: frame, timestep: timestep, time: time, box: box,
+        return .frame(TrajectoryFrame(source: path, index: frame, timestep: timestep, time: time, box: box,
                                ids: atoms.ids, species: atoms.species, positions: atoms.positions,
                                positionKind: layout.unwrapped ? .unwrapped : (layout.hasImages ? .wrappedWithImages : .wrapped),
-                               images: atoms.images)
+                               images: atoms.images))
     }
 
     private func describe(_ problem: TrajectoryParticleOrder.Problem, firstAtomLine: Int, frame: Int, timestep: Int) -> TrajectoryError {

@@ -23,6 +23,25 @@ public struct PhopLabelSettings: Sendable, Equatable {
 
 /// Computes p_hop on a trajectory, frame by frame, and writes the labels file.
 public enum RearrangementLabelling {
+    /// Timesteps between the first two frames of the trajectory at `path`, and the time between
+    /// them when the file records time (H5MD `time`, LAMMPS `ITEM: TIME`); nil for one frame.
+    public static func frameSpacing(of path: String) throws -> (timesteps: Int, time: Double?)? {
+        var trajectory = try TrajectoryFormat.open(path: path)
+        guard let first = try trajectory.nextFrame(), let second = try trajectory.nextFrame() else { return nil }
+        var time: Double?
+        if let t0 = first.time, let t1 = second.time { time = t1 - t0 }
+        return (second.timestep - first.timestep, time)
+    }
+
+    /// A window given in time units as a whole number of frames `spacing` apart (time units per
+    /// frame); nil when it is not within 1e-6 of a whole, positive (or, with `allowZero`, zero) number.
+    public static func frames(forTime window: Double, spacing: Double, allowZero: Bool = false) -> Int? {
+        let frames = window / spacing
+        guard frames.isFinite, abs(frames - frames.rounded()) <= 1e-6 * max(1, frames) else { return nil }
+        let whole = Int(frames.rounded())
+        return whole > 0 || (allowZero && whole == 0) ? whole : nil
+    }
+
     /// Summary of a labelling run.
     public struct Summary: Sendable {
         public var frames: Int
@@ -30,6 +49,10 @@ public enum RearrangementLabelling {
         public var phopFrames: Int
         public var rearranging: Int
         public var quiet: Int
+        /// Timesteps of repeated frames that were dropped (a restarted run dumped twice).
+        public var repeatedTimesteps: [Int] = []
+        /// Timesteps between consecutive frames (nil for a single frame).
+        public var frameSpacing: Int?
     }
 
     /// Streams `trajectory` (unwrapped coordinates are required: `xu yu zu`, or wrapped with
@@ -56,6 +79,14 @@ public enum RearrangementLabelling {
                 calculator = try PhopCalculator(particleCount: frame.count, halfWindow: settings.halfWindow, threads: threads)
                 ids = frame.ids
                 firstPhopFrame = settings.halfWindow
+            }
+            // p_hop windows count frames: they mean a fixed time only on evenly spaced frames.
+            if timesteps.count >= 2 {
+                let spacing = timesteps[1] - timesteps[0], gap = frame.timestep - timesteps[timesteps.count - 1]
+                if gap != spacing {
+                    throw TrajectoryError(.malformed, file: path, frame: frame.index, timestep: frame.timestep,
+                                          message: "frames are not evenly spaced: frame \(frame.index) at timestep \(frame.timestep) comes \(gap) timesteps after the previous frame, the first frames \(spacing) apart; p_hop windows are counted in frames, so label each evenly spaced part on its own (or resample the dump)")
+                }
             }
             timesteps.append(frame.timestep)
             if let done = try calculator?.add(frame: positions) {
@@ -84,6 +115,7 @@ public enum RearrangementLabelling {
             try file.setAttribute("half_window_frames", .integer(settings.halfWindow))
             try file.setAttribute("threshold_p_c", .real(settings.threshold))
             try file.setAttribute("quiet_window_frames", .integer(settings.quietWindow))
+            if timesteps.count >= 2 { try file.setAttribute("frame_spacing_timesteps", .integer(timesteps[1] - timesteps[0])) }
             try file.setAttribute("definition", .string("p_hop(i,t) = sqrt(<(r_i - <r_i>_B)^2>_A <(r_i - <r_i>_A)^2>_B), A = [t-h, t], B = [t, t+h] frames; R = +1 if p_hop > p_c; R = -1 if p_hop <= p_c on all of [t-q, t+q]"))
             let phopCount = series.values.count
             try file.createDataset("phop", values: phopStored, shape: [phopCount, ids.count],
@@ -105,7 +137,8 @@ public enum RearrangementLabelling {
         let columns = try labelling.wait()
         let rearranging = columns.label.lazy.filter { $0 > 0 }.count
         return Summary(frames: frames, particles: ids.count, phopFrames: series.values.count, rearranging: rearranging,
-                       quiet: columns.label.count - rearranging)
+                       quiet: columns.label.count - rearranging, repeatedTimesteps: (trajectory as? LAMMPSDumpReader)?.repeatedTimesteps ?? [],
+                       frameSpacing: timesteps.count >= 2 ? timesteps[1] - timesteps[0] : nil)
     }
 }
 

@@ -51,6 +51,52 @@ import HDF5
         }
     }
 
+    /// The frames of a dump written by `writeDump`, as text blocks starting at "ITEM: TIMESTEP".
+    private func frames(of url: URL) throws -> [String] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.components(separatedBy: "ITEM: TIMESTEP\n").filter { !$0.isEmpty }.map { "ITEM: TIMESTEP\n" + $0 }
+    }
+
+    /// Windows in time (issue 10 item 4): equal to frame windows on an evenly spaced dump, scaled
+    /// on a subsampled one; uneven spacing refused; a repeated frame (restart) dropped with a note.
+    @Test func timeWindowsSpacingAndRepeatedFrames() throws {
+        try withScratch { dir in
+            let dump = dir.appendingPathComponent("run.dump")
+            try writeDump(dump)
+            func labels(_ arguments: [String]) throws -> (LabelTable, CommandResult) {
+                let run = try softness(["label"] + arguments + ["-o", "l.h5", "--force", "--p-c", "0.2"], in: dir)
+                #expect(run.status == 0, "\(arguments): \(run.stderr)")
+                return (try LabelTable.read(path: dir.appendingPathComponent("l.h5").path), run)
+            }
+            // 100 timesteps per frame × dt 0.005 = 0.5 time units per frame.
+            let (byFrames, _) = try labels(["run.dump", "--half-window", "3", "--quiet-window", "2"])
+            let (byTime, timed) = try labels(["run.dump", "--half-window-time", "1.5", "--quiet-window-time", "1.0", "--dt", "0.005"])
+            #expect(timed.stdout.contains("windows: h = 3 frames, q = 2 frames (0.5 time units per frame)"), "\(timed.stdout)")
+            #expect(byTime.label == byFrames.label && byTime.frame == byFrames.frame && !byTime.label.isEmpty)
+            // Every other frame: the same times are half as many frames.
+            let all = try frames(of: dump)
+            try all.enumerated().filter { $0.offset % 2 == 0 }.map(\.element).joined().write(to: dir.appendingPathComponent("half.dump"), atomically: true, encoding: .utf8)
+            let (_, halved) = try labels(["half.dump", "--half-window-time", "2.0", "--quiet-window-time", "1.0", "--dt", "0.005"])
+            #expect(halved.stdout.contains("windows: h = 2 frames, q = 1 frames (1.0 time units per frame)"), "\(halved.stdout)")
+            let odd = try softness(["label", "run.dump", "--half-window-time", "1.3", "--dt", "0.005", "-o", "x.h5"], in: dir)
+            #expect(odd.status != 0 && odd.stderr.contains("--half-window-time 1.3 is 2.6"), "\(odd.stderr)")
+            let noDt = try softness(["label", "run.dump", "--half-window-time", "1.5", "-o", "x.h5"], in: dir)
+            #expect(noDt.status != 0 && noDt.stderr.contains("records no time per frame: give --dt (time per timestep; frames are 100 timesteps apart)"), "\(noDt.stderr)")
+            // A gap: frame 10 missing.
+            try all.enumerated().filter { $0.offset != 10 }.map(\.element).joined().write(to: dir.appendingPathComponent("gap.dump"), atomically: true, encoding: .utf8)
+            let gap = try softness(["label", "gap.dump", "--half-window", "3", "-o", "x.h5"], in: dir)
+            #expect(gap.status != 0 && gap.stderr.contains("frames are not evenly spaced: frame 10 at timestep 1100 comes 200 timesteps after the previous frame, the first frames 100 apart"), "\(gap.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.h5").path))
+            // A restart that wrote frame 12 twice: dropped, the labels equal the clean run's.
+            var repeated = all
+            repeated.insert(all[12], at: 13)
+            try repeated.joined().write(to: dir.appendingPathComponent("restart.dump"), atomically: true, encoding: .utf8)
+            let (again, restart) = try labels(["restart.dump", "--half-window", "3", "--quiet-window", "2"])
+            #expect(restart.stderr.contains("note: dropped 1 repeated frame(s) at timestep(s) 1200"), "\(restart.stderr)")
+            #expect(again.label == byFrames.label && again.frame == byFrames.frame && again.particleID == byFrames.particleID)
+        }
+    }
+
     @Test func labelFeaturizeJoin() throws {
         try withScratch { dir in
             try writeDump(dir.appendingPathComponent("run.dump"))

@@ -271,16 +271,25 @@ private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
         }
     }
 
-    @Test func repeatedOrDecreasingTimestepsAreRefused() throws {
+    @Test func decreasingTimestepsAreRefusedAndRepeatedFramesDropped() throws {
         try withTemporaryDirectory { directory in
-            for (name, steps) in [("repeat.dump", [0, 10, 10]), ("back.dump", [0, 10, 5])] {
+            func write(_ name: String, _ steps: [Int]) throws -> String {
                 let path = directory.appendingPathComponent(name).path
-                let text = steps.map { "ITEM: TIMESTEP\n\($0)\nITEM: NUMBER OF ATOMS\n1\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type xu yu zu\n1 1 0 0 0\n" }.joined()
+                let text = steps.enumerated().map { "ITEM: TIMESTEP\n\($1)\nITEM: NUMBER OF ATOMS\n1\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type xu yu zu\n1 1 \($0) 0 0\n" }.joined()
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
-                let error = try #require(readingError(path))
-                #expect(error.frame == 2 && error.line == 29, "\(error)")
-                #expect(error.description.contains("frame 2 has timestep \(steps[2]), not after the previous frame's 10"), "\(error)")
+                return path
             }
+            let back = try write("back.dump", [0, 10, 5])
+            let error = try #require(readingError(back))
+            #expect(error.frame == 2 && error.line == 29, "\(error)")
+            #expect(error.description.contains("frame 2 has timestep 5, before the previous frame's 10"), "\(error)")
+            // A restart that wrote timestep 10 twice: the second is read past and dropped.
+            let reader = try LAMMPSDumpReader(path: try write("repeat.dump", [0, 10, 10, 20]))
+            var frames: [TrajectoryFrame] = []
+            while let frame = try reader.nextFrame() { frames.append(frame) }
+            #expect(frames.map(\.timestep) == [0, 10, 20] && frames.map(\.index) == [0, 1, 2])
+            #expect(frames.map { $0.positions[0].x } == [0, 1, 3], "the first frame at timestep 10 is kept")
+            #expect(reader.repeatedTimesteps == [10])
         }
     }
 
