@@ -63,6 +63,13 @@ public enum TrajectoryFeaturizer {
                                              overwrite: overwrite, labelled: labelled)
         var trajectory = try TrajectoryFormat.open(path: path)
         var framesRead = 0
+        // Frames are appended a chunk of rows at a time: each append of a few hundred rows would
+        // otherwise recompress the chunk it lands in (zlib took most of a labelled featurize).
+        var pending: ParticleBlock?
+        func flush() throws {
+            if let block = pending { try writer.append(block) }
+            pending = nil
+        }
         while let frame = try trajectory.nextFrame() {
             defer { framesRead += 1; progress(framesRead) }
             var rows: [Int] = []
@@ -98,11 +105,14 @@ public enum TrajectoryFeaturizer {
                 throw TrajectoryError(.unsupported, file: path, frame: frame.index, timestep: frame.timestep,
                                       message: "structure functions: \(error); use smaller functions (--preset small, --r0, --xi) or a larger box")
             }
-            try writer.append(ParticleBlock(
+            let block = ParticleBlock(
                 features: values, labels: labels, temperature: [Double](repeating: temperature, count: labelled ? rows.count : 0),
                 frame: [Int64](repeating: Int64(frame.index), count: rows.count),
-                particleID: rows.map { frame.ids[$0] }, species: rows.map { frame.species[$0] }, balanced: marksSample ? inSample : nil))
+                particleID: rows.map { frame.ids[$0] }, species: rows.map { frame.species[$0] }, balanced: marksSample ? inSample : nil)
+            if pending == nil { pending = block } else { pending?.append(block) }
+            if (pending?.frame?.count ?? 0) >= ParticleTableWriter.rowsPerChunk { try flush() }
         }
+        try flush()
         if labelled, let last = byFrame.keys.max(), last >= framesRead {
             let missing = byFrame.filter { $0.key >= framesRead }.reduce(0) { $0 + $1.value.count }
             throw TrajectoryError(.inconsistentParticles, file: path, frame: last, timestep: nil,
@@ -233,5 +243,21 @@ public enum TrajectoryFeaturizer {
             if ids[mid] < id { low = mid + 1 } else { high = mid }
         }
         return low < ids.count && ids[low] == id ? low : nil
+    }
+}
+
+extension ParticleBlock {
+    /// Appends the rows of `other` (which must carry the same columns).
+    mutating func append(_ other: ParticleBlock) {
+        features += other.features
+        labels += other.labels
+        temperature += other.temperature
+        func joined<T>(_ a: [T]?, _ b: [T]?) -> [T]? { a.map { $0 + (b ?? []) } }
+        split = joined(split, other.split)
+        energyBarrier = joined(energyBarrier, other.energyBarrier)
+        frame = joined(frame, other.frame)
+        particleID = joined(particleID, other.particleID)
+        species = joined(species, other.species)
+        balanced = joined(balanced, other.balanced)
     }
 }
