@@ -21,6 +21,8 @@ struct LAMMPSDumpColumns: Equatable {
     let hasImages: Bool
     /// The position column names used, e.g. `xu yu zu`.
     let positionNames: [String]
+    /// `type` is present; without it the dump is read as one species (type 1).
+    var hasType = true
 
     private static let positionSets: [(names: [String], unwrapped: Bool, scaled: Bool)] = [
         (["xu", "yu", "zu"], true, false),
@@ -36,15 +38,14 @@ struct LAMMPSDumpColumns: Equatable {
         guard let idColumn = index("id") else {
             throw LAMMPSColumnProblem(message: "ITEM: ATOMS has no `id` column (columns: \(listed)); dump with `dump custom … id type xu yu zu`")
         }
-        guard let typeColumn = index("type") else {
-            throw LAMMPSColumnProblem(message: "ITEM: ATOMS has no `type` column (columns: \(listed))")
-        }
+        // Without `type` (single-species dumps) every particle is species 1.
+        let typeColumn = index("type")
         guard let set = positionSets.first(where: { set in set.names.allSatisfy { index($0) != nil } }) else {
             throw LAMMPSColumnProblem(message: "ITEM: ATOMS has no complete set of position columns (xu yu zu, xsu ysu zsu, x y z or xs ys zs); columns: \(listed)")
         }
         var roles = [UInt8](repeating: Role.ignored.rawValue, count: names.count)
         roles[idColumn] = Role.id.rawValue
-        roles[typeColumn] = Role.type.rawValue
+        if let typeColumn { roles[typeColumn] = Role.type.rawValue }
         for (axis, name) in set.names.enumerated() {
             if let column = index(name) { roles[column] = Role.x.rawValue + UInt8(axis) }
         }
@@ -59,7 +60,7 @@ struct LAMMPSDumpColumns: Equatable {
             }
         }
         return LAMMPSDumpColumns(names: names, roles: roles, scaled: set.scaled, unwrapped: set.unwrapped,
-                                 hasImages: imageCount == 3, positionNames: set.names)
+                                 hasImages: imageCount == 3, positionNames: set.names, hasType: typeColumn != nil)
     }
 }
 

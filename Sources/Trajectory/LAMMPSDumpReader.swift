@@ -280,6 +280,7 @@ public final class LAMMPSDumpReader: Trajectory {
         }
 
         var atoms = try readAtoms(count: count, layout: layout, frame: frame, timestep: timestep)
+        if !layout.hasType { atoms.species = [Int32](repeating: 1, count: atoms.ids.count) }
         if layout.scaled {
             for i in atoms.positions.indices { atoms.positions[i] = box.cartesian(fractional: atoms.positions[i]) }
         }

@@ -89,7 +89,8 @@ public struct TrajectoryFrame: Sendable, Equatable {
                 throw TrajectoryError(.missingImages, file: source, frame: index, timestep: timestep,
                                       message: "frame \(index) (timestep \(timestep)) has wrapped coordinates and no image flags, "
                                           + "so unwrapped positions cannot be computed (LAMMPS: dump xu yu zu, or add ix iy iz; "
-                                          + "H5MD: store an 'image' element, or declare the positions unwrapped)")
+                                          + "H5MD: store an 'image' element; or `softness label --unwrap minimum-image` to follow "
+                                          + "each particle through the nearest image between frames)")
             }
             let box = self.box
             return [SIMD3<Double>](unsafeUninitializedCapacity: positions.count) { buffer, initialized in

@@ -7,18 +7,24 @@ import HDF5
 /// label → featurize → join → inspect on a synthetic LAMMPS dump with one known hop.
 @Suite struct TrajectoryPipelineTests {
     /// 300 particles in a 10σ box jiggling by ±0.02; particle id 8 jumps by 1.5σ along x at frame 15.
-    private func writeDump(_ url: URL, frames: Int = 30, firstTimestep: Int = 0) throws {
+    /// With `drift`, every particle moves by `drift` along x per frame (crossing the boundary);
+    /// `wrapped` writes `x y z` folded into the box and no image flags; `withType` false leaves
+    /// out the type column (a single-species dump).
+    private func writeDump(_ url: URL, frames: Int = 30, firstTimestep: Int = 0, drift: Double = 0, wrapped: Bool = false, withType: Bool = true) throws {
         var generator = SplitMix64(seed: 11)
         let n = 300, length = 10.0
         let base = (0..<n).map { _ in SIMD3(Double.random(in: 0..<length, using: &generator), Double.random(in: 0..<length, using: &generator),
                                             Double.random(in: 0..<length, using: &generator)) }
         var text = ""
         for frame in 0..<frames {
-            text += "ITEM: TIMESTEP\n\(firstTimestep + frame * 100)\nITEM: NUMBER OF ATOMS\n\(n)\nITEM: BOX BOUNDS pp pp pp\n0 \(length)\n0 \(length)\n0 \(length)\nITEM: ATOMS id type xu yu zu\n"
+            let columns = (withType ? "id type " : "id ") + (wrapped ? "x y z" : "xu yu zu")
+            text += "ITEM: TIMESTEP\n\(firstTimestep + frame * 100)\nITEM: NUMBER OF ATOMS\n\(n)\nITEM: BOX BOUNDS pp pp pp\n0 \(length)\n0 \(length)\n0 \(length)\nITEM: ATOMS \(columns)\n"
             for i in 0..<n {
                 var p = base[i] + SIMD3(Double.random(in: -0.02...0.02, using: &generator), Double.random(in: -0.02...0.02, using: &generator), 0)
                 if i == 7 && frame >= 15 { p.x += 1.5 }
-                text += "\(i + 1) \(i % 5 == 0 ? 2 : 1) \(p.x) \(p.y) \(p.z)\n"
+                p.x += drift * Double(frame)
+                if wrapped { p = SIMD3(p.x - length * (p.x / length).rounded(.down), p.y - length * (p.y / length).rounded(.down), p.z - length * (p.z / length).rounded(.down)) }
+                text += withType ? "\(i + 1) \(i % 5 == 0 ? 2 : 1) \(p.x) \(p.y) \(p.z)\n" : "\(i + 1) \(p.x) \(p.y) \(p.z)\n"
             }
         }
         try Data(text.utf8).write(to: url)
@@ -94,6 +100,29 @@ import HDF5
             let (again, restart) = try labels(["restart.dump", "--half-window", "3", "--quiet-window", "2"])
             #expect(restart.stderr.contains("note: dropped 1 repeated frame(s) at timestep(s) 1200"), "\(restart.stderr)")
             #expect(again.label == byFrames.label && again.frame == byFrames.frame && again.particleID == byFrames.particleID)
+        }
+    }
+
+    /// Wrapped coordinates without image flags and without a type column (issue 10 item 4): with
+    /// --unwrap minimum-image the labels equal those of the unwrapped dump; a step too long to
+    /// follow is refused naming the particle and frame; without the option the message names it.
+    @Test func minimumImageUnwrappingOfWrappedSingleSpeciesDumps() throws {
+        try withScratch { dir in
+            try writeDump(dir.appendingPathComponent("unwrapped.dump"), drift: 0.3)
+            try writeDump(dir.appendingPathComponent("wrapped.dump"), drift: 0.3, wrapped: true, withType: false)
+            for (input, extra) in [("unwrapped.dump", [String]()), ("wrapped.dump", ["--unwrap", "minimum-image"])] {
+                let run = try softness(["label", input, "-o", "\(input).h5", "--half-window", "3", "--quiet-window", "3"] + extra, in: dir)
+                #expect(run.status == 0, "\(input): \(run.stderr)")
+            }
+            let a = try LabelTable.read(path: dir.appendingPathComponent("unwrapped.dump.h5").path)
+            let b = try LabelTable.read(path: dir.appendingPathComponent("wrapped.dump.h5").path)
+            #expect(a.label == b.label && a.particleID == b.particleID && a.label.contains(1))
+            let refused = try softness(["label", "wrapped.dump", "-o", "x.h5"], in: dir)
+            #expect(refused.status != 0 && refused.stderr.contains("softness label --unwrap minimum-image"), "\(refused.stderr)")
+            try writeDump(dir.appendingPathComponent("fast.dump"), drift: 3.0, wrapped: true)
+            let fast = try softness(["label", "fast.dump", "-o", "x.h5", "--unwrap", "minimum-image", "--half-window", "3"], in: dir)
+            #expect(fast.status != 0 && fast.stderr.contains("--unwrap minimum-image: particle id 1 moves"), "\(fast.stderr)")
+            #expect(fast.stderr.contains("between frame 0 and frame 1, more than 0.25"), "\(fast.stderr)")
         }
     }
 
