@@ -12,14 +12,18 @@ struct CommandResult {
 
 /// `fileSizeLimitKiB` runs it under `ulimit -f` (writes beyond the limit fail with EFBIG).
 func softness(_ arguments: [String], in directory: URL, fileSizeLimitKiB: Int? = nil) throws -> CommandResult {
-    let process = Process()
     if let limit = fileSizeLimitKiB {
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", try softnessExecutable().path] + arguments
-    } else {
-        process.executableURL = try softnessExecutable()
-        process.arguments = arguments
+        return try runProcess("/bin/sh", ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", try softnessExecutable().path] + arguments, in: directory)
     }
+    return try runProcess(try softnessExecutable().path, arguments, in: directory)
+}
+
+/// Runs `executable` in `directory` (with `environment`, or this process's), collecting its output.
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, in directory: URL) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

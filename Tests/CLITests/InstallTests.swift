@@ -8,20 +8,8 @@ import Testing
 @Suite(.tags(.slow)) struct InstallTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `executable` with exactly `environment`, returning status, stdout and stderr.
     private func run(_ executable: String, _ arguments: [String], environment: [String: String], in directory: URL) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        try runProcess(executable, arguments, environment: environment, in: directory)
     }
 
     @Test func installedBinaryRunsWithoutTheToolchainFromACopiedFolder() throws {
