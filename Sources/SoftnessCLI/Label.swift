@@ -4,11 +4,7 @@ import ParticleTable
 import Structure
 import Workflows
 
-/// How `label` gets unwrapped coordinates.
-enum UnwrapMethod: String, ExpressibleByArgument, CaseIterable {
-    case images
-    case minimumImage = "minimum-image"
-}
+extension PhopLabelSettings.Unwrapping: ExpressibleByArgument {}
 
 /// `softness label`.
 struct Label: ParsableCommand {
@@ -36,8 +32,8 @@ struct Label: ParsableCommand {
     @Option(name: .customLong("quiet-window-time"), help: "q in time units instead of frames (needs --dt, or times in the file).")
     var quietWindowTime: Double?
 
-    @Option(help: "How to unwrap coordinates: images (xu yu zu, or image flags ix iy iz; the default) or minimum-image (wrapped x y z without image flags, followed through the nearest image between frames; refused where a particle moves more than a quarter box length between frames).")
-    var unwrap: UnwrapMethod = .images
+    @Option(help: "How to get unwrapped coordinates: images (xu yu zu, or image flags ix iy iz; the default), minimum-image (wrapped x y z without image flags, followed through the nearest image between frames; refused where a particle moves more than a quarter box length between frames) or as-stored (the positions are already unwrapped, e.g. H5MD written without an image element).")
+    var unwrap: PhopLabelSettings.Unwrapping = .images
 
     @Option(help: "Time per timestep (e.g. 0.005 τ for LAMMPS lj units); with the dump's TIMESTEP it gives the time between frames.")
     var dt: Double?
@@ -57,7 +53,7 @@ struct Label: ParsableCommand {
     func run() throws {
         try file.requireNotAmong([trajectory])
         try DamagedFileProbe.check(trajectory)
-        var settings = PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow, unwrapMinimumImage: unwrap == .minimumImage)
+        var settings = PhopLabelSettings(halfWindow: halfWindow, threshold: threshold, quietWindow: quietWindow, unwrapping: unwrap)
         if halfWindowTime != nil || quietWindowTime != nil {
             guard let spacing = try RearrangementLabelling.frameSpacing(of: trajectory) else {
                 throw ValidationError("\(trajectory): one frame only; windows in time need frames to count")

@@ -89,8 +89,9 @@ public struct TrajectoryFrame: Sendable, Equatable {
                 throw TrajectoryError(.missingImages, file: source, frame: index, timestep: timestep,
                                       message: "frame \(index) (timestep \(timestep)) has wrapped coordinates and no image flags, "
                                           + "so unwrapped positions cannot be computed (LAMMPS: dump xu yu zu, or add ix iy iz; "
-                                          + "H5MD: store an 'image' element; or `softness label --unwrap minimum-image` to follow "
-                                          + "each particle through the nearest image between frames)")
+                                          + "H5MD: store an 'image' element; `softness label --unwrap as-stored` when the positions "
+                                          + "were written unwrapped, or `--unwrap minimum-image` to follow each particle through the "
+                                          + "nearest image between frames)")
             }
             let box = self.box
             return [SIMD3<Double>](unsafeUninitializedCapacity: positions.count) { buffer, initialized in

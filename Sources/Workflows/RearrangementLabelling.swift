@@ -13,15 +13,27 @@ public struct PhopLabelSettings: Sendable, Equatable {
     public var threshold: Double
     /// q in frames: R = −1 only where p_hop ≤ p_c for every frame of [t − q, t + q].
     public var quietWindow: Int
-    /// Unwrap wrapped coordinates without image flags through the nearest image between frames
-    /// (`MinimumImageUnwrapper`) instead of refusing them.
-    public var unwrapMinimumImage: Bool
+    /// How unwrapped coordinates are obtained.
+    public var unwrapping: Unwrapping
 
-    public init(halfWindow: Int = 5, threshold: Double = 0.2, quietWindow: Int = 10, unwrapMinimumImage: Bool = false) {
+    /// How `label` gets unwrapped coordinates.
+    public enum Unwrapping: String, Sendable, Equatable, CaseIterable {
+        /// Unwrapped columns (`xu yu zu`), or wrapped ones with image flags; wrapped coordinates
+        /// without flags are refused.
+        case images
+        /// Wrapped coordinates without image flags followed through the nearest image between
+        /// frames (`MinimumImageUnwrapper`).
+        case minimumImage = "minimum-image"
+        /// The positions are unwrapped as stored (an H5MD file without an `image` element whose
+        /// positions were written unwrapped).
+        case asStored = "as-stored"
+    }
+
+    public init(halfWindow: Int = 5, threshold: Double = 0.2, quietWindow: Int = 10, unwrapping: Unwrapping = .images) {
         self.halfWindow = halfWindow
         self.threshold = threshold
         self.quietWindow = quietWindow
-        self.unwrapMinimumImage = unwrapMinimumImage
+        self.unwrapping = unwrapping
     }
 }
 
@@ -79,7 +91,12 @@ public enum RearrangementLabelling {
         var frames = 0
         var unwrapper = MinimumImageUnwrapper()
         while let frame = try trajectory.nextFrame() {
-            let positions = settings.unwrapMinimumImage ? try unwrapper.unwrap(frame) : try frame.unwrappedPositions()
+            let positions: [SIMD3<Double>]
+            switch settings.unwrapping {
+            case .images: positions = try frame.unwrappedPositions()
+            case .minimumImage: positions = try unwrapper.unwrap(frame)
+            case .asStored: positions = frame.positions
+            }
             if calculator == nil {
                 calculator = try PhopCalculator(particleCount: frame.count, halfWindow: settings.halfWindow, threads: threads)
                 ids = frame.ids
@@ -120,7 +137,7 @@ public enum RearrangementLabelling {
             try file.setAttribute("half_window_frames", .integer(settings.halfWindow))
             try file.setAttribute("threshold_p_c", .real(settings.threshold))
             try file.setAttribute("quiet_window_frames", .integer(settings.quietWindow))
-            if settings.unwrapMinimumImage { try file.setAttribute("unwrap", .string("minimum-image (wrapped coordinates without image flags, followed through the nearest image)")) }
+            if settings.unwrapping != .images { try file.setAttribute("unwrap", .string(settings.unwrapping.rawValue)) }
             if timesteps.count >= 2 { try file.setAttribute("frame_spacing_timesteps", .integer(timesteps[1] - timesteps[0])) }
             try file.setAttribute("definition", .string("p_hop(i,t) = sqrt(<(r_i - <r_i>_B)^2>_A <(r_i - <r_i>_A)^2>_B), A = [t-h, t], B = [t, t+h] frames; R = +1 if p_hop > p_c; R = -1 if p_hop <= p_c on all of [t-q, t+q]"))
             let phopCount = series.values.count
