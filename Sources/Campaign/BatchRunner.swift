@@ -83,7 +83,7 @@ public enum BatchRunner {
             if request.mode == .merge {
                 var missing: [String] = []
                 for entry in request.plan.entries {
-                    if let sidecar = try FileSidecar.read(path: request.layout.sidecar(entry.key)) {
+                    if let sidecar = pipeline.currentSidecar(entry) {
                         files.append(FileOutcome(sidecar: sidecar, work: .skipped))
                     } else {
                         missing.append(entry.key)

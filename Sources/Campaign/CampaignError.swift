@@ -46,7 +46,7 @@ public enum CampaignError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(file): not a batch sidecar: \(reason) (remove it to process that trajectory again)"
         case .mergeIncomplete(let output, let missing):
             let shown = missing.prefix(5).joined(separator: ", ")
-            return "\(output): \(missing.count) trajectories have no finished per-file output yet (\(shown)\(missing.count > 5 ? ", …" : "")); run the shards that hold them first"
+            return "\(output): \(missing.count) trajectories have no finished per-file output for the plan and settings as they are now (\(shown)\(missing.count > 5 ? ", …" : "")): not processed yet, or changed since; run the shards that hold them first"
         case .duplicateTrajectory(let plan, let path):
             return "\(plan): \(path) is listed twice"
         }

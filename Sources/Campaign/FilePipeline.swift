@@ -41,6 +41,22 @@ public struct FilePipeline: Sendable {
         self.preflight = preflight
     }
 
+    /// The sidecar of `entry` when it describes the trajectory as it is now: a `done` sidecar
+    /// whose input and parameter digests match and whose table exists, or a `failed` one (what
+    /// `--merge` collects from the shards). Nil when the file was not processed or changed since.
+    public func currentSidecar(_ entry: CampaignEntry) -> FileSidecar? {
+        guard let previous = try? FileSidecar.read(path: layout.sidecar(entry.key)) else { return nil }
+        if previous.status == .failed { return previous }
+        guard let input = try? InputDigest.of(path: entry.path), previous.input == input,
+              let temperature = try? temperatures.resolve(entry),
+              let (label, featurize) = try? settings.effective(for: entry.parameters, file: entry.path) else { return nil }
+        let labelDigest = ParameterDigest.labels(label)
+        guard previous.labelDigest == labelDigest,
+              previous.tableDigest == ParameterDigest.table(labels: labelDigest, featurize: featurize, temperature: temperature.value),
+              let table = previous.tableFile, FileManager.default.fileExists(atPath: layout.root + "/" + table) else { return nil }
+        return previous
+    }
+
     /// Processes `entry` unless its sidecar says it is up to date; never throws: a failure is
     /// recorded in the sidecar (and the outcome) with its message.
     public func run(_ entry: CampaignEntry) -> FileOutcome {

@@ -310,4 +310,56 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
                     == (referenceGroups.first?["headline"] as? [String: Any])?["delta_e_inf_slope"] as? Double)
         }
     }
+
+    /// Shards 0..3 of 4 (three by --shard, one from Slurm's array variables) process every file
+    /// exactly once into one output folder; --merge then gives the whole batch's diagnostic.
+    @Test func fourShardsAndMergeEqualTheWholeBatch() throws {
+        try withScratch { dir in
+            let good = try BatchArchive.write(in: dir)
+            let whole = try softness(["batch", "archive", "--config", "batch.toml", "-o", "whole", "--jobs", "2", "--json"], in: dir)
+            #expect(whole.status == 4, "\(whole.stderr)")
+            let early = try softness(["batch", "archive", "--config", "batch.toml", "-o", "sharded", "--merge"], in: dir)
+            #expect(early.status != 0 && early.stderr.contains("sharded: 23 trajectories have no finished per-file output"), "\(early.stderr)")
+            var seen: [String: Int] = [:]
+            var sizes: [Int] = []
+            for index in 0..<4 {
+                let result = index == 1
+                    ? try softness(["batch", "archive", "--config", "batch.toml", "-o", "sharded", "--json"], in: dir,
+                                   environment: ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "3"])
+                    : try softness(["batch", "archive", "--config", "batch.toml", "-o", "sharded", "--shard", "\(index)/4", "--json"], in: dir)
+                #expect(result.status == 0, "a shard that recorded failed files still succeeds: \(result.stderr)")
+                let summary = try batchSummary(result)
+                #expect(summary["mode"] as? String == "shard" && summary["shard"] as? String == "\(index)/4")
+                #expect((summary["groups"] as? [Any])?.isEmpty == true, "shards do not diagnose")
+                let files = try #require(summary["files"] as? [[String: Any]])
+                sizes.append(files.count)
+                for file in files { seen[file["key"] as? String ?? "", default: 0] += 1 }
+            }
+            #expect(sizes == [6, 6, 6, 5])
+            #expect(Set(seen.keys) == Set(good + BatchArchive.broken) && seen.values.allSatisfy { $0 == 1 })
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("sharded/summary.json").path))
+            let merged = try softness(["batch", "archive", "--config", "batch.toml", "-o", "sharded", "--merge", "--json"], in: dir)
+            #expect(merged.status == 4, "the merge reports the failed files: \(merged.stderr)")
+            let summary = try batchSummary(merged)
+            #expect(summary["processed"] as? Int == 0 && summary["failed"] as? Int == 2 && (summary["files"] as? [Any])?.count == 23)
+            func stored(_ path: String) throws -> [Double] {
+                try File.withFile(dir.appendingPathComponent(path).path) { file in
+                    let arrhenius = try file.group("results/diagnose/arrhenius")
+                    return try ["A0", "A1", "B0", "B1"].map { try arrhenius.attribute($0)?.realValue ?? .nan }
+                        + file.dataset("results/diagnose/softness").read(as: Double.self)
+                }
+            }
+            #expect(try stored("sharded/groups/all.results.h5") == stored("whole/groups/all.results.h5"))
+            #expect(try tableContents(dir.appendingPathComponent("sharded/groups/all.table.h5").path)
+                    == tableContents(dir.appendingPathComponent("whole/groups/all.table.h5").path))
+
+            let emitted = try softness(["batch", "archive", "--config", "batch.toml", "-o", "sharded", "--emit-slurm", "submit.sh", "--array-tasks", "4"], in: dir)
+            #expect(emitted.status == 0, "\(emitted.stderr)")
+            #expect(emitted.stdout.contains("wrote submit.sh: 4 array tasks over 23 trajectories"))
+            let script = try String(contentsOf: dir.appendingPathComponent("submit.sh"), encoding: .utf8)
+            #expect(script.contains("#SBATCH --array=0-3\n"))
+            #expect(script.contains("batch \(dir.path)/archive --output \(dir.path)/sharded --config \(dir.path)/batch.toml --jobs 1"), "\(script)")
+            #expect(script.contains("--dependency=afterok:$array") && script.contains(" --merge'"))
+        }
+    }
 }
