@@ -362,4 +362,79 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
             #expect(script.contains("--dependency=afterok:$array") && script.contains(" --merge'"))
         }
     }
+
+    /// A real Slurm run: a one-node cluster on this machine (tools/slurm_one_node.sh: munged,
+    /// slurmctld, slurmd; proctrack/linuxproc, task/none, no cgroups), the script of
+    /// --emit-slurm submitted with a 4-task array and its dependent merge job; the merged results
+    /// equal the single-machine batch's. Needs root (it installs slurm-wlm and munge when missing).
+    @Test func slurmArrayAndMergeEqualTheSingleMachineBatch() throws {
+        let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tools/slurm_one_node.sh").path
+        try withScratch { dir in
+            let cluster = dir.appendingPathComponent("slurm").path
+            let started = try shell(["bash", tools, "start", cluster], in: dir, environment: [:])
+            defer { _ = try? shell(["bash", tools, "stop", cluster], in: dir, environment: [:]) }
+            guard started.status == 0 else {
+                Issue.record("the one-node Slurm cluster did not start (bash tools/slurm_one_node.sh start DIR): \(started.stderr)")
+                return
+            }
+            let slurm = ["SLURM_CONF": cluster + "/slurm.conf"]
+            try BatchArchive.write(in: dir)
+            let whole = try softness(["batch", "archive", "--config", "batch.toml", "-o", "whole", "--json"], in: dir)
+            #expect(whole.status == 4, "\(whole.stderr)")
+            let emitted = try softness(["batch", "archive", "--config", "batch.toml", "-o", "cluster", "--emit-slurm", "campaign.sbatch",
+                                        "--array-tasks", "4", "--cpus-per-task", "1"], in: dir)
+            #expect(emitted.status == 0, "\(emitted.stderr)")
+            let submitted = try shell(["bash", "campaign.sbatch"], in: dir, environment: slurm)
+            #expect(submitted.status == 0, "\(submitted.stderr)")
+            let words = submitted.stdout.split(separator: " ")
+            let array = try #require(words.firstIndex(of: "array").map { String(words[$0 + 2]) }, "\(submitted.stdout)")
+            let merge = try #require(words.firstIndex(of: "merge").map { String(words[$0 + 2]) }, "\(submitted.stdout)")
+            // Wait for both jobs to leave the queue (bounded: 1200 polls of 0.25 s, so a broken
+            // cluster fails the test instead of hanging it).
+            var polls = 0
+            while polls < 1200 {
+                let queue = try shell(["squeue", "-h", "-j", "\(array),\(merge)", "-o", "%i %T"], in: dir, environment: slurm)
+                if queue.status == 0 && queue.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
+                usleep(250_000)
+                polls += 1
+            }
+            #expect(polls < 1200, "the Slurm jobs did not finish")
+            let state = try shell(["scontrol", "show", "job", merge], in: dir, environment: slurm)
+            #expect(state.stdout.contains("ExitCode=4:0"), "the merge reports the 2 failed files with status 4: \(state.stdout)")
+            let logs = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("cluster/slurm").path)) ?? []
+            #expect(logs.filter { $0.hasPrefix("softness-batch-\(array)_") }.count == 4, "one log per array task: \(logs)")
+            let summaryData = try Data(contentsOf: dir.appendingPathComponent("cluster/summary.json"))
+            let summary = try #require(try JSONSerialization.jsonObject(with: summaryData) as? [String: Any])
+            #expect(summary["mode"] as? String == "merge" && summary["failed"] as? Int == 2 && (summary["files"] as? [Any])?.count == 23)
+            func stored(_ path: String) throws -> [Double] {
+                try File.withFile(dir.appendingPathComponent(path).path) { file in
+                    let arrhenius = try file.group("results/diagnose/arrhenius")
+                    return try ["A0", "A1", "B0", "B1"].map { try arrhenius.attribute($0)?.realValue ?? .nan }
+                        + file.dataset("results/diagnose/softness").read(as: Double.self)
+                }
+            }
+            #expect(try stored("cluster/groups/all.results.h5") == stored("whole/groups/all.results.h5"))
+            #expect(try tableContents(dir.appendingPathComponent("cluster/groups/all.table.h5").path)
+                    == tableContents(dir.appendingPathComponent("whole/groups/all.table.h5").path))
+        }
+    }
+}
+
+/// Runs a program found on PATH (through /usr/bin/env) with extra environment variables.
+func shell(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
 }
