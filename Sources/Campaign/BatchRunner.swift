@@ -62,8 +62,8 @@ public enum BatchRunner {
     public static func run(_ request: BatchRequest, preflight: @escaping @Sendable (String) throws -> Void = { _ in },
                            observer: @escaping @Sendable (BatchEvent) -> Void = { _ in }) throws -> BatchSummary {
         let started = Date()
-        try request.layout.create()
         let temperatures = try TemperatureSource(pattern: request.settings.temperatureFrom)
+        try request.layout.create()
         let entries = request.mode == .merge ? [] : request.shard.entries(of: request.plan)
         let pipeline = FilePipeline(settings: request.settings, layout: request.layout, temperatures: temperatures,
                                     retryFailed: request.retryFailed, threads: request.threadsPerJob, preflight: preflight)

@@ -421,6 +421,41 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
     }
 }
 
+/// Bad plans, configurations and options are refused with a message naming the problem, before
+/// any output folder is made; a trajectory without a temperature fails alone, saying what was tried.
+@Suite struct BatchBadInputTests {
+    @Test func badInputIsRefusedAndChangesNothing() throws {
+        try withScratch { dir in
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
+            try Data("[label]\nhalfwindow = 3\n".utf8).write(to: dir.appendingPathComponent("typo.toml"))
+            try Data("path,temperature\nmissing.dump,0.5\n".utf8).write(to: dir.appendingPathComponent("m.csv"))
+            let cases: [([String], String)] = [
+                (["batch", "nowhere"], "nowhere: no such directory, manifest (.csv, .toml, .json) or trajectory"),
+                (["batch", "runs"], "runs: no trajectories to process: no .dump, .lammpstrj, .txt (optionally .gz), .h5 or .h5md files below it"),
+                (["batch", "m.csv", "--config", "typo.toml"], "typo.toml: [label]: unknown key 'halfwindow'"),
+                (["batch", "m.csv", "--shard", "4/4"], "shard 4/4: the shard must be in 0...3 (0-based)"),
+                (["batch", "m.csv", "--temperature-from", "T(["], "--temperature-from 'T([': not a regular expression"),
+                (["batch", "m.csv", "--jobs", "0"], "--jobs must be at least 1, got 0"),
+                (["batch", "m.csv", "--merge", "--shard", "0/2"], "give either --merge or --shard, not both"),
+            ]
+            for (arguments, message) in cases {
+                let result = try softness(arguments + ["-o", "out"], in: dir)
+                #expect(result.status != 0, "\(arguments)")
+                #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path), "\(arguments) made the output folder")
+            }
+            // A trajectory whose temperature cannot be found fails alone, with what was tried.
+            try Data("x".utf8).write(to: dir.appendingPathComponent("runs/a.dump"))
+            let result = try softness(["batch", "runs", "-o", "out", "--json"], in: dir)
+            #expect(result.status == 4)
+            let files = try #require(try batchSummary(result)["files"] as? [[String: Any]])
+            #expect(files.count == 1 && files[0]["status"] as? String == "failed")
+            #expect((files[0]["error"] as? String ?? "").contains("runs/a.dump: no temperature: no manifest temperature and no --temperature-from; no LAMMPS log beside it (a.dump.log, a.log, a.log.gz, log.a, log.lammps, log.lammps.gz)"), "\(files[0])")
+            #expect(try Data(contentsOf: dir.appendingPathComponent("runs/a.dump")) == Data("x".utf8))
+        }
+    }
+}
+
 /// Runs a program found on PATH (through /usr/bin/env) with extra environment variables.
 func shell(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> CommandResult {
     let process = Process()
