@@ -61,8 +61,9 @@ public struct CampaignPlan: Sendable, Equatable {
         return !lower.hasSuffix(".gz") && (lower.hasSuffix(".h5") || lower.hasSuffix(".h5md"))
     }
 
-    /// Reads the plan `source`: a directory (searched recursively, skipping hidden folders and
-    /// `excluding`, e.g. the batch's own output folder), a manifest (`.csv`, `.toml`, `.json`),
+    /// Reads the plan `source`: a directory (searched recursively, skipping hidden folders,
+    /// `excluding` (the batch's own output folder), any folder holding a `BatchLayout.markerName`
+    /// and `*.results.runs` folders), a manifest (`.csv`, `.toml`, `.json`),
     /// one trajectory, or a glob pattern (`*`, `?`, `[...]`).
     /// - Throws: `CampaignError` when nothing matches, a manifest is malformed, or two entries name one file.
     public static func discover(_ source: String, excluding: [String] = []) throws -> CampaignPlan {
@@ -91,7 +92,11 @@ public struct CampaignPlan: Sendable, Equatable {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
                 if isDirectory.boolValue {
-                    if !excluded.contains(url.resolvingSymlinksInPath().path) { pending.append(key) }
+                    // Never into the output folder, another batch's output, or a results store's runs.
+                    let isBatchOutput = FileManager.default.fileExists(atPath: url.appendingPathComponent(BatchLayout.markerName).path)
+                    if !excluded.contains(url.resolvingSymlinksInPath().path) && !isBatchOutput && !name.hasSuffix(".results.runs") {
+                        pending.append(key)
+                    }
                 } else if isTrajectoryName(name) {
                     let path = root == "." ? key : (root.hasSuffix("/") ? root + key : root + "/" + key)
                     entries.append(CampaignEntry(path: path, key: key))

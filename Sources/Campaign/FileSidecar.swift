@@ -47,7 +47,11 @@ public struct BatchLayout: Sendable, Equatable {
     public var configCopy: String { root + "/batch.toml" }
     public var summary: String { root + "/summary.json" }
 
-    /// Creates the output folders.
+    /// The hidden file that marks a folder as a batch's output: discovery never descends into
+    /// one, so outputs of earlier batches inside the plan's folder are not taken for trajectories.
+    public static let markerName = ".softness-batch"
+
+    /// Creates the output folders and the marker.
     public func create() throws {
         for folder in [root, filesFolder, groupsFolder] {
             do {
@@ -55,6 +59,10 @@ public struct BatchLayout: Sendable, Equatable {
             } catch {
                 throw CampaignError.cannotWrite(file: folder, reason: (error as NSError).localizedDescription)
             }
+        }
+        let marker = root + "/" + Self.markerName
+        if !FileManager.default.fileExists(atPath: marker) {
+            try BatchJSON.writeAtomically(Data("softness batch output folder (schemas/batch-sidecar-v1.md)\n".utf8), to: marker)
         }
     }
 }

@@ -20,6 +20,8 @@ private func folder(_ files: [String: String]) throws -> URL {
             "T0.50/run1.dump": "x", "T0.50/run2.lammpstrj.gz": "x", "T0.60/deep/er/run3.txt": "x", "T0.60/run4.dump.gz": "x",
             "h5md/a.h5": "x", "h5md/b.h5md": "x", "notes.log": "x", "log.lammps": "x", ".hidden.dump": "x", ".git/c.dump": "x",
             "table.results.h5": "x", "out/files/t.table.h5": "x", "archive.tar.gz": "x", "T0.60/run4.log": "x",
+            "earlier/.softness-batch": "x", "earlier/files/a.table.h5": "x", "earlier/groups/all.table.h5": "x",
+            "h5md/t.results.runs/diagnose.h5": "x",
         ])
         defer { try? FileManager.default.removeItem(at: root) }
         let plan = try CampaignPlan.discover(root.path, excluding: [root.appendingPathComponent("out").path])
