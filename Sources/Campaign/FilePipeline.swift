@@ -58,8 +58,17 @@ public struct FilePipeline: Sendable {
     }
 
     /// Processes `entry` unless its sidecar says it is up to date; never throws: a failure is
-    /// recorded in the sidecar (and the outcome) with its message.
+    /// recorded in the sidecar (and the outcome) with its message. Holds the sidecar's
+    /// `FileLock` meanwhile, so a second batch on the same output (a resubmitted array task, a
+    /// batch started twice) waits and then finds the file done instead of redoing it; where the
+    /// file system refuses locks it goes on unlocked (every write is still atomic).
     public func run(_ entry: CampaignEntry) -> FileOutcome {
+        let lock = FileLock(for: layout.sidecar(entry.key))
+        if let outcome = try? lock.withLock({ process(entry) }) { return outcome }
+        return process(entry)
+    }
+
+    private func process(_ entry: CampaignEntry) -> FileOutcome {
         let started = Date()
         let sidecarPath = layout.sidecar(entry.key)
         var sidecar = FileSidecar(key: entry.key, path: entry.path, group: entry.group, status: .failed, seconds: 0,

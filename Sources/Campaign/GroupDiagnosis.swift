@@ -109,7 +109,14 @@ public struct GroupDiagnosis: Sendable {
 
     /// Joins, validates and diagnoses `group` from the finished `files` (done sidecars), unless
     /// its sidecar shows the same tables and settings. Never throws: failures are recorded.
+    /// Holds the group sidecar's `FileLock` meanwhile (two merges never interleave).
     public func run(group: String, files: [FileSidecar]) -> GroupOutcome {
+        let lock = FileLock(for: layout.groupSidecar(group))
+        if let outcome = try? lock.withLock({ diagnose(group: group, files: files) }) { return outcome }
+        return diagnose(group: group, files: files)
+    }
+
+    private func diagnose(group: String, files: [FileSidecar]) -> GroupOutcome {
         let started = Date()
         let members = files.filter { $0.status == .done && $0.tableFile != nil }.sorted { $0.key < $1.key }
         let digest = ParameterDigest.group(tables: members.map { "\($0.key)=\($0.tableDigest ?? "")@\($0.input?.headerHash ?? "")\($0.input?.modified ?? 0)" },

@@ -311,6 +311,38 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
         }
     }
 
+    /// Two batches started at once on the same output (a batch started twice, a resubmitted
+    /// array task) process every file and the group exactly once between them.
+    @Test func twoConcurrentBatchesDoEveryFileOnce() throws {
+        try withScratch { dir in
+            try BatchArchive.write(in: dir)
+            var processes: [(Process, Pipe)] = []
+            for _ in 0..<2 {
+                let process = Process()
+                process.executableURL = try softnessExecutable()
+                process.arguments = ["batch", "archive", "--config", "batch.toml", "-o", "out", "--json"]
+                process.currentDirectoryURL = dir
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                processes.append((process, out))
+            }
+            var processed = 0, skipped = 0, groupsDiagnosed = 0
+            for (process, out) in processes {
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 4)
+                let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                processed += summary["processed"] as? Int ?? 0
+                skipped += summary["skipped"] as? Int ?? 0
+                groupsDiagnosed += (summary["groups"] as? [[String: Any]] ?? []).filter { $0["work"] as? String == "processed" && $0["status"] as? String == "done" }.count
+            }
+            #expect(processed == 23 && skipped == 23, "processed \(processed), skipped \(skipped)")
+            #expect(groupsDiagnosed == 1)
+        }
+    }
+
     /// Shards 0..3 of 4 (three by --shard, one from Slurm's array variables) process every file
     /// exactly once into one output folder; --merge then gives the whole batch's diagnostic.
     @Test func fourShardsAndMergeEqualTheWholeBatch() throws {
