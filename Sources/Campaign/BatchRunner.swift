@@ -35,6 +35,7 @@ public struct BatchRequest: Sendable {
     public var cores: Int
     public var retryFailed: Bool
 
+    /// A request; `jobs` and `cores` are raised to at least 1.
     public init(plan: CampaignPlan, settings: CampaignSettings, layout: BatchLayout, mode: BatchMode = .whole,
                 shard: ShardAssignment = .whole, jobs: Int = 1, cores: Int = Parallel.threadCount(), retryFailed: Bool = false) {
         self.plan = plan

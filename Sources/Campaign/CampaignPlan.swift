@@ -18,6 +18,7 @@ public struct CampaignEntry: Sendable, Equatable {
     /// Per-file overrides of the label and featurize settings (manifests only).
     public var parameters: FileParameters
 
+    /// An entry of the default group without a temperature or overrides unless given.
     public init(path: String, key: String, temperature: Double? = nil, group: String = CampaignPlan.defaultGroup,
                 parameters: FileParameters = .init()) {
         self.path = path
@@ -44,6 +45,7 @@ public struct CampaignPlan: Sendable, Equatable {
         case directory, glob, manifest, file
     }
 
+    /// A plan of `entries` (sorted by key).
     public init(source: String, kind: Kind, entries: [CampaignEntry]) {
         self.source = source
         self.kind = kind

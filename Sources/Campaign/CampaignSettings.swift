@@ -17,6 +17,7 @@ public struct FeaturizeSettings: Sendable, Equatable {
     /// Feature storage of the per-file tables.
     public var storage: FeatureStorage = .float32
 
+    /// The defaults (those of the single commands).
     public init() {}
 }
 
@@ -29,6 +30,7 @@ public struct JoinSettings: Sendable, Equatable {
     /// Seed of the split.
     public var seed: UInt64 = 1
 
+    /// The defaults (those of the single commands).
     public init() {}
 }
 
@@ -51,6 +53,7 @@ public struct DiagnoseSettings: Sendable, Equatable {
     /// RFE stops when this many features are left.
     public var minFeatures = 1
 
+    /// The defaults (those of the single commands).
     public init() {}
 
     /// The options of `BarrierDiagnostic.run` and `RecursiveFeatureElimination.run`.
@@ -71,6 +74,7 @@ public struct FileParameters: Sendable, Equatable, Codable {
     public var seed: UInt64?
     public var preset: String?
 
+    /// Overrides; nil leaves a setting as configured.
     public init(halfWindow: Int? = nil, threshold: Double? = nil, quietWindow: Int? = nil, every: Int? = nil,
                 balance: Bool? = nil, seed: UInt64? = nil, preset: String? = nil) {
         self.halfWindow = halfWindow
@@ -121,6 +125,7 @@ public struct CampaignSettings: Sendable, Equatable {
     /// The configuration file's text as read, kept with the results for provenance (nil without `--config`).
     public var configText: String?
 
+    /// The defaults (those of the single commands).
     public init() {}
 
     /// Reads a batch configuration (TOML, or JSON with the same keys).

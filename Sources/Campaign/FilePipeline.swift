@@ -31,6 +31,7 @@ public struct FilePipeline: Sendable {
     /// file on which libhdf5 crashes fails alone instead of taking the batch down).
     public var preflight: @Sendable (String) throws -> Void
 
+    /// The per-file pipeline of a batch with these settings and outputs.
     public init(settings: CampaignSettings, layout: BatchLayout, temperatures: TemperatureSource, retryFailed: Bool,
                 threads: Int?, preflight: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.settings = settings

@@ -18,6 +18,7 @@ public struct BatchLayout: Sendable, Equatable {
     /// The output folder.
     public let root: String
 
+    /// The layout below the output folder `root`.
     public init(root: String) { self.root = root }
 
     /// Folder of the per-file outputs.
@@ -38,11 +39,17 @@ public struct BatchLayout: Sendable, Equatable {
         return String(text.prefix(120)) + "-" + String(FNV1a.hex(Array(key.utf8)).prefix(8))
     }
 
+    /// The sidecar of the trajectory `key`.
     public func sidecar(_ key: String) -> String { filesFolder + "/" + Self.stem(for: key) + ".json" }
+    /// The labels file of the trajectory `key`.
     public func labels(_ key: String) -> String { filesFolder + "/" + Self.stem(for: key) + ".labels.h5" }
+    /// The per-file particle table of the trajectory `key`.
     public func table(_ key: String) -> String { filesFolder + "/" + Self.stem(for: key) + ".table.h5" }
+    /// The joined table of `group`.
     public func groupTable(_ group: String) -> String { groupsFolder + "/" + group + ".table.h5" }
+    /// The results file of `group`.
     public func groupResults(_ group: String) -> String { groupsFolder + "/" + group + ".results.h5" }
+    /// The sidecar of `group`.
     public func groupSidecar(_ group: String) -> String { groupsFolder + "/" + group + ".json" }
     public var configCopy: String { root + "/batch.toml" }
     public var summary: String { root + "/summary.json" }

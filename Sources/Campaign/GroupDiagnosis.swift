@@ -101,6 +101,7 @@ public struct GroupDiagnosis: Sendable {
     public var layout: BatchLayout
     public var threads: Int?
 
+    /// The group step of a batch; `threads` for the SVM fits (nil: all cores).
     public init(settings: CampaignSettings, layout: BatchLayout, threads: Int?) {
         self.settings = settings
         self.layout = layout

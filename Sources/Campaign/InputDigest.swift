@@ -14,6 +14,7 @@ public struct InputDigest: Sendable, Equatable, Codable {
     /// Bytes of the header hashed.
     public static let headerBytes = 1 << 16
 
+    /// A digest from its parts.
     public init(size: Int64, modified: Int64, headerHash: String) {
         self.size = size
         self.modified = modified

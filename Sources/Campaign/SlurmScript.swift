@@ -24,6 +24,7 @@ public struct SlurmScript: Sendable, Equatable {
     /// Where the script itself will be (it resubmits itself as the array).
     public var scriptPath: String
 
+    /// A script; `tasks` and `cpusPerTask` are raised to at least 1.
     public init(executable: String, arguments: [String], tasks: Int, cpusPerTask: Int, logFolder: String, scriptPath: String,
                 partition: String? = nil, time: String? = nil, memory: String? = nil) {
         self.executable = executable

@@ -18,6 +18,7 @@ public struct ResolvedTemperature: Sendable, Equatable, Codable {
     /// What was read: the matched text of the path, or LOG:LINE (fix style).
     public var detail: String
 
+    /// A temperature and its source.
     public init(value: Double, origin: TemperatureOrigin, detail: String) {
         self.value = value
         self.origin = origin
