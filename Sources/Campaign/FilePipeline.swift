@@ -80,6 +80,8 @@ public struct FilePipeline: Sendable {
         } catch {
             previous = nil   // an unreadable sidecar is replaced by this attempt's
         }
+        // False while only the cheap checks (input digest, temperature, settings) have run.
+        var reachedWork = false
         do {
             let input = try InputDigest.of(path: entry.path)
             sidecar.input = input
@@ -96,6 +98,7 @@ public struct FilePipeline: Sendable {
                 }
                 if previous.status == .failed && !retryFailed { return FileOutcome(sidecar: previous, work: .skipped) }
             }
+            reachedWork = true
             try preflight(entry.path)
             let labelsPath = layout.labels(entry.key)
             let tablePath = layout.table(entry.key)
@@ -128,6 +131,12 @@ public struct FilePipeline: Sendable {
             sidecar.status = .failed
             sidecar.error = "\(error)"
             sidecar.tableFile = nil
+            // The same cheap failure of the same input as last time (no temperature, say): nothing
+            // was done, so the run counts it as skipped and leaves the sidecar as it is.
+            if !reachedWork && !retryFailed, let previous, previous.status == .failed, previous.input == sidecar.input,
+               previous.error == sidecar.error {
+                return FileOutcome(sidecar: previous, work: .skipped)
+            }
         }
         sidecar.seconds = Date().timeIntervalSince(started)
         sidecar.finished = ISO8601DateFormatter().string(from: Date())
