@@ -7,8 +7,8 @@
 #   tools/slurm_one_node.sh stop DIR    # stops the daemons started for DIR (by their pid files)
 #
 # What works inside a container: root, proctrack/linuxproc, task/none, no cgroups, no accounting,
-# munge with its own key and socket in DIR, ports 6917/6918 (not the default 6817/6818) so that a
-# real Slurm on the machine is left alone. Needs root (apt-get, SlurmUser=root).
+# munge with its own key and socket in DIR, two free ports (not the default 6817/6818) so that a
+# real Slurm on the machine, or another test's cluster, is left alone. Needs root (apt-get, SlurmUser=root).
 set -euo pipefail
 command=${1:?usage: slurm_one_node.sh start|stop DIR}
 dir=${2:?usage: slurm_one_node.sh start|stop DIR}
@@ -54,6 +54,19 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
   apt-get install -y -q --no-install-recommends slurm-wlm munge >>"$dir/apt.log" 2>&1 || { echo "apt-get install slurm-wlm munge failed:" >&2; tail -5 "$dir/apt.log" >&2; exit 1; }
 fi
 
+# Two free TCP ports (not listening in /proc/net/tcp{,6}), so that two clusters on one machine
+# (two test runs at once) and a real Slurm on 6817/6818 never meet.
+port_in_use() { local hex; hex=$(printf ':%04X ' "$1"); grep -qi "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    if ! port_in_use "$port" && [ "$port" != "${1:-0}" ]; then echo "$port"; return 0; fi
+  done
+  echo "no free TCP port found for Slurm" >&2; return 1
+}
+ctld_port=$(free_port)
+slurmd_port=$(free_port "$ctld_port")
 host=$(hostname -s)
 cpus=$(nproc)
 mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
@@ -71,8 +84,8 @@ fi
 cat >"$dir/slurm.conf" <<CONF
 ClusterName=softness-test
 SlurmctldHost=$host
-SlurmctldPort=6917
-SlurmdPort=6918
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/munge.socket
 CredType=cred/munge
