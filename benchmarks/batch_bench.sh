@@ -33,7 +33,6 @@ split_by = "row"
 bootstrap = 0
 TOML
 files=$(find runs -name '*.dump.gz' | wc -l)
-seconds() { /usr/bin/time -f "%e %U %S" "$@" 2>&1 >/dev/null | tail -1; }
 
 read -r bw bu bs < <(/usr/bin/time -f "%e %U %S" "$SOFTNESS" batch runs --config batch.toml -o out --jobs 2 2>&1 >/dev/null | tail -1)
 read -r nw nu ns < <(/usr/bin/time -f "%e %U %S" "$SOFTNESS" batch runs --config batch.toml -o out --jobs 2 2>&1 >/dev/null | tail -1)
@@ -47,7 +46,6 @@ f="$1"; t="${f#runs/T}"; t="${t%%/*}"; stem="single/$(echo "$f" | tr / _)"
 SH
 mkdir -p single
 export SOFTNESS
-start=$(date +%s.%N)
 read -r lw lu ls < <(/usr/bin/time -f "%e %U %S" bash -c 'find runs -name "*.dump.gz" | sort | xargs -P2 -n1 bash one.sh && "$SOFTNESS" join $(ls single/*.table.h5) -o single/joined.h5 --split-by row >/dev/null && "$SOFTNESS" diagnose single/joined.h5 --bootstrap 0 >/dev/null 2>&1 || true' 2>&1 | tail -1)
 python3 - "$files" "$bw" "$bu" "$bs" "$lw" "$lu" "$ls" "$nw" "$nu" "$ns" <<'PY'
 import sys
