@@ -39,6 +39,7 @@ bench: setup
 	bash benchmarks/featurize_bench.sh
 	bash benchmarks/results_store_bench.sh
 	bash benchmarks/convert_bench.sh
+	bash benchmarks/batch_bench.sh
 
 ## fixtures: regenerate the committed test fixtures (needs python3 with h5py, scikit-learn, scipy, pandas).
 fixtures:

@@ -24,11 +24,14 @@ let package = Package(
         .library(name: "Interchange", targets: ["Interchange"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Workflows", targets: ["Workflows"]),
+        .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Zip archives for numpy's .npz (stored or deflated entries, Zip64 for large arrays).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // TOML for `softness batch --config batch.toml` (and TOML manifests).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "SeededRandom"),
@@ -56,10 +59,16 @@ let package = Package(
         .target(name: "Workflows", dependencies: [
             "HDF5", "ParticleTable", "Interchange", "Report", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
         ]),
+        // Campaigns of many trajectories (`softness batch`): discovery, temperatures, per-file
+        // sidecars, shards and the batch runner; the pipeline steps themselves are Workflows'.
+        .target(name: "Campaign", dependencies: [
+            "Workflows", "ParticleTable", "HDF5", "Trajectory", "Diagnostics", "Learning", "Interchange", "Parallel",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows", "Interchange",
+                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows", "Interchange", "Campaign", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +85,7 @@ let package = Package(
         .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
         // it depends on SoftnessCLI only so that the executable is built first.
+        .testTarget(name: "CampaignTests", dependencies: ["Campaign"]),
         .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange", "Trajectory",
                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
     ]

@@ -62,11 +62,6 @@ public struct LabelTable: Sendable, Equatable {
         return BalancedSample(rows: keep.sorted(), summary: summary)
     }
 
-    /// The pairs of `balancedSample(seed:every:scope:)` alone, as a labels table.
-    public func balanced(seed: UInt64, every: Int = 1, scope: BalanceScope = .frame) -> LabelTable {
-        subset(balancedSample(seed: seed, every: every, scope: scope).rows)
-    }
-
     /// The pairs at `rows` (indices into this table).
     public func subset(_ rows: [Int]) -> LabelTable {
         LabelTable(frame: rows.map { frame[$0] }, particleID: rows.map { particleID[$0] }, label: rows.map { label[$0] },

@@ -48,6 +48,18 @@ public struct ResultStore: Sendable {
         self.otherInputs = otherInputs
     }
 
+    /// Provenance attributes of a run: this process's command line, the softness version, the
+    /// time, the input and its digest (every command and `softness batch` record the same keys).
+    public static func provenance(input: String, digest: String) -> [String: AttributeValue] {
+        [
+            "command_line": .string(CommandLine.arguments.joined(separator: " ")),
+            "softness_version": .string(SoftnessVersion.current),
+            "created": .string(ISO8601DateFormatter().string(from: Date())),
+            "input_file": .string(input),
+            "input_digest": .string(digest),
+        ]
+    }
+
     /// `dir/NAME.results.h5` for `dir/NAME.h5` (any extension is replaced).
     public static func defaultPath(forInput input: String) -> String {
         // NSString keeps a relative path relative, so messages name the file as the user does.

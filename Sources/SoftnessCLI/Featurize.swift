@@ -5,28 +5,9 @@ import ParticleTable
 import Workflows
 import Structure
 
-/// Structure-function presets selectable on the command line.
 extension BalanceScope: ExpressibleByArgument {}
 
-enum StructurePreset: String, ExpressibleByArgument, CaseIterable {
-    /// Schoenholz et al. 2016 for Kob–Andersen (100 radial + 72 angular; needs a box wider than 14 σ).
-    case schoenholz2016
-    /// 50 radial + 20 angular functions with species pooled (the benchmark set).
-    case pooled
-    /// A set for small boxes (half width > 4.6 σ): r0 = 0.5…4.0, δ = 0.1 per species, ξ ∈ {0.8, 1.0, 1.2}, λ = ±1, ζ ∈ {1, 2}.
-    case small
-
-    func parameters() throws -> StructureFunctionParameters {
-        switch self {
-        case .schoenholz2016: return .schoenholz2016KobAndersen
-        case .pooled: return .pooled50Radial20Angular
-        case .small:
-            return try StructureFunctionParameters(radialCenters: (5...40).map { Double($0) / 10 }, radialWidth: 0.1,
-                                                   angularXi: [0.8, 1.0, 1.2], angularLambda: [-1, 1], angularZeta: [1, 2],
-                                                   species: [1, 2], speciesNames: ["A", "B"])
-        }
-    }
-}
+extension StructurePreset: ExpressibleByArgument {}
 
 struct Featurize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -154,41 +135,24 @@ struct Featurize: ParsableCommand {
         let parameters = try parameters()
         let selection: TrajectoryFeaturizer.Selection
         var extra: [String: AttributeValue] = [:]
+        let species = try selectedSpecies(parameters)
         if let labels, let temperature {
-            var table = try LabelTable.read(path: labels)
-            if let wanted = try selectedSpecies(parameters) {
-                // Select before balancing, so that the sample is 50/50 within the chosen species.
-                let ids = try TrajectoryFeaturizer.particles(of: wanted, in: trajectory)
-                table = table.subset(table.particleID.indices.filter { ids.contains(table.particleID[$0]) })
+            let choice = try LabelledSelection(every: every, balance: balance ? balanceBy : nil, balanceOnly: balanceOnly, seed: seed, species: species)
+                .choose(from: try LabelTable.read(path: labels), trajectory: trajectory, temperature: temperature)
+            if let summary = choice.balance {
+                printError("--balance: \(summary.description)")
+                if let warning = summary.warning { printError("warning: --balance: \(warning)") }
             }
-            if balance {
-                let sample = table.balancedSample(seed: seed, every: every, scope: balanceBy)
-                printError("--balance: \(sample.summary.description)")
-                if let warning = sample.summary.warning { printError("warning: --balance: \(warning)") }
-                guard sample.summary.kept > 0 else { throw ValidationError("\(labels): --balance: \(sample.summary.warning ?? "nothing to balance")") }
-                extra = ["balance": .string(balanceBy.rawValue), "balance_seed": .integer(Int(truncatingIfNeeded: seed)),
-                         "balanced_pairs_per_class": .integer(sample.summary.kept)]
-                if balanceOnly {
-                    extra["population"] = .string(TrajectoryFeaturizer.balancedPopulation)
-                    selection = .labelled(table.subset(sample.rows), temperature: temperature)
-                } else {
-                    // Every labelled pair of the chosen frames, the sample marked in /balanced.
-                    let kept = table.label.indices.filter { table.frame[$0] % max(every, 1) == 0 }
-                    let position = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-                    selection = .labelled(table.subset(kept), temperature: temperature, sample: sample.rows.compactMap { position[$0] })
-                }
-            } else {
-                if every > 1 { table = table.everyFrame(every) }
-                selection = .labelled(table, temperature: temperature)
-            }
+            selection = choice.selection
+            extra = choice.attributes
         } else {
-            if let wanted = try selectedSpecies(parameters) { _ = try TrajectoryFeaturizer.particles(of: wanted, in: trajectory) }
+            if let species { _ = try TrajectoryFeaturizer.particles(of: species, in: trajectory) }
             selection = .frames(every: every)
         }
         let bar = ProgressBar("featurize")
         let rows = try TrajectoryFeaturizer.run(trajectory: trajectory, parameters: parameters, selection: selection, output: file.output,
                                                 storage: storage, overwrite: file.force, threads: threads.threads, attributes: extra,
-                                                species: try selectedSpecies(parameters)) { frames in bar.count(frames, unit: "frames") }
+                                                species: species) { frames in bar.count(frames, unit: "frames") }
         bar.finish()
         print("wrote \(file.output): \(rows) rows × \(parameters.featureCount) features (\(parameters.radialFeatureCount) radial, \(parameters.angularFeatureCount) angular; cutoffs \(String(format: "%.2f", parameters.radialCutoff)) and \(String(format: "%.2f", parameters.angularCutoff)))")
     }

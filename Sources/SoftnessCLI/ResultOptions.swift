@@ -42,13 +42,7 @@ struct ResultOptions: ParsableArguments {
 
     /// Provenance attributes of a run (command line, version, time, input and its digest).
     static func provenance(input: String, digest: String) -> [String: AttributeValue] {
-        [
-            "command_line": .string(CommandLine.arguments.joined(separator: " ")),
-            "softness_version": .string(SoftnessVersion.current),
-            "created": .string(ISO8601DateFormatter().string(from: Date())),
-            "input_file": .string(input),
-            "input_digest": .string(digest),
-        ]
+        ResultStore.provenance(input: input, digest: digest)
     }
 }
 

@@ -11,7 +11,7 @@ struct Softness: ParsableCommand {
         commandName: "softness",
         abstract: "Particle tables in HDF5 and the softness energy-barrier diagnostic (Swain, Ridout & Nemenman).",
         version: SoftnessVersion.current,
-        subcommands: [Generate.self, Inspect.self, Validate.self, Train.self, Diagnose.self, RFE.self, ScanCommand.self, ArrheniusCommand.self, Label.self, Featurize.self, Join.self, Convert.self, Apply.self, ReportCommand.self, Probe.self]
+        subcommands: [Generate.self, Inspect.self, Validate.self, Train.self, Diagnose.self, RFE.self, ScanCommand.self, ArrheniusCommand.self, Label.self, Featurize.self, Join.self, Convert.self, Apply.self, ReportCommand.self, Batch.self, Probe.self]
     )
 
     /// Runs the command line. A file-size limit (`ulimit -f`) must fail a write with EFBIG, which

@@ -77,7 +77,7 @@ import SeededRandom
             // Nothing to balance: an error naming the labels file, no table.
             try writeLabels(dir.appendingPathComponent("quiet.h5"), perFrame: [(0, 4), (0, 3)])
             let none = try softness(["featurize", "run.dump", "--labels", "quiet.h5", "--temperature", "0.5", "--balance", "--preset", "small", "-o", "none.h5"], in: dir)
-            #expect(none.status != 0 && none.stderr.contains("quiet.h5: --balance: no balanced sample"), "\(none.stderr)")
+            #expect(none.status != 0 && none.stderr.contains("--balance must be labels of both classes (no balanced sample: the frames hold 0 rearranging and 7 quiet pairs (one class only)), got quiet.h5"), "\(none.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.h5").path))
         }
     }
