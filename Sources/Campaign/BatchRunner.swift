@@ -34,10 +34,14 @@ public struct BatchRequest: Sendable {
     /// Cores to divide among the jobs (threads per job = cores / jobs, at least 1).
     public var cores: Int
     public var retryFailed: Bool
+    /// Bytes the files in progress may need together (`MemoryBudget`); default half the memory.
+    public var memoryLimit: Int
 
     /// A request; `jobs` and `cores` are raised to at least 1.
     public init(plan: CampaignPlan, settings: CampaignSettings, layout: BatchLayout, mode: BatchMode = .whole,
-                shard: ShardAssignment = .whole, jobs: Int = 1, cores: Int = Parallel.threadCount(), retryFailed: Bool = false) {
+                shard: ShardAssignment = .whole, jobs: Int = 1, cores: Int = Parallel.threadCount(), retryFailed: Bool = false,
+                memoryLimit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2) {
+        self.memoryLimit = memoryLimit
         self.plan = plan
         self.settings = settings
         self.layout = layout
@@ -70,10 +74,14 @@ public enum BatchRunner {
                                     retryFailed: request.retryFailed, threads: request.threadsPerJob, preflight: preflight)
         observer(.started(total: entries.count))
         let outcomes = OutcomeSlots(count: entries.count)
+        let memory = MemoryBudget(limit: request.memoryLimit)
         Parallel.forEach(min(request.jobs, max(entries.count, 1))) { _ in
             while let index = outcomes.claim() {
+                let need = MemoryBudget.estimate(path: entries[index].path)
+                memory.acquire(need)
                 observer(.fileStarted(key: entries[index].key))
                 let outcome = pipeline.run(entries[index])
+                memory.release(need)
                 let finished = outcomes.store(outcome, at: index)
                 observer(.fileFinished(outcome, finished: finished, total: entries.count))
             }

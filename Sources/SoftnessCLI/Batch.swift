@@ -38,6 +38,9 @@ struct Batch: ParsableCommand {
     @Option(help: "Files processed at once; each gets cores / jobs threads (default 1, or the config's jobs).")
     var jobs: Int?
 
+    @Option(help: "Memory the files in progress may need together, e.g. 8G (default: half of this machine's memory); a file starts only when its estimate (about twice its uncompressed size) fits.")
+    var memory: String?
+
     @Flag(help: "Also run recursive feature elimination on each group (run 'rfe' of its results file).")
     var rfe = false
 
@@ -69,6 +72,7 @@ struct Batch: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let memory, MemoryBudget.parse(memory) == nil { throw ValidationError("--memory must be a size such as 8G, 500M or a number of bytes, got \(memory)") }
         if merge && shard != nil { throw ValidationError("give either --merge or --shard, not both") }
         if emitSlurm != nil && (merge || shard != nil) { throw ValidationError("--emit-slurm writes the script only; leave out --merge and --shard") }
         if let arrayTasks, arrayTasks < 1 { throw ValidationError("--array-tasks must be at least 1, got \(arrayTasks)") }
@@ -90,7 +94,8 @@ struct Batch: ParsableCommand {
         let mode: BatchMode = merge ? .merge : (shardAssignment.count > 1 || shard != nil ? .shard : .whole)
         let cores = environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) } ?? Parallel.threadCount()
         let request = BatchRequest(plan: discovered, settings: settings, layout: layout, mode: mode, shard: mode == .merge ? .whole : shardAssignment,
-                                   jobs: jobs ?? settings.jobs ?? 1, cores: cores, retryFailed: retryFailed)
+                                   jobs: jobs ?? settings.jobs ?? 1, cores: cores, retryFailed: retryFailed,
+                                   memoryLimit: memory.flatMap(MemoryBudget.parse) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2)
         let progress = BatchProgress(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try BatchRunner.run(request, preflight: { path in try DamagedFileProbe.check(path) },
                                           observer: { event in progress.report(event) })
