@@ -165,52 +165,53 @@ public enum NumberText {
     /// same double when parsed as float64 and rounded to float32).
     @inline(__always) public static func shortest(_ value: Float) -> String { value.description }
 
-    /// Parses `text` (surrounding spaces ignored) as a float64, nil if it is not a number.
+    /// Parses `text` (surrounding spaces and tabs ignored) as a float64, nil if it is not a
+    /// number: `double(bytes:)` on its UTF-8.
     @inline(__always) public static func double<S: StringProtocol>(_ text: S) -> Double? {
-        if let value = Double(text) { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return trimmed.count == text.count ? nil : Double(trimmed)
+        var utf8 = String(text)
+        return utf8.withUTF8 { double(buffer: $0) }
     }
 
-    /// Parses the bytes of one field (surrounding spaces and tabs ignored) as a float64 with
-    /// strtod in the C locale, without making a String (the hot path of CSV import); nil if the
-    /// field is not entirely a number. Same results as `double(_:)` on the field's text.
-    public static func double(bytes: ArraySlice<UInt8>) -> Double? {
-        parse(bytes) { strtod($0, $1) }
+    /// Parses the bytes of one field (surrounding spaces and tabs ignored) as a float64, without
+    /// making a String (the hot path of CSV and LIBSVM import); nil if the field is not entirely
+    /// a number. The result is bit for bit what C's `strtod` gives in the C locale (`DecimalParser`:
+    /// a fast correctly rounded path for ordinary decimals, `strtod` itself for the rest, which
+    /// keeps `inf`, `nan` and hexadecimal floats as they were).
+    @inline(__always) public static func double(bytes: ArraySlice<UInt8>) -> Double? {
+        bytes.withUnsafeBufferPointer { double(buffer: $0) }
     }
 
-    /// `double(bytes:)` for float32 (strtof: one rounding, as `float(_:)`).
-    public static func float(bytes: ArraySlice<UInt8>) -> Float? {
-        parse(bytes) { strtof($0, $1) }
+    /// `double(bytes:)` on a buffer.
+    @inline(__always) public static func double(buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let (base, count) = trimmed(buffer) else { return nil }
+        return DecimalParser.double(base, count)
     }
 
-    @inline(__always)
-    private static func parse<T>(_ bytes: ArraySlice<UInt8>,
-                                 _ convert: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T? {
-        var low = bytes.startIndex, high = bytes.endIndex
-        while low < high, bytes[low] == 32 || bytes[low] == 9 { low += 1 }
-        while high > low, bytes[high - 1] == 32 || bytes[high - 1] == 9 { high -= 1 }
-        let count = high - low
-        guard count > 0, count < 128 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> T? in
-            guard let base = buffer.baseAddress else { return nil }
-            for i in 0..<count {
-                let byte = bytes[low + i]
-                guard byte != 0 else { return nil }
-                base[i] = CChar(bitPattern: byte)
-            }
-            base[count] = 0
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let value = convert(base, &end)
-            guard let end, end == base + count else { return nil }
-            return value
-        }
+    /// `double(bytes:)` for float32: bit for bit `strtof` (one rounding, as `float(_:)`).
+    @inline(__always) public static func float(bytes: ArraySlice<UInt8>) -> Float? {
+        bytes.withUnsafeBufferPointer { float(buffer: $0) }
     }
 
-    /// Parses `text` as a float32 directly (one rounding), nil if it is not a number.
+    /// `float(bytes:)` on a buffer.
+    @inline(__always) public static func float(buffer: UnsafeBufferPointer<UInt8>) -> Float? {
+        guard let (base, count) = trimmed(buffer) else { return nil }
+        return DecimalParser.float(base, count)
+    }
+
+    /// Parses `text` (surrounding spaces and tabs ignored) as a float32 directly (one
+    /// rounding), nil if it is not a number: `float(bytes:)` on its UTF-8.
     @inline(__always) public static func float<S: StringProtocol>(_ text: S) -> Float? {
-        if let value = Float(text) { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return trimmed.count == text.count ? nil : Float(trimmed)
+        var utf8 = String(text)
+        return utf8.withUTF8 { float(buffer: $0) }
+    }
+
+    /// The buffer without leading and trailing spaces and tabs; nil when nothing is left.
+    @inline(__always)
+    private static func trimmed(_ buffer: UnsafeBufferPointer<UInt8>) -> (UnsafePointer<UInt8>, Int)? {
+        guard let base = buffer.baseAddress else { return nil }
+        var low = 0, high = buffer.count
+        while low < high, base[low] == 32 || base[low] == 9 { low += 1 }
+        while high > low, base[high - 1] == 32 || base[high - 1] == 9 { high -= 1 }
+        return high > low ? (base + low, high - low) : nil
     }
 }
