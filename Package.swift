@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "Report"),
         .target(name: "Workflows", dependencies: [
             "HDF5", "ParticleTable", "Interchange", "Report", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
+            "Parallel",
         ]),
         .executableTarget(
             name: "SoftnessCLI",

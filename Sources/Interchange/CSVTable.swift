@@ -142,6 +142,19 @@ public enum CSVTable {
             return nil
         }
 
+        /// The next (up to) `maximum` raw lines after the header (blank ones included), nil at
+        /// the end of the file: for parsing rows in parallel with `fields(of:delimiter:file:line:)`, which gives
+        /// the same fields and errors as `next()`.
+        public func nextLines(maximum: Int) throws -> TextLines.LineBlock? {
+            try lines.nextLines(maximum: maximum)
+        }
+
+        /// The fields of one quoted line (RFC 4180 unquoting, as `next()` does), `number` naming it
+        /// in errors.
+        public static func fields(of line: ArraySlice<UInt8>, delimiter: Delimiter, file: String, line number: Int) throws -> [String] {
+            try split(line, delimiter: delimiter.rawValue, file: file, line: number)
+        }
+
         /// One row of `nextRow()`.
         public enum Row {
             /// An unquoted line and the byte range of each field in it.

@@ -102,10 +102,42 @@ public final class TextLines {
 
     deinit { if descriptor >= 0 { _ = close(descriptor) } }
 
+    /// Consecutive lines of the file in one buffer (the unit of parallel parsing).
+    public struct LineBlock: Sendable {
+        /// The lines' bytes, back to back, without their line ends.
+        public var bytes: [UInt8] = []
+        /// Byte range of each line in `bytes`.
+        public var lines: [Range<Int>] = []
+        /// Line number (1-based) of `lines[0]`; `lines[i]` is line `firstLineNumber + i`.
+        public var firstLineNumber: Int
+    }
+
+    /// The next (up to) `maximum` lines, as `next()` returns them (blank lines included, so
+    /// line numbers follow from the position), nil at the end of the file.
+    public func nextLines(maximum: Int) throws -> LineBlock? {
+        var block = LineBlock(firstLineNumber: lineNumber + 1)
+        block.lines.reserveCapacity(maximum)
+        while block.lines.count < maximum, let line = try next() {
+            let from = block.bytes.count
+            block.bytes.append(contentsOf: line)
+            block.lines.append(from..<block.bytes.count)
+        }
+        return block.lines.isEmpty ? nil : block
+    }
+
+    /// Offset of the next `\n` at or after `start` in the buffer.
+    @inline(__always) private func newline() -> Int? {
+        buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard start < bytes.count, let base = bytes.baseAddress,
+                  let hit = memchr(base + start, 10, bytes.count - start) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+    }
+
     /// The next line without its line end, or nil at the end of the file.
     public func next() throws -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
+            if let newline = newline() {
                 var line = buffer[start..<newline]
                 start = newline + 1
                 return finish(&line)

@@ -1,6 +1,7 @@
 import Foundation
 import HDF5
 import Interchange
+import Parallel
 import ParticleTable
 
 /// How labels are written in a file being imported. Schema v1 stores R = +1 (rearranges) and
@@ -13,17 +14,35 @@ public enum ImportLabelEncoding: String, Sendable, CaseIterable {
     /// `true` rearranges, `false` does not (any case; numpy bool arrays and 0/1 integers too).
     case bool
 
-    /// The schema label (±1) for a text cell, nil when the cell is not valid in this encoding.
+    /// The schema label (±1) for a text cell, nil when the cell is not valid in this encoding:
+    /// `label(bytes:)` on its UTF-8.
     public func label(text: String) -> Int8? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var text = text
+        return text.withUTF8 { label(bytes: $0) }
+    }
+
+    /// The schema label (±1) for the bytes of a text cell (surrounding spaces and tabs ignored),
+    /// nil when the cell is not valid in this encoding: `true`/`false` in any case for `bool`,
+    /// otherwise a number (`NumberText.double`) that `label(value:)` accepts.
+    public func label(bytes: UnsafeBufferPointer<UInt8>) -> Int8? {
         if self == .bool {
-            switch trimmed.lowercased() {
-            case "true": return 1
-            case "false": return -1
-            default: return nil
+            var low = 0, high = bytes.count
+            while low < high, bytes[low] == 32 || bytes[low] == 9 { low += 1 }
+            while high > low, bytes[high - 1] == 32 || bytes[high - 1] == 9 { high -= 1 }
+            func matches(_ word: StaticString) -> Bool {
+                guard high - low == word.utf8CodeUnitCount else { return false }
+                for i in 0..<word.utf8CodeUnitCount {
+                    var byte = bytes[low + i]
+                    if byte >= 65 && byte <= 90 { byte += 32 }   // ASCII lower case
+                    if byte != word.utf8Start[i] { return false }
+                }
+                return true
             }
+            if matches("true") { return 1 }
+            if matches("false") { return -1 }
+            return nil
         }
-        guard let value = Double(trimmed) else { return nil }
+        guard let value = NumberText.double(buffer: bytes) else { return nil }
         return label(value: value)
     }
 
@@ -409,6 +428,8 @@ private protocol RowSource: AnyObject {
 }
 
 /// CSV/TSV rows: features are every column but the label, temperature, split and barrier ones.
+/// Lines are read in blocks and parsed on all cores (`CSVRowParser`, in parts of consecutive
+/// lines); the first bad line of the file is the one reported, as when reading line by line.
 private final class CSVSource: RowSource {
     let featureNames: [String]
     let storage: FeatureStorage
@@ -416,13 +437,7 @@ private final class CSVSource: RowSource {
     let totalRows: Int? = nil
     var notes: [String] = []
     private let reader: CSVTable.Reader
-    private let featureColumns: [Int]
-    private let labelColumn: Int
-    private let temperatureColumn: Int?
-    private let constantTemperature: Double?
-    private let splitColumn: Int?
-    private let barrierColumn: Int?
-    private let encoding: ImportLabelEncoding
+    private let parser: CSVRowParser
 
     init(path: String, delimiter: CSVTable.Delimiter, options: ConversionOptions) throws {
         reader = try CSVTable.Reader(path: path, delimiter: delimiter)
@@ -441,7 +456,8 @@ private final class CSVSource: RowSource {
             }
             return index
         }
-        labelColumn = try column(options.labelColumn, option: "--label-column")
+        let labelColumn = try column(options.labelColumn, option: "--label-column")
+        let temperatureColumn: Int?, constantTemperature: Double?
         if let t = options.temperature {
             constantTemperature = t
             temperatureColumn = nil
@@ -454,13 +470,14 @@ private final class CSVSource: RowSource {
         } else {
             throw ConversionError.missing(file: path, message: "no column 'temperature' (columns: \(columnList)); pass --temperature-column NAME or one --temperature VALUE for every row")
         }
+        let splitColumn: Int?
         if let name = options.splitColumn { splitColumn = try column(name, option: "--split-column") } else { splitColumn = seen["split"] }
-        barrierColumn = seen["energy_barrier"]
+        let barrierColumn = seen["energy_barrier"]
         // pandas' to_csv writes its index as a first column without a name.
         let indexColumn: Int? = header.first == "" || header.first == "Unnamed: 0" ? 0 : nil
         if indexColumn != nil { notes.append("column 1 has no name (a pandas index) and was left out") }
         let taken = Set([labelColumn, temperatureColumn, splitColumn, barrierColumn, indexColumn].compactMap { $0 })
-        featureColumns = header.indices.filter { !taken.contains($0) }
+        let featureColumns = header.indices.filter { !taken.contains($0) }
         guard !featureColumns.isEmpty else {
             throw ConversionError.missing(file: path, message: "no feature columns (columns: \(columnList)); every column but label, temperature, split and energy_barrier is a feature")
         }
@@ -470,82 +487,158 @@ private final class CSVSource: RowSource {
         if splitColumn != nil { optional.insert(.split) }
         if barrierColumn != nil { optional.insert(.energyBarrier) }
         optionalColumns = optional
-        encoding = options.labelEncoding
+        parser = CSVRowParser(path: path, header: header, delimiter: delimiter, featureColumns: featureColumns,
+                              labelColumn: labelColumn, temperatureColumn: temperatureColumn,
+                              constantTemperature: constantTemperature, splitColumn: splitColumn,
+                              barrierColumn: barrierColumn, encoding: options.labelEncoding, float32: storage == .float32)
     }
 
+    /// Lines per part of a block parsed by one task; smaller blocks are parsed in one part.
+    private static let linesPerPart = 4_096
+
     func next(maxRows: Int) throws -> ParticleBlock? {
+        var block = parser.emptyBlock(capacity: maxRows)
+        let parser = self.parser
+        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: maxRows - block.rowCount) {
+            let count = lines.lines.count
+            let parts = min(2 * Parallel.threadCount(), max(1, count / Self.linesPerPart))
+            let results = Parallel.map(parts) { part -> Result<ParticleBlock, Error> in
+                let range = (count * part / parts)..<(count * (part + 1) / parts)
+                var partial = parser.emptyBlock(capacity: range.count)
+                var fields: [Range<Int>] = []
+                do {
+                    for index in range {
+                        try parser.parse(lines.bytes[lines.lines[index]], number: lines.firstLineNumber + index,
+                                         into: &partial, fields: &fields)
+                    }
+                    return .success(partial)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            // Parts in file order: the first failure is the file's first bad line.
+            for result in results { block.append(try result.get()) }
+        }
+        return block.rowCount == 0 ? nil : block
+    }
+}
+
+/// The checks and values of one CSV/TSV line, in the order (and with the messages) of reading
+/// the file line by line: field count, features left to right, label, temperature, split,
+/// energy barrier. Pure, so lines can be parsed on many threads.
+private struct CSVRowParser: Sendable {
+    let path: String
+    let header: [String]
+    let delimiter: CSVTable.Delimiter
+    let featureColumns: [Int]
+    let labelColumn: Int
+    let temperatureColumn: Int?
+    let constantTemperature: Double?
+    let splitColumn: Int?
+    let barrierColumn: Int?
+    let encoding: ImportLabelEncoding
+    let float32: Bool
+
+    /// An empty block with this file's optional columns, room reserved for `capacity` rows.
+    func emptyBlock(capacity: Int) -> ParticleBlock {
         var block = ParticleBlock(features: [], labels: [], temperature: [], split: splitColumn == nil ? nil : [],
                                   energyBarrier: barrierColumn == nil ? nil : [])
-        block.features.reserveCapacity(maxRows * featureColumns.count)
-        let path = reader.path, header = reader.header
-        let float32 = storage == .float32
-        func number(_ fields: [String], _ column: Int) throws -> Double {
-            let text = fields[column]
-            let value = float32 && featureColumns.contains(column) ? NumberText.float(text).map(Double.init) : NumberText.double(text)
+        block.features.reserveCapacity(capacity * featureColumns.count)
+        block.labels.reserveCapacity(capacity)
+        block.temperature.reserveCapacity(capacity)
+        block.split?.reserveCapacity(capacity)
+        block.energyBarrier?.reserveCapacity(capacity)
+        return block
+    }
+
+    /// Appends the row of `line` (line `number` of the file) to `block`; a blank line adds
+    /// nothing. `fields` is scratch space for the byte ranges of the fields.
+    func parse(_ line: ArraySlice<UInt8>, number: Int, into block: inout ParticleBlock, fields: inout [Range<Int>]) throws {
+        fields.removeAll(keepingCapacity: true)
+        var blank = true, quoted = false
+        let separator = delimiter.rawValue
+        try line.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte == separator {
+                    fields.append(start..<index)
+                    start = index + 1
+                } else if byte == 34 {
+                    quoted = true
+                }
+                if byte != 32 && byte != 9 { blank = false }
+            }
+            fields.append(start..<bytes.count)
+            if blank || quoted { return }
+            guard fields.count == header.count else {
+                throw InterchangeError.ragged(file: path, line: number, fields: fields.count, expected: header.count)
+            }
+            try values(bytes, fields, number, &block)
+        }
+        guard quoted && !blank else { return }
+        // Quoted fields: unquote them, then read their bytes the same way.
+        let strings = try CSVTable.Reader.fields(of: line, delimiter: delimiter, file: path, line: number)
+        guard strings.count == header.count else {
+            throw InterchangeError.ragged(file: path, line: number, fields: strings.count, expected: header.count)
+        }
+        var joined: [UInt8] = []
+        fields.removeAll(keepingCapacity: true)
+        for text in strings {
+            let from = joined.count
+            joined.append(contentsOf: text.utf8)
+            fields.append(from..<joined.count)
+        }
+        try joined.withUnsafeBufferPointer { try values($0, fields, number, &block) }
+    }
+
+    /// The values of one row whose fields are `fields` in `bytes`.
+    private func values(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ line: Int, _ block: inout ParticleBlock) throws {
+        func cell(_ column: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[fields[column]]) }
+        func text(_ column: Int) -> String { String(decoding: cell(column), as: UTF8.self) }
+        func number(_ column: Int, float: Bool = false) throws -> Double {
+            let value = float ? NumberText.float(buffer: cell(column)).map(Double.init) : NumberText.double(buffer: cell(column))
             guard let value, value.isFinite else {
+                let text = text(column)
                 let problem = text.trimmingCharacters(in: .whitespaces).isEmpty ? "empty cell (a missing value) instead of a number" : (value == nil ? "non-numeric value" : "non-finite value")
-                throw InterchangeError.nonNumeric(file: path, line: reader.lineNumber, column: column + 1, name: header[column], value: text, problem: problem)
+                throw InterchangeError.nonNumeric(file: path, line: line, column: column + 1, name: header[column], value: text, problem: problem)
             }
             return value
         }
-        let rowStart = { block.features.count }
-        var isFeature = [Bool](repeating: false, count: header.count)
-        for column in featureColumns { isFeature[column] = true }
-        while block.rowCount < maxRows, let row = try reader.nextRow() {
-            let line = reader.lineNumber
-            // Fast path: features parsed from the line's bytes; any cell that does not parse
-            // sends the row through the String path below, which names the cell.
-            var parsed = false
-            if case .bytes(let bytes, let ranges) = row {
-                let start = rowStart()
-                parsed = true
-                for column in featureColumns {
-                    let value = float32 ? NumberText.float(bytes: bytes[ranges[column]]).map(Double.init) : NumberText.double(bytes: bytes[ranges[column]])
-                    guard let value, value.isFinite else { parsed = false; break }
-                    block.features.append(value)
-                }
-                if !parsed { block.features.removeSubrange(start...) }
-            }
-            let fields: [String]
-            if parsed, case .bytes(let bytes, let ranges) = row {
-                // Text only for the label, temperature, split and barrier cells.
-                fields = ranges.indices.map { isFeature[$0] ? "" : String(decoding: bytes[ranges[$0]], as: UTF8.self) }
-            } else {
-                fields = row.strings
-            }
-            if !parsed {
-                for column in featureColumns {
-                    let text = fields[column]
-                    let value = float32 ? NumberText.float(text).map(Double.init) : NumberText.double(text)
-                    guard let value, value.isFinite else { _ = try number(fields, column); continue }
-                    block.features.append(value)
-                }
-            }
-            let labelText = fields[labelColumn]
-            guard let label = encoding.label(text: labelText) else {
-                let hint = ImportLabelEncoding.suggestion(for: labelText).map { " — pass --label-encoding \($0.rawValue) if that is how the file writes them" } ?? ""
-                throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(labelColumn + 1) '\(header[labelColumn])': label '\(labelText)' is not \(encoding.expected)\(hint)")
-            }
-            block.labels.append(label)
-            if let temperatureColumn {
-                let t = try number(fields, temperatureColumn)
-                guard t > 0 else {
-                    throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(temperatureColumn + 1) '\(header[temperatureColumn])': temperature \(fields[temperatureColumn]) is not positive (energy units, k_B = 1; was 1/T stored?)")
-                }
-                block.temperature.append(t)
-            } else {
-                block.temperature.append(constantTemperature ?? 0)
-            }
-            if let splitColumn {
-                let text = fields[splitColumn].trimmingCharacters(in: .whitespaces)
-                guard let s = Double(text), s == 0 || s == 1 else {
-                    throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(splitColumn + 1) '\(header[splitColumn])': split '\(fields[splitColumn])' is not 0 (train) or 1 (test)")
-                }
-                block.split?.append(UInt8(s))
-            }
-            if let barrierColumn { block.energyBarrier?.append(try number(fields, barrierColumn)) }
+        for column in featureColumns { block.features.append(try number(column, float: float32)) }
+        guard let label = encoding.label(bytes: cell(labelColumn)) else {
+            let labelText = text(labelColumn)
+            let hint = ImportLabelEncoding.suggestion(for: labelText).map { " — pass --label-encoding \($0.rawValue) if that is how the file writes them" } ?? ""
+            throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(labelColumn + 1) '\(header[labelColumn])': label '\(labelText)' is not \(encoding.expected)\(hint)")
         }
-        return block.rowCount == 0 ? nil : block
+        block.labels.append(label)
+        if let temperatureColumn {
+            let t = try number(temperatureColumn)
+            guard t > 0 else {
+                throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(temperatureColumn + 1) '\(header[temperatureColumn])': temperature \(text(temperatureColumn)) is not positive (energy units, k_B = 1; was 1/T stored?)")
+            }
+            block.temperature.append(t)
+        } else {
+            block.temperature.append(constantTemperature ?? 0)
+        }
+        if let splitColumn {
+            guard let s = NumberText.double(buffer: cell(splitColumn)), s == 0 || s == 1 else {
+                throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(splitColumn + 1) '\(header[splitColumn])': split '\(text(splitColumn))' is not 0 (train) or 1 (test)")
+            }
+            block.split?.append(UInt8(s))
+        }
+        if let barrierColumn { block.energyBarrier?.append(try number(barrierColumn)) }
+    }
+}
+
+extension ParticleBlock {
+    /// Appends the rows of `other` (same optional columns).
+    fileprivate mutating func append(_ other: ParticleBlock) {
+        features.append(contentsOf: other.features)
+        labels.append(contentsOf: other.labels)
+        temperature.append(contentsOf: other.temperature)
+        if let rows = other.split { split?.append(contentsOf: rows) }
+        if let rows = other.energyBarrier { energyBarrier?.append(contentsOf: rows) }
     }
 }
 
