@@ -493,33 +493,39 @@ private final class CSVSource: RowSource {
                               barrierColumn: barrierColumn, encoding: options.labelEncoding, float32: storage == .float32)
     }
 
-    /// Lines per part of a block parsed by one task; smaller blocks are parsed in one part.
-    private static let linesPerPart = 4_096
-
     func next(maxRows: Int) throws -> ParticleBlock? {
         var block = parser.emptyBlock(capacity: maxRows)
         let parser = self.parser
         while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: maxRows - block.rowCount) {
-            let count = lines.lines.count
-            let parts = min(2 * Parallel.threadCount(), max(1, count / Self.linesPerPart))
-            let results = Parallel.map(parts) { part -> Result<ParticleBlock, Error> in
-                let range = (count * part / parts)..<(count * (part + 1) / parts)
+            let parts = try LineParts.map(lines) { range in
                 var partial = parser.emptyBlock(capacity: range.count)
                 var fields: [Range<Int>] = []
-                do {
-                    for index in range {
-                        try parser.parse(lines.bytes[lines.lines[index]], number: lines.firstLineNumber + index,
-                                         into: &partial, fields: &fields)
-                    }
-                    return .success(partial)
-                } catch {
-                    return .failure(error)
+                for index in range {
+                    try parser.parse(lines.bytes[lines.lines[index]], number: lines.firstLineNumber + index, into: &partial, fields: &fields)
                 }
+                return partial
             }
-            // Parts in file order: the first failure is the file's first bad line.
-            for result in results { block.append(try result.get()) }
+            for partial in parts { block.append(partial) }
         }
         return block.rowCount == 0 ? nil : block
+    }
+}
+
+/// Parallel parsing of a block of text lines: the lines are cut into parts of consecutive lines,
+/// parsed on all cores, and the results come back in file order. When several parts fail, the
+/// error of the first is thrown: the first bad line of the block, as when reading line by line.
+enum LineParts {
+    /// Lines per part; smaller blocks are parsed in one part, on the calling thread.
+    static let linesPerPart = 4_096
+
+    /// `body(range of line indices)` for each part of `lines`, in order.
+    static func map<T>(_ lines: TextLines.LineBlock, _ body: (Range<Int>) throws -> T) throws -> [T] {
+        let count = lines.lines.count
+        let parts = min(2 * Parallel.threadCount(), max(1, count / linesPerPart))
+        let results = Parallel.map(parts) { part -> Result<T, Error> in
+            Result { try body((count * part / parts)..<(count * (part + 1) / parts)) }
+        }
+        return try results.map { try $0.get() }
     }
 }
 
@@ -643,6 +649,7 @@ extension ParticleBlock {
 }
 
 /// LIBSVM rows: a first pass checks every line and finds N and d, the second fills dense blocks.
+/// Both read blocks of lines and parse them on all cores (`LineParts`).
 private final class LIBSVMSource: RowSource {
     let featureNames: [String]
     let storage: FeatureStorage
@@ -650,8 +657,13 @@ private final class LIBSVMSource: RowSource {
     let totalRows: Int?
     let notes: [String]
     private let reader: LIBSVMText.Reader
+    private let path: String
+    private let zeroBased: Bool
+    private let float32: Bool
     private let temperature: Double
     private let encoding: ImportLabelEncoding
+    /// Lines read per block of the first pass.
+    private static let scanLines = 65_536
 
     init(path: String, options: ConversionOptions) throws {
         if options.temperatureColumn != nil || options.splitColumn != nil || options.labelsFile != nil || options.temperatureFile != nil || options.splitFile != nil {
@@ -662,17 +674,36 @@ private final class LIBSVMSource: RowSource {
         }
         temperature = t
         storage = options.storage ?? .float64
-        encoding = options.labelEncoding
-        let float32 = storage == .float32
-        let scan = try LIBSVMText.Reader(path: path, zeroBased: options.zeroBased, float32: float32)
+        let encoding = options.labelEncoding
+        self.encoding = encoding
+        let float32 = storage == .float32, zeroBased = options.zeroBased
+        self.path = path
+        self.zeroBased = zeroBased
+        self.float32 = float32
+        let scan = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
         var rows = 0, width = 0
-        while let row = try scan.next() {
-            guard encoding.label(value: row.label) != nil else {
-                let hint = row.label == 0 ? " — pass --label-encoding 01 if the file writes 0/1 labels" : ""
-                throw ConversionError.badValue(file: path, location: "\(scan.lineNumber)", message: "label \(row.label) is not \(encoding.expected)\(hint)")
+        while let lines = try scan.nextLines(maximum: Self.scanLines) {
+            // Per part: rows and width; every line checked, the label against the encoding too.
+            let parts = try LineParts.map(lines) { range -> (rows: Int, width: Int) in
+                var rows = 0, width = 0
+                for index in range {
+                    let number = lines.firstLineNumber + index
+                    var last = -1
+                    guard let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
+                                                                  zeroBased: zeroBased, float32: float32, feature: { column, _ in last = column }) else { continue }
+                    guard encoding.label(value: label) != nil else {
+                        let hint = label == 0 ? " — pass --label-encoding 01 if the file writes 0/1 labels" : ""
+                        throw ConversionError.badValue(file: path, location: "\(number)", message: "label \(label) is not \(encoding.expected)\(hint)")
+                    }
+                    rows += 1
+                    width = max(width, last + 1)
+                }
+                return (rows, width)
             }
-            rows += 1
-            if let last = row.columns.last { width = max(width, last + 1) }
+            for part in parts {
+                rows += part.rows
+                width = max(width, part.width)
+            }
         }
         guard rows > 0 else { throw ConversionError.missing(file: path, message: "holds no rows") }
         if let d = options.featureCount {
@@ -685,18 +716,40 @@ private final class LIBSVMSource: RowSource {
         totalRows = rows
         featureNames = (1...width).map { "feature\($0)" }
         notes = ["LIBSVM text has no feature names: columns are named feature1…feature\(width) after their LIBSVM index"]
-        reader = try LIBSVMText.Reader(path: path, zeroBased: options.zeroBased, float32: float32)
+        reader = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
     }
 
     func next(maxRows: Int) throws -> ParticleBlock? {
         let d = featureNames.count
         var block = ParticleBlock(features: [], labels: [], temperature: [])
-        while block.rowCount < maxRows, let row = try reader.next() {
-            let base = block.features.count
-            block.features.append(contentsOf: repeatElement(0, count: d))
-            for (column, value) in zip(row.columns, row.values) { block.features[base + column] = value }
-            block.labels.append(encoding.label(value: row.label) ?? 0)
-            block.temperature.append(temperature)
+        block.features.reserveCapacity(maxRows * d)
+        let path = self.path, zeroBased = self.zeroBased, float32 = self.float32, encoding = self.encoding, temperature = self.temperature
+        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: maxRows - block.rowCount) {
+            let parts = try LineParts.map(lines) { range -> ParticleBlock in
+                var partial = ParticleBlock(features: [], labels: [], temperature: [])
+                partial.features.reserveCapacity(range.count * d)
+                for index in range {
+                    let base = partial.features.count, number = lines.firstLineNumber + index
+                    partial.features.append(contentsOf: repeatElement(0, count: d))
+                    var beyond = false
+                    let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
+                                                            zeroBased: zeroBased, float32: float32) { column, value in
+                        if column < d { partial.features[base + column] = value } else { beyond = true }
+                    }
+                    guard let label else {
+                        partial.features.removeSubrange(base...)
+                        continue
+                    }
+                    // The first pass checked every line; these only fail if the file changed since.
+                    guard !beyond, let encoded = encoding.label(value: label) else {
+                        throw ConversionError.badValue(file: path, location: "\(number)", message: "differs from the first pass over the file (did it change while it was read?)")
+                    }
+                    partial.labels.append(encoded)
+                    partial.temperature.append(temperature)
+                }
+                return partial
+            }
+            for partial in parts { block.append(partial) }
         }
         return block.rowCount == 0 ? nil : block
     }

@@ -237,4 +237,71 @@ struct SmallTable: Equatable {
             }
         }
     }
+
+    /// LIBSVM text the same way: both passes parse parts on several threads; rows (with
+    /// comments, blank lines and qid tokens among them) come out in order, and the first bad
+    /// line is reported with the message of reading line by line.
+    @Test func parallelLIBSVMParsingKeepsRowOrderAndReportsTheFirstBadLine() throws {
+        try withDirectory { dir in
+            var g = SplitMix64(seed: 78)
+            var lines: [String] = ["# made by a test"], features: [Double] = [], labels: [Int8] = []
+            var lineOfRow: [Int] = []
+            let d = 5
+            for row in 0..<20_000 {
+                if row % 991 == 0 { lines.append(row % 2 == 0 ? "" : "# comment") }
+                var values = [Double](repeating: 0, count: d)
+                var tokens: [String] = []
+                let label: Int8 = g.next() % 2 == 0 ? 1 : -1
+                tokens.append(label > 0 ? "+1" : "-1")
+                if row % 1013 == 0 { tokens.append("qid:\(row)") }
+                for column in 0..<d where g.next() % 3 != 0 {
+                    values[column] = (g.uniformOpen() - 0.5) * pow(10, Double(Int(g.next() % 20)) - 10)
+                    tokens.append("\(column + 1):\(values[column])")
+                }
+                features += values
+                labels.append(label)
+                lines.append(tokens.joined(separator: row % 7 == 0 ? "\t" : " ") + (row % 17 == 0 ? " # tail" : ""))
+                lineOfRow.append(lines.count)
+            }
+            let good = dir.appendingPathComponent("good.svm")
+            try (lines.joined(separator: "\n") + "\n").write(to: good, atomically: false, encoding: .utf8)
+            for blockRows in [65_536, 9_000] {
+                let out = dir.appendingPathComponent("good-\(blockRows).h5")
+                var options = ConversionOptions()
+                options.blockRows = blockRows
+                options.temperature = 0.5
+                options.featureCount = d
+                _ = try TableConversion.run(input: good.path, output: out.path, options: options)
+                let read = try SmallTable.read(out.path)
+                #expect(read.featureBits == features.map(\.bitPattern), "\(blockRows)")
+                #expect(read.labels == labels)
+            }
+            let cases: [(rows: [Int: String], first: Int)] = [
+                ([15_000: "+1 2:1 1:3", 18_000: "+1 1:x"], 15_000),
+                ([3_001: "0 1:1", 19_000: "+1 0:1"], 3_001),
+                ([12_345: "+1 1:1 7"], 12_345),
+                ([6_000: "+1 1:nan", 6_001: "yes 1:1"], 6_000),
+            ]
+            for (index, bad) in cases.enumerated() {
+                var text = lines
+                for (row, line) in bad.rows { text[lineOfRow[row] - 1] = line }
+                let file = dir.appendingPathComponent("bad\(index).svm")
+                try (text.joined(separator: "\n") + "\n").write(to: file, atomically: false, encoding: .utf8)
+                func message(blockRows: Int) -> String {
+                    var options = ConversionOptions()
+                    options.blockRows = blockRows
+                    options.temperature = 0.5
+                    do {
+                        _ = try TableConversion.run(input: file.path, output: dir.appendingPathComponent("bad.h5").path, options: options)
+                        return "no error"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+                let message = message(blockRows: 65_536)
+                #expect(message.hasPrefix("\(file.path):\(lineOfRow[bad.first]):"), "\(message)")
+                #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.h5").path))
+            }
+        }
+    }
 }
