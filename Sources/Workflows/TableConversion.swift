@@ -403,7 +403,10 @@ public enum TableConversion {
                                              optionalColumns: source.optionalColumns,
                                              attributes: ["source": .string("softness convert \(input)")], overwrite: options.overwrite)
         var rows = 0
-        while let block = try source.next(maxRows: options.blockRows) {
+        // The next block is parsed while this one is compressed and written.
+        let blocks = BlockPrefetch(source: source, maxRows: options.blockRows)
+        defer { blocks.finish() }
+        while let block = try blocks.next() {
             try writer.append(block)
             rows += block.rowCount
             progress?(rows, source.totalRows)
@@ -413,6 +416,52 @@ public enum TableConversion {
         var written = ["/features", "/feature_names", "/labels", "/temperature"]
         written += source.optionalColumns.map(\.path).sorted()
         return ConversionSummary(from: from, to: .h5, rows: rows, featureCount: source.featureNames.count, written: written, notes: source.notes)
+    }
+}
+
+/// Reads the blocks of a `RowSource` one ahead on another thread, so that parsing block k + 1
+/// overlaps compressing and writing block k. Blocks and errors come out in order: an error of
+/// the source is thrown by the `next()` that would have returned its block, after every block
+/// before it was handed out, as when reading in line.
+private final class BlockPrefetch: @unchecked Sendable {
+    private let source: RowSource
+    private let maxRows: Int
+    private var pending: DispatchGroup?
+    private var result: Result<ParticleBlock?, Error> = .success(nil)
+    private var done = false
+
+    init(source: RowSource, maxRows: Int) {
+        self.source = source
+        self.maxRows = maxRows
+        start()
+    }
+
+    private func start() {
+        let group = DispatchGroup()
+        group.enter()
+        pending = group
+        // `source` and `result` are only touched by the reading thread until `wait()` returns.
+        Thread.detachNewThread { [self] in
+            result = Result { try source.next(maxRows: maxRows) }
+            group.leave()
+        }
+    }
+
+    /// The next block (waiting for it), nil at the end; starts reading the one after.
+    func next() throws -> ParticleBlock? {
+        guard !done, let pending else { return nil }
+        pending.wait()
+        self.pending = nil
+        let block = try result.get()
+        if block == nil { done = true } else { start() }
+        return block
+    }
+
+    /// Waits for a block still being read (the source is not used after this returns).
+    func finish() {
+        pending?.wait()
+        pending = nil
+        done = true
     }
 }
 
@@ -662,8 +711,19 @@ private final class LIBSVMSource: RowSource {
     private let float32: Bool
     private let temperature: Double
     private let encoding: ImportLabelEncoding
+    /// Whether a first pass checked every line (no `--features`).
+    private let scanned: Bool
     /// Lines read per block of the first pass.
     private static let scanLines = 65_536
+
+    /// The schema label of a LIBSVM label, or the error naming its line.
+    private static func label(_ label: Double, encoding: ImportLabelEncoding, file: String, line: Int) throws -> Int8 {
+        guard let encoded = encoding.label(value: label) else {
+            let hint = label == 0 ? " — pass --label-encoding 01 if the file writes 0/1 labels" : ""
+            throw ConversionError.badValue(file: file, location: "\(line)", message: "label \(label) is not \(encoding.expected)\(hint)")
+        }
+        return encoded
+    }
 
     init(path: String, options: ConversionOptions) throws {
         if options.temperatureColumn != nil || options.splitColumn != nil || options.labelsFile != nil || options.temperatureFile != nil || options.splitFile != nil {
@@ -680,40 +740,38 @@ private final class LIBSVMSource: RowSource {
         self.path = path
         self.zeroBased = zeroBased
         self.float32 = float32
-        let scan = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
         var rows = 0, width = 0
-        while let lines = try scan.nextLines(maximum: Self.scanLines) {
-            // Per part: rows and width; every line checked, the label against the encoding too.
-            let parts = try LineParts.map(lines) { range -> (rows: Int, width: Int) in
-                var rows = 0, width = 0
-                for index in range {
-                    let number = lines.firstLineNumber + index
-                    var last = -1
-                    guard let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
-                                                                  zeroBased: zeroBased, float32: float32, feature: { column, _ in last = column }) else { continue }
-                    guard encoding.label(value: label) != nil else {
-                        let hint = label == 0 ? " — pass --label-encoding 01 if the file writes 0/1 labels" : ""
-                        throw ConversionError.badValue(file: path, location: "\(number)", message: "label \(label) is not \(encoding.expected)\(hint)")
-                    }
-                    rows += 1
-                    width = max(width, last + 1)
-                }
-                return (rows, width)
-            }
-            for part in parts {
-                rows += part.rows
-                width = max(width, part.width)
-            }
-        }
-        guard rows > 0 else { throw ConversionError.missing(file: path, message: "holds no rows") }
         if let d = options.featureCount {
-            guard d >= width else {
-                throw ConversionError.missing(file: path, message: "holds feature index \(options.zeroBased ? width - 1 : width), beyond --features \(d)")
-            }
+            // d is known: no first pass; every line is checked while the table is written.
             width = d
+            scanned = false
+        } else {
+            let scan = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
+            while let lines = try scan.nextLines(maximum: Self.scanLines) {
+                // Per part: rows and width; every line checked, the label against the encoding too.
+                let parts = try LineParts.map(lines) { range -> (rows: Int, width: Int) in
+                    var rows = 0, width = 0
+                    for index in range {
+                        let number = lines.firstLineNumber + index
+                        var last = -1
+                        guard let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
+                                                                      zeroBased: zeroBased, float32: float32, feature: { column, _ in last = column }) else { continue }
+                        _ = try Self.label(label, encoding: encoding, file: path, line: number)
+                        rows += 1
+                        width = max(width, last + 1)
+                    }
+                    return (rows, width)
+                }
+                for part in parts {
+                    rows += part.rows
+                    width = max(width, part.width)
+                }
+            }
+            guard rows > 0 else { throw ConversionError.missing(file: path, message: "holds no rows") }
+            scanned = true
         }
         guard width > 0 else { throw ConversionError.missing(file: path, message: "no row has a feature (every value is zero or missing); pass --features D") }
-        totalRows = rows
+        totalRows = scanned ? rows : nil
         featureNames = (1...width).map { "feature\($0)" }
         notes = ["LIBSVM text has no feature names: columns are named feature1…feature\(width) after their LIBSVM index"]
         reader = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
@@ -724,6 +782,7 @@ private final class LIBSVMSource: RowSource {
         var block = ParticleBlock(features: [], labels: [], temperature: [])
         block.features.reserveCapacity(maxRows * d)
         let path = self.path, zeroBased = self.zeroBased, float32 = self.float32, encoding = self.encoding, temperature = self.temperature
+        let scanned = self.scanned
         while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: maxRows - block.rowCount) {
             let parts = try LineParts.map(lines) { range -> ParticleBlock in
                 var partial = ParticleBlock(features: [], labels: [], temperature: [])
@@ -731,19 +790,22 @@ private final class LIBSVMSource: RowSource {
                 for index in range {
                     let base = partial.features.count, number = lines.firstLineNumber + index
                     partial.features.append(contentsOf: repeatElement(0, count: d))
-                    var beyond = false
+                    var beyond: Int?
                     let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
                                                             zeroBased: zeroBased, float32: float32) { column, value in
-                        if column < d { partial.features[base + column] = value } else { beyond = true }
+                        if column < d { partial.features[base + column] = value } else if beyond == nil { beyond = column }
                     }
                     guard let label else {
                         partial.features.removeSubrange(base...)
                         continue
                     }
-                    // The first pass checked every line; these only fail if the file changed since.
-                    guard !beyond, let encoded = encoding.label(value: label) else {
-                        throw ConversionError.badValue(file: path, location: "\(number)", message: "differs from the first pass over the file (did it change while it was read?)")
+                    if let beyond {
+                        // Without --features the first pass checked every line: the file changed since.
+                        throw ConversionError.badValue(file: path, location: "\(number)", message: scanned
+                            ? "differs from the first pass over the file (did it change while it was read?)"
+                            : "feature index \(zeroBased ? beyond : beyond + 1) is beyond --features \(d)")
                     }
+                    let encoded = try Self.label(label, encoding: encoding, file: path, line: number)
                     partial.labels.append(encoded)
                     partial.temperature.append(temperature)
                 }

@@ -287,10 +287,11 @@ struct SmallTable: Equatable {
                 for (row, line) in bad.rows { text[lineOfRow[row] - 1] = line }
                 let file = dir.appendingPathComponent("bad\(index).svm")
                 try (text.joined(separator: "\n") + "\n").write(to: file, atomically: false, encoding: .utf8)
-                func message(blockRows: Int) -> String {
+                func message(blockRows: Int, featureCount: Int? = nil) -> String {
                     var options = ConversionOptions()
                     options.blockRows = blockRows
                     options.temperature = 0.5
+                    options.featureCount = featureCount
                     do {
                         _ = try TableConversion.run(input: file.path, output: dir.appendingPathComponent("bad.h5").path, options: options)
                         return "no error"
@@ -298,10 +299,24 @@ struct SmallTable: Equatable {
                         return "\(error)"
                     }
                 }
-                let message = message(blockRows: 65_536)
-                #expect(message.hasPrefix("\(file.path):\(lineOfRow[bad.first]):"), "\(message)")
-                #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.h5").path))
+                // Two passes (d found by the first), and one pass with --features.
+                for featureCount in [nil, d] {
+                    let message = message(blockRows: 65_536, featureCount: featureCount)
+                    #expect(message.hasPrefix("\(file.path):\(lineOfRow[bad.first]):"), "\(message)")
+                    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.h5").path))
+                }
             }
+            var text = lines
+            text[lineOfRow[16_000] - 1] = "+1 2:1 9:2"
+            let wide = dir.appendingPathComponent("wide.svm")
+            try (text.joined(separator: "\n") + "\n").write(to: wide, atomically: false, encoding: .utf8)
+            var options = ConversionOptions()
+            options.temperature = 0.5
+            options.featureCount = d
+            #expect {
+                _ = try TableConversion.run(input: wide.path, output: dir.appendingPathComponent("wide.h5").path, options: options)
+            } throws: { "\($0)" == "\(wide.path):\(lineOfRow[16_000]): feature index 9 is beyond --features 5" }
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("wide.h5").path))
         }
     }
 }
