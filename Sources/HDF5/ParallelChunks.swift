@@ -7,8 +7,10 @@ import Foundation
 /// libhdf5 runs its filters on the calling thread, one chunk after another, and its thread-safe
 /// build serializes every call. For datasets chunked by whole rows with only shuffle and/or
 /// deflate filters, this reads and writes the *raw* chunks (`H5Dread_chunk`, `H5Dwrite_chunk`)
-/// and runs zlib and the byte shuffle on all cores. The bytes on disk are exactly what libhdf5's
-/// own filters produce, so any HDF5 reader (h5py, h5dump) reads the file as usual.
+/// and runs zlib and the byte shuffle on all cores. With the standard deflate strategy the bytes
+/// on disk are exactly what libhdf5's own filters produce; with `runLength` they are another
+/// valid zlib stream of the same data. Either way any HDF5 reader (h5py, h5dump) reads the file
+/// as usual.
 struct ChunkPipeline {
     let rowsPerChunk: Int
     /// Elements per row (product of the trailing dimensions).
@@ -18,6 +20,8 @@ struct ChunkPipeline {
     let deflateLevel: Int
     /// Rank of the dataset.
     let rank: Int
+    /// zlib strategy of written chunks.
+    var strategy: DatasetOptions.DeflateStrategy = .standard
 
     var chunkBytes: Int { rowsPerChunk * rowSize * elementSize }
 
@@ -54,7 +58,8 @@ struct ChunkPipeline {
         }
         guard let level else { return nil }
         return ChunkPipeline(rowsPerChunk: Int(chunk[0]), rowSize: shape.dropFirst().reduce(1, *),
-                             elementSize: H5Tget_size(memoryType), shuffle: shuffle, deflateLevel: level, rank: shape.count)
+                             elementSize: H5Tget_size(memoryType), shuffle: shuffle, deflateLevel: level, rank: shape.count,
+                             strategy: dataset.deflateStrategy)
     }
 
     /// Whether reading or writing `rows` rows is worth the parallel path (at least two chunks).
@@ -137,13 +142,7 @@ struct ChunkPipeline {
                 var plain = [UInt8](repeating: 0, count: chunkBytes)   // edge chunks are stored full size, zero-padded
                 plain.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: source + blockRow * rowBytes, byteCount: rows * rowBytes) }
                 if shuffle { plain = Self.shuffled(plain, elementSize: elementSize) }
-                var length = compressBound(uLong(chunkBytes))
-                var out = [UInt8](repeating: 0, count: Int(length))
-                let status = out.withUnsafeMutableBytes { o in
-                    plain.withUnsafeBytes { compress2(o.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
-                                                      $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(chunkBytes), Int32(deflateLevel)) }
-                }
-                compressed.set(offset, status == Z_OK ? Array(out.prefix(Int(length))) : nil)
+                compressed.set(offset, Self.deflate(plain, level: deflateLevel, strategy: strategy))
             }
             for offset in 0..<count {
                 let chunkFirstRow = firstRow + (start + offset) * rowsPerChunk
@@ -156,6 +155,35 @@ struct ChunkPipeline {
                 }
             }
             start += count
+        }
+    }
+
+    /// One zlib stream of `plain` (what HDF5's deflate filter stores), nil if zlib fails.
+    static func deflate(_ plain: [UInt8], level: Int, strategy: DatasetOptions.DeflateStrategy) -> [UInt8]? {
+        switch strategy {
+        case .standard:
+            var length = compressBound(uLong(plain.count))
+            var out = [UInt8](repeating: 0, count: Int(length))
+            let status = out.withUnsafeMutableBytes { o in
+                plain.withUnsafeBytes { compress2(o.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
+                                                  $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(plain.count), Int32(level)) }
+            }
+            return status == Z_OK ? Array(out.prefix(Int(length))) : nil
+        case .runLength:
+            var stream = z_stream()
+            guard deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15, 8, Z_RLE, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+            defer { deflateEnd(&stream) }
+            var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(plain.count))))
+            let status = out.withUnsafeMutableBytes { o -> Int32 in
+                plain.withUnsafeBytes { input -> Int32 in
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+                    stream.avail_in = uInt(input.count)
+                    stream.next_out = o.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(o.count)
+                    return CHDF5.deflate(&stream, Z_FINISH)
+                }
+            }
+            return status == Z_STREAM_END ? Array(out.prefix(Int(stream.total_out))) : nil
         }
     }
 

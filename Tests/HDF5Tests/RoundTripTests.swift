@@ -80,14 +80,16 @@ import Testing
     }
 
     /// Chunks compressed on all cores (ChunkPipeline) must be byte-compatible with libhdf5's own
-    /// shuffle + deflate filters in both directions, including a partial last chunk.
-    @Test func parallelChunksMatchLibraryFilters() throws {
+    /// shuffle + deflate filters in both directions, including a partial last chunk; with zlib's
+    /// run-length strategy too (another stream, which libhdf5's filter inflates the same).
+    @Test(arguments: [DatasetOptions.DeflateStrategy.standard, .runLength])
+    func parallelChunksMatchLibraryFilters(strategy: DatasetOptions.DeflateStrategy) throws {
         var rng = SeededGenerator(seed: 5)
         try withTemporaryFile { path in
             let file = try File.create(path)
             let rows = 3 * 64 + 17
             let values = (0..<(rows * 3)).map { _ in Float.random(in: -1...1, using: &rng) }
-            let options = DatasetOptions(chunks: [64], deflateLevel: 5, shuffle: true)
+            let options = DatasetOptions(chunks: [64], deflateLevel: 5, shuffle: true, deflateStrategy: strategy)
             // Written by the parallel path (≥ 2 chunks), read back in small pieces by libhdf5's filters.
             let parallel = try file.createDataset("parallel", values: values, shape: [rows, 3], options: options)
             var pieces: [Float] = []
