@@ -91,6 +91,8 @@ public final class TextLines {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
+    /// Mean line length of the last `nextLines` block.
+    private var bytesPerLine = 0
 
     /// Opens `path` for reading; a missing file or a directory is a `cannotRead` error.
     public init(path: String) throws {
@@ -117,11 +119,14 @@ public final class TextLines {
     public func nextLines(maximum: Int) throws -> LineBlock? {
         var block = LineBlock(firstLineNumber: lineNumber + 1)
         block.lines.reserveCapacity(maximum)
+        // Room for as many bytes per line as the last block had, so the buffer rarely grows.
+        block.bytes.reserveCapacity(maximum * (bytesPerLine + bytesPerLine / 8 + 1))
         while block.lines.count < maximum, let line = try next() {
             let from = block.bytes.count
             block.bytes.append(contentsOf: line)
             block.lines.append(from..<block.bytes.count)
         }
+        if !block.lines.isEmpty { bytesPerLine = block.bytes.count / block.lines.count }
         return block.lines.isEmpty ? nil : block
     }
 

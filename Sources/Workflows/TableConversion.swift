@@ -547,7 +547,7 @@ private final class CSVSource: RowSource {
     func next(maxRows: Int) throws -> ParticleBlock? {
         var block = parser.emptyBlock(capacity: maxRows)
         let parser = self.parser
-        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: maxRows - block.rowCount) {
+        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: min(LineParts.linesPerRead, maxRows - block.rowCount)) {
             let parts = try LineParts.map(lines) { range in
                 var partial = parser.emptyBlock(capacity: range.count)
                 var fields: [Range<Int>] = []
@@ -568,6 +568,9 @@ private final class CSVSource: RowSource {
 enum LineParts {
     /// Lines per part; smaller blocks are parsed in one part, on the calling thread.
     static let linesPerPart = 4_096
+    /// Lines read into memory at a time (a block of rows may take several reads): enough for a
+    /// part per core, few enough that the text stays a few MB.
+    static let linesPerRead = 16_384
 
     /// `body(range of line indices)` for each part of `lines`, in order.
     static func map<T>(_ lines: TextLines.LineBlock, _ body: (Range<Int>) throws -> T) throws -> [T] {
@@ -715,8 +718,6 @@ private final class LIBSVMSource: RowSource {
     private let encoding: ImportLabelEncoding
     /// Whether a first pass checked every line (no `--features`).
     private let scanned: Bool
-    /// Lines read per block of the first pass.
-    private static let scanLines = 65_536
 
     /// The schema label of a LIBSVM label, or the error naming its line.
     private static func label(_ label: Double, encoding: ImportLabelEncoding, file: String, line: Int) throws -> Int8 {
@@ -749,7 +750,7 @@ private final class LIBSVMSource: RowSource {
             scanned = false
         } else {
             let scan = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
-            while let lines = try scan.nextLines(maximum: Self.scanLines) {
+            while let lines = try scan.nextLines(maximum: LineParts.linesPerRead) {
                 // Per part: rows and width; every line checked, the label against the encoding too.
                 let parts = try LineParts.map(lines) { range -> (rows: Int, width: Int) in
                     var rows = 0, width = 0
@@ -785,7 +786,7 @@ private final class LIBSVMSource: RowSource {
         block.features.reserveCapacity(maxRows * d)
         let path = self.path, zeroBased = self.zeroBased, float32 = self.float32, encoding = self.encoding, temperature = self.temperature
         let scanned = self.scanned
-        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: maxRows - block.rowCount) {
+        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: min(LineParts.linesPerRead, maxRows - block.rowCount)) {
             let parts = try LineParts.map(lines) { range -> ParticleBlock in
                 var partial = ParticleBlock(features: [], labels: [], temperature: [])
                 partial.features.reserveCapacity(range.count * d)
