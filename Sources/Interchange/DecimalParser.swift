@@ -70,6 +70,14 @@ enum DecimalParser {
         if i < count && p[i] == 46 {
             i += 1
             while i < count {
+                // Eight digits at a time once the leading zeros are behind.
+                if significant > 0 && significant <= 11 && count - i >= 8, let eight = eightDigits(p + i) {
+                    digits = digits &* 100_000_000 &+ eight
+                    significant += 8
+                    exponent -= 8
+                    i += 8
+                    continue
+                }
                 let d = p[i] &- 48
                 guard d < 10 else { break }
                 anyDigit = true
@@ -101,6 +109,20 @@ enum DecimalParser {
         }
         guard i == count else { return nil }
         return Decimal(negative: negative, digits: digits, exponent: exponent)
+    }
+
+    /// The value of eight ASCII digits at `p` (SWAR: all eight checked and combined in a few
+    /// 64-bit operations), nil unless all eight bytes are digits.
+    @inline(__always)
+    static func eightDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        // Every byte 0x30...0x39: its high nibble is 3, and adding 6 does not carry into it.
+        guard (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+                == 0x3333_3333_3333_3333 else { return nil }
+        var x = word &- 0x3030_3030_3030_3030
+        x = (x &* 10) &+ (x >> 8)                  // pairs 10·d0 + d1, … in bytes 0, 2, 4, 6
+        let pairs02 = x & 0x0000_00FF_0000_00FF, pairs13 = (x >> 16) & 0x0000_00FF_0000_00FF
+        return (pairs02 &* (100 &+ (1_000_000 << 32)) &+ pairs13 &* (1 &+ (10_000 << 32))) >> 32
     }
 
     /// `mantissa × 10^q` as (biased exponent, explicit mantissa bits), correctly rounded to

@@ -616,21 +616,20 @@ private struct CSVRowParser: Sendable {
     func parse(_ line: ArraySlice<UInt8>, number: Int, into block: inout ParticleBlock, fields: inout [Range<Int>]) throws {
         fields.removeAll(keepingCapacity: true)
         var blank = true, quoted = false
-        let separator = delimiter.rawValue
+        let separator = Int32(delimiter.rawValue)
         try line.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            // Blank: nothing but spaces and tabs (usually decided by the first byte).
+            blank = !bytes.contains { $0 != 32 && $0 != 9 }
+            quoted = memchr(base, 34, bytes.count) != nil
+            if blank || quoted { return }
             var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte == separator {
-                    fields.append(start..<index)
-                    start = index + 1
-                } else if byte == 34 {
-                    quoted = true
-                }
-                if byte != 32 && byte != 9 { blank = false }
+            while let hit = memchr(base + start, separator, bytes.count - start) {
+                let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                fields.append(start..<index)
+                start = index + 1
             }
             fields.append(start..<bytes.count)
-            if blank || quoted { return }
             guard fields.count == header.count else {
                 throw InterchangeError.ragged(file: path, line: number, fields: fields.count, expected: header.count)
             }

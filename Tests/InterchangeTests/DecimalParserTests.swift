@@ -165,3 +165,22 @@ private func randomDecimal(_ g: inout SplitMix64) -> String {
         }
     }
 }
+
+@Suite struct EightDigitTests {
+    private func eight(_ bytes: [UInt8]) -> UInt64? {
+        bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.flatMap { DecimalParser.eightDigits($0) } }
+    }
+
+    /// The eight-digit step agrees with reading the digits one by one, and refuses any
+    /// non-digit byte in any position.
+    @Test func eightDigitsAtOnce() {
+        var g = SplitMix64(seed: 8)
+        for _ in 0..<20_000 {
+            var bytes = (0..<8).map { _ in UInt8(48 + g.nextInt(below: 10)) }
+            let expected = bytes.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 48) }
+            #expect(eight(bytes) == expected)
+            bytes[g.nextInt(below: 8)] = [UInt8(47), 58, 46, 101, 0, 0xFF, 0xFA, 32, 0x70, 0x39 + 0x80][g.nextInt(below: 10)]
+            #expect(eight(bytes) == nil, "\(bytes)")
+        }
+    }
+}
