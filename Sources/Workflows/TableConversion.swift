@@ -103,6 +103,8 @@ public struct ConversionOptions: Sendable {
     public var array: NPYExportArray = .features
     /// Deflate the entries of an `.npz` (as `numpy.savez_compressed`).
     public var compress = false
+    /// Imports: store the table's datasets without deflate (shuffle and deflate level 1 otherwise).
+    public var uncompressed = false
 
     // Import.
     /// Column (CSV/TSV) holding the labels.
@@ -402,6 +404,7 @@ public enum TableConversion {
         let writer = try ParticleTableWriter(path: output, featureNames: source.featureNames, storage: source.storage,
                                              optionalColumns: source.optionalColumns,
                                              attributes: ["source": .string("softness convert \(input)")], overwrite: options.overwrite,
+                                             deflateLevel: options.uncompressed ? nil : 1,
                                              // Twice as fast as zlib's default on shuffled floats, no larger.
                                              deflateStrategy: .runLength)
         var rows = 0

@@ -199,15 +199,20 @@ struct SmallTable: Equatable {
             }
             let good = dir.appendingPathComponent("good.csv")
             try (lines.joined(separator: "\n") + "\n").write(to: good, atomically: false, encoding: .utf8)
-            for blockRows in [65_536, 9_000] {
-                let out = dir.appendingPathComponent("good-\(blockRows).h5")
+            var sizes: [Bool: Int] = [:]
+            for (blockRows, uncompressed) in [(65_536, false), (9_000, false), (65_536, true)] {
+                let out = dir.appendingPathComponent("good-\(blockRows)-\(uncompressed).h5")
                 var options = ConversionOptions()
                 options.blockRows = blockRows
+                options.uncompressed = uncompressed
                 _ = try TableConversion.run(input: good.path, output: out.path, options: options)
                 let read = try SmallTable.read(out.path)
                 #expect(read.featureBits == features.map(\.bitPattern), "\(blockRows)")
                 #expect(read.labels == labels && read.temperature == [Double](repeating: 0.5, count: labels.count))
+                sizes[uncompressed] = try FileManager.default.attributesOfItem(atPath: out.path)[.size] as? Int
             }
+            // --uncompressed stores the same values without deflate: a larger file.
+            #expect((sizes[true] ?? 0) > (sizes[false] ?? 0) + 20_000 * 8 / 20)
             // Bad lines in different parts: a bad label, a non-numeric cell, a ragged line.
             let cases: [(rows: [Int: String], first: Int)] = [
                 ([15_000: "1,x7,3,+1,0.5", 17_500: "1,2,+1,0.5", 18_000: "1,2,3,0,0.5"], 15_000),
