@@ -79,7 +79,7 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("features"), help: "Import from LIBSVM: the number of features d (default: the largest index; trailing all-zero columns leave no trace).")
     var featureCount: Int?
 
-    @Flag(help: "Import: store the table's datasets without deflate (a larger file, about 10 % for float64 features, written without zlib's cost).")
+    @Flag(help: "Import: store the table's datasets without deflate (a larger file, about 20 % for random float64 features, written without zlib's cost).")
     var uncompressed = false
 
     @Option(name: .customLong("block-rows"), help: "Rows per block read and written (memory grows with it).")
