@@ -8,7 +8,7 @@ import Foundation
 /// build serializes every call. For datasets chunked by whole rows with only shuffle and/or
 /// deflate filters, this reads and writes the *raw* chunks (`H5Dread_chunk`, `H5Dwrite_chunk`)
 /// and runs zlib and the byte shuffle on all cores. With the standard deflate strategy the bytes
-/// on disk are exactly what libhdf5's own filters produce; with `runLength` they are another
+/// on disk are exactly what libhdf5's own filters produce; with `fast` they are another
 /// valid zlib stream of the same data. Either way any HDF5 reader (h5py, h5dump) reads the file
 /// as usual.
 struct ChunkPipeline {
@@ -96,15 +96,10 @@ struct ChunkPipeline {
                                          message: "cannot read chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
                 return
             }
-            var plain = [UInt8](repeating: 0, count: chunkBytes)
-            var length = uLongf(chunkBytes)
-            let inflated = plain.withUnsafeMutableBytes { out in
-                raw.withUnsafeBytes { uncompress(out.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
-                                                 $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(stored)) }
-            }
-            guard inflated == Z_OK, Int(length) == chunkBytes else {
+            let (inflated, zlibStatus) = Self.inflate(raw, count: chunkBytes)
+            guard var plain = inflated else {
                 failure.record(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
-                                         message: "corrupt deflate data in chunk at row \(chunkFirstRow) (zlib status \(inflated))"))
+                                         message: "corrupt deflate data in chunk at row \(chunkFirstRow) (zlib status \(zlibStatus))"))
                 return
             }
             if shuffle { plain = Self.unshuffle(plain, elementSize: elementSize) }
@@ -142,7 +137,7 @@ struct ChunkPipeline {
                 var plain = [UInt8](repeating: 0, count: chunkBytes)   // edge chunks are stored full size, zero-padded
                 plain.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: source + blockRow * rowBytes, byteCount: rows * rowBytes) }
                 if shuffle { plain = Self.shuffled(plain, elementSize: elementSize) }
-                compressed.set(offset, Self.deflate(plain, level: deflateLevel, strategy: strategy))
+                compressed.set(offset, Self.deflate(plain, level: deflateLevel, strategy: strategy, planes: shuffle ? elementSize : 1))
             }
             for offset in 0..<count {
                 let chunkFirstRow = firstRow + (start + offset) * rowsPerChunk
@@ -158,8 +153,21 @@ struct ChunkPipeline {
         }
     }
 
-    /// One zlib stream of `plain` (what HDF5's deflate filter stores), nil if zlib fails.
-    static func deflate(_ plain: [UInt8], level: Int, strategy: DatasetOptions.DeflateStrategy) -> [UInt8]? {
+    /// The `count` bytes of the zlib stream `stream`, nil (and zlib's status) if it does not
+    /// inflate to exactly `count` bytes.
+    static func inflate(_ stream: [UInt8], count: Int) -> ([UInt8]?, Int32) {
+        var plain = [UInt8](repeating: 0, count: count)
+        var length = uLongf(count)
+        let status = plain.withUnsafeMutableBytes { out in
+            stream.withUnsafeBytes { uncompress(out.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
+                                                $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(stream.count)) }
+        }
+        return status == Z_OK && Int(length) == count ? (plain, status) : (nil, status)
+    }
+
+    /// One zlib stream of `plain` (what HDF5's deflate filter stores), nil if zlib fails. `planes`:
+    /// the byte planes of a shuffled chunk (the element size; 1 without shuffle).
+    static func deflate(_ plain: [UInt8], level: Int, strategy: DatasetOptions.DeflateStrategy, planes: Int) -> [UInt8]? {
         switch strategy {
         case .standard:
             var length = compressBound(uLong(plain.count))
@@ -169,22 +177,64 @@ struct ChunkPipeline {
                                                   $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(plain.count), Int32(level)) }
             }
             return status == Z_OK ? Array(out.prefix(Int(length))) : nil
-        case .runLength:
-            var stream = z_stream()
-            guard deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15, 8, Z_RLE, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-            defer { deflateEnd(&stream) }
-            var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(plain.count))))
-            let status = out.withUnsafeMutableBytes { o -> Int32 in
-                plain.withUnsafeBytes { input -> Int32 in
-                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-                    stream.avail_in = uInt(input.count)
-                    stream.next_out = o.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(o.count)
-                    return CHDF5.deflate(&stream, Z_FINISH)
-                }
-            }
-            return status == Z_STREAM_END ? Array(out.prefix(Int(stream.total_out))) : nil
+        case .fast:
+            if let stream = fastDeflate(plain, level: level, planes: planes) { return stream }
+            return deflate(plain, level: level, strategy: .standard, planes: planes)
         }
+    }
+
+    /// The `fast` strategy: one zlib stream, the random-looking byte planes of `plain` in stored
+    /// blocks, the others through `Z_RLE`; nil if zlib fails.
+    static func fastDeflate(_ plain: [UInt8], level: Int, planes: Int) -> [UInt8]? {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15, 8, Z_RLE, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { deflateEnd(&stream) }
+        let planeBytes = plain.count / max(planes, 1)
+        // Stored blocks cost 5 bytes per 64 KiB, each change of parameters ends a block.
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(plain.count))) + 64 * planes + 1024)
+        let status = out.withUnsafeMutableBytes { o -> Int32 in
+            plain.withUnsafeBytes { input -> Int32 in
+                guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                      let target = o.baseAddress?.assumingMemoryBound(to: Bytef.self) else { return Z_STREAM_ERROR }
+                stream.next_out = target
+                stream.avail_out = uInt(o.count)
+                var stored = false
+                for plane in 0..<planes {
+                    let start = plane * planeBytes
+                    let count = plane == planes - 1 ? input.count - start : planeBytes
+                    let random = looksRandom(source + start, count)
+                    if random != stored {
+                        guard deflateParams(&stream, random ? 0 : Int32(level), random ? Z_DEFAULT_STRATEGY : Z_RLE) == Z_OK else { return Z_STREAM_ERROR }
+                        stored = random
+                    }
+                    stream.next_in = UnsafeMutablePointer(mutating: source + start)
+                    stream.avail_in = uInt(count)
+                    let last = plane == planes - 1
+                    let result = CHDF5.deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
+                    if last { return result }
+                    guard result == Z_OK, stream.avail_in == 0 else { return Z_STREAM_ERROR }
+                }
+                return Z_STREAM_ERROR
+            }
+        }
+        return status == Z_STREAM_END ? Array(out.prefix(Int(stream.total_out))) : nil
+    }
+
+    /// Whether `count` bytes look random: byte entropy of at least 7.9 bits (Huffman codes
+    /// would save under 1.3 %).
+    static func looksRandom(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        guard count >= 4096 else { return false }
+        var histogram = [Int](repeating: 0, count: 256)
+        histogram.withUnsafeMutableBufferPointer { bins in
+            for i in 0..<count { bins[Int(bytes[i])] += 1 }
+        }
+        let total = Double(count)
+        var entropy = 0.0
+        for n in histogram where n > 0 {
+            let p = Double(n) / total
+            entropy -= p * log2(p)
+        }
+        return entropy >= 7.9
     }
 
     /// HDF5's shuffle filter: byte k of every element goes to block k.
