@@ -244,6 +244,15 @@ struct ChunkPipeline {
         var out = [UInt8](repeating: 0, count: bytes.count)
         bytes.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
+                if elementSize == 8, let source = input.baseAddress, let target = output.baseAddress {
+                    // float64 and int64: one load per element, eight sequential streams of stores.
+                    let raw = UnsafeRawPointer(source)
+                    for i in 0..<n {
+                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+                        for k in 0..<8 { target[k * n + i] = UInt8(truncatingIfNeeded: word >> UInt64(8 * k)) }
+                    }
+                    return
+                }
                 for k in 0..<elementSize { for i in 0..<n { output[k * n + i] = input[i * elementSize + k] } }
             }
         }

@@ -121,10 +121,36 @@ public final class TextLines {
         block.lines.reserveCapacity(maximum)
         // Room for as many bytes per line as the last block had, so the buffer rarely grows.
         block.bytes.reserveCapacity(maximum * (bytesPerLine + bytesPerLine / 8 + 1))
-        while block.lines.count < maximum, let line = try next() {
-            let from = block.bytes.count
-            block.bytes.append(contentsOf: line)
-            block.lines.append(from..<block.bytes.count)
+        while block.lines.count < maximum {
+            // Every whole line in the buffer (up to `maximum`), then one copy of their bytes.
+            let offset = block.bytes.count - start
+            let end = buffer.withUnsafeBufferPointer { bytes -> Int in
+                guard let base = bytes.baseAddress else { return start }
+                var position = start
+                while block.lines.count < maximum, position < bytes.count,
+                      let hit = memchr(base + position, 10, bytes.count - position) {
+                    let newline = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    let line = lineRange(base, position, newline)
+                    block.lines.append((line.lowerBound + offset)..<(line.upperBound + offset))
+                    position = newline + 1
+                }
+                return position
+            }
+            if end > start {
+                block.bytes.append(contentsOf: buffer[start..<end])
+                start = end
+                continue
+            }
+            if atEnd {
+                // The last line, without a line end.
+                guard start < buffer.count else { break }
+                let line = buffer.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { lineRange($0, start, bytes.count) } }
+                if let line { block.lines.append((line.lowerBound + offset)..<(line.upperBound + offset)) }
+                block.bytes.append(contentsOf: buffer[start...])
+                start = buffer.count
+                break
+            }
+            try refill()
         }
         if !block.lines.isEmpty { bytesPerLine = block.bytes.count / block.lines.count }
         return block.lines.isEmpty ? nil : block
@@ -143,28 +169,36 @@ public final class TextLines {
     public func next() throws -> ArraySlice<UInt8>? {
         while true {
             if let newline = newline() {
-                var line = buffer[start..<newline]
+                let line = buffer.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { lineRange($0, start, newline) } }
                 start = newline + 1
-                return finish(&line)
+                return line.map { buffer[$0] }
             }
             if atEnd {
                 guard start < buffer.count else { return nil }
-                var line = buffer[start...]
+                let line = buffer.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { lineRange($0, start, bytes.count) } }
                 start = buffer.count
-                return finish(&line)
+                return line.map { buffer[$0] }
             }
-            guard buffer.count - start <= Self.maximumLineLength else {
-                throw InterchangeError.malformed(file: path, line: lineNumber + 1, message: "the line is longer than \(Self.maximumLineLength >> 20) MiB (not a text table?)")
-            }
-            try fill()
+            try refill()
         }
     }
 
-    private func finish(_ line: inout ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    /// Reads more of the file, unless the unfinished line is already too long.
+    private func refill() throws {
+        guard buffer.count - start <= Self.maximumLineLength else {
+            throw InterchangeError.malformed(file: path, line: lineNumber + 1, message: "the line is longer than \(Self.maximumLineLength >> 20) MiB (not a text table?)")
+        }
+        try fill()
+    }
+
+    /// Counts the line `from..<to` of the buffer at `base` (its line end excluded) and returns
+    /// it without a trailing `\r` and, on line 1, without a UTF-8 byte-order mark.
+    @inline(__always) private func lineRange(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Range<Int> {
         lineNumber += 1
-        if line.last == 13 { line = line.dropLast() }
-        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
-        return line
+        var low = from, high = to
+        if high > low && base[high - 1] == 13 { high -= 1 }
+        if lineNumber == 1 && high - low >= 3 && base[low] == 0xEF && base[low + 1] == 0xBB && base[low + 2] == 0xBF { low += 3 }
+        return low..<high
     }
 
     private func fill() throws {
