@@ -39,10 +39,51 @@ enum DecimalParser {
         var exponent: Int
     }
 
-    /// Exactly representable powers of ten for Clinger's fast path.
-    private static let exactPowers64: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
-    private static let exactPowers32: [Float] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
+    /// 10^q for 0 ≤ q ≤ 22, the powers of ten that are exact float64 values (Clinger's fast path).
+    @inline(__always) private static func exactPower64(_ q: Int) -> Double {
+        switch q {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
+
+    /// 10^q for 0 ≤ q ≤ 10, the powers of ten that are exact float32 values.
+    @inline(__always) private static func exactPower32(_ q: Int) -> Float {
+        switch q {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        default: return 1e10
+        }
+    }
 
     /// Reads `[+-]digits[.digits][(e|E)[+-]digits]` spanning all `count` bytes, with at most 19
     /// significant digits; nil for any other text (which the caller hands to `strtod`).
@@ -183,7 +224,7 @@ enum DecimalParser {
             let w = decimal.digits, q = decimal.exponent
             if w == 0 { return decimal.negative ? -0.0 : 0.0 }
             if w <= 1 << 53 && q >= -22 && q <= 22 {
-                let value = q < 0 ? Double(w) / exactPowers64[-q] : Double(w) * exactPowers64[q]
+                let value = q < 0 ? Double(w) / exactPower64(-q) : Double(w) * exactPower64(q)
                 return decimal.negative ? -value : value
             }
             if Format.float64.decimalExponents.contains(q), let (power, bits) = eiselLemire(w, q, .float64) {
@@ -200,7 +241,7 @@ enum DecimalParser {
             let w = decimal.digits, q = decimal.exponent
             if w == 0 { return decimal.negative ? -0.0 : 0.0 }
             if w <= 1 << 24 && q >= -10 && q <= 10 {
-                let value = q < 0 ? Float(w) / exactPowers32[-q] : Float(w) * exactPowers32[q]
+                let value = q < 0 ? Float(w) / exactPower32(-q) : Float(w) * exactPower32(q)
                 return decimal.negative ? -value : value
             }
             if Format.float32.decimalExponents.contains(q), let (power, bits) = eiselLemire(w, q, .float32) {
