@@ -89,6 +89,15 @@ enum DecimalParser {
     /// significant digits; nil for any other text (which the caller hands to `strtod`).
     @inline(__always)
     static func scan(_ p: UnsafePointer<UInt8>, _ count: Int) -> Decimal? {
+        guard let (decimal, length) = scanPrefix(p, count), length == count else { return nil }
+        return decimal
+    }
+
+    /// `scan` of the longest prefix of the `count` bytes at `p` that has the form, and its
+    /// length; nil when there is none or it has more than 19 significant digits or an exponent
+    /// marker without digits.
+    @inline(__always)
+    static func scanPrefix(_ p: UnsafePointer<UInt8>, _ count: Int) -> (Decimal, Int)? {
         var i = 0
         var negative = false
         if i < count && (p[i] == 45 || p[i] == 43) { negative = p[i] == 45; i += 1 }
@@ -148,8 +157,7 @@ enum DecimalParser {
             guard exponentDigits > 0 else { return nil }
             exponent += negativeExponent ? -value : value
         }
-        guard i == count else { return nil }
-        return Decimal(negative: negative, digits: digits, exponent: exponent)
+        return (Decimal(negative: negative, digits: digits, exponent: exponent), i)
     }
 
     /// The value of eight ASCII digits at `p` (SWAR: all eight checked and combined in a few
@@ -220,19 +228,33 @@ enum DecimalParser {
     /// The float64 of `count` bytes at `p` (no surrounding spaces), as `strtod` gives it;
     /// nil when they are not entirely a number.
     static func double(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-        if let decimal = scan(p, count) {
-            let w = decimal.digits, q = decimal.exponent
-            if w == 0 { return decimal.negative ? -0.0 : 0.0 }
-            if w <= 1 << 53 && q >= -22 && q <= 22 {
-                let value = q < 0 ? Double(w) / exactPower64(-q) : Double(w) * exactPower64(q)
-                return decimal.negative ? -value : value
-            }
-            if Format.float64.decimalExponents.contains(q), let (power, bits) = eiselLemire(w, q, .float64) {
-                let word = (decimal.negative ? UInt64(1) << 63 : 0) | UInt64(power) << 52 | bits
-                return Double(bitPattern: word)
-            }
-        }
+        if let decimal = scan(p, count), let value = convert(decimal) { return value }
         return fallback(p, count) { strtod($0, $1) }
+    }
+
+    /// The float64 of the number at the start of the `count` bytes at `p` and its length in
+    /// bytes, when the fast paths decide it; nil otherwise (then read the field with `double`).
+    /// For a field that ends where the number ends, the same value as `double` on the field.
+    @inline(__always)
+    static func doublePrefix(_ p: UnsafePointer<UInt8>, _ count: Int) -> (Double, Int)? {
+        guard let (decimal, length) = scanPrefix(p, count), let value = convert(decimal) else { return nil }
+        return (value, length)
+    }
+
+    /// Clinger's fast path or Eisel–Lemire for a scanned decimal; nil when neither decides.
+    @inline(__always)
+    private static func convert(_ decimal: Decimal) -> Double? {
+        let w = decimal.digits, q = decimal.exponent
+        if w == 0 { return decimal.negative ? -0.0 : 0.0 }
+        if w <= 1 << 53 && q >= -22 && q <= 22 {
+            let value = q < 0 ? Double(w) / exactPower64(-q) : Double(w) * exactPower64(q)
+            return decimal.negative ? -value : value
+        }
+        if Format.float64.decimalExponents.contains(q), let (power, bits) = eiselLemire(w, q, .float64) {
+            let word = (decimal.negative ? UInt64(1) << 63 : 0) | UInt64(power) << 52 | bits
+            return Double(bitPattern: word)
+        }
+        return nil
     }
 
     /// The float32 of `count` bytes at `p`, as `strtof` gives it (one rounding).

@@ -258,6 +258,15 @@ public enum NumberText {
         return DecimalParser.double(base, count)
     }
 
+    /// The float64 of the number at the start of `buffer` and its length in bytes, when it is
+    /// an ordinary decimal that the fast paths read (nil otherwise: read the field with
+    /// `double(buffer:)`). A field that ends where the number ends gets the value `double(buffer:)`
+    /// gives it, so a line can be parsed in one pass without finding its delimiters first.
+    @inline(__always) public static func doublePrefix(buffer: UnsafeBufferPointer<UInt8>) -> (Double, Int)? {
+        guard let base = buffer.baseAddress else { return nil }
+        return DecimalParser.doublePrefix(base, buffer.count)
+    }
+
     /// `double(bytes:)` for float32: bit for bit `strtof` (one rounding, as `float(_:)`).
     @inline(__always) public static func float(bytes: ArraySlice<UInt8>) -> Float? {
         bytes.withUnsafeBufferPointer { float(buffer: $0) }

@@ -601,6 +601,27 @@ private struct CSVRowParser: Sendable {
     let barrierColumn: Int?
     let encoding: ImportLabelEncoding
     let float32: Bool
+    /// Whether each column is a feature.
+    let isFeature: [Bool]
+
+    init(path: String, header: [String], delimiter: CSVTable.Delimiter, featureColumns: [Int], labelColumn: Int,
+         temperatureColumn: Int?, constantTemperature: Double?, splitColumn: Int?, barrierColumn: Int?,
+         encoding: ImportLabelEncoding, float32: Bool) {
+        self.path = path
+        self.header = header
+        self.delimiter = delimiter
+        self.featureColumns = featureColumns
+        self.labelColumn = labelColumn
+        self.temperatureColumn = temperatureColumn
+        self.constantTemperature = constantTemperature
+        self.splitColumn = splitColumn
+        self.barrierColumn = barrierColumn
+        self.encoding = encoding
+        self.float32 = float32
+        var isFeature = [Bool](repeating: false, count: header.count)
+        for column in featureColumns { isFeature[column] = true }
+        self.isFeature = isFeature
+    }
 
     /// An empty block with this file's optional columns, room reserved for `capacity` rows.
     func emptyBlock(capacity: Int) -> ParticleBlock {
@@ -626,6 +647,11 @@ private struct CSVRowParser: Sendable {
             blank = !bytes.contains { $0 != 32 && $0 != 9 }
             quoted = memchr(base, 34, bytes.count) != nil
             if blank || quoted { return }
+            if fastFields(bytes, &fields, &block) {
+                try otherValues(bytes, fields, number, &block)
+                return
+            }
+            fields.removeAll(keepingCapacity: true)
             var start = 0
             while let hit = memchr(base + start, separator, bytes.count - start) {
                 let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
@@ -654,20 +680,67 @@ private struct CSVRowParser: Sendable {
         try joined.withUnsafeBufferPointer { try values($0, fields, number, &block) }
     }
 
+    /// One pass over an unquoted line: the field ranges into `fields` and the features onto
+    /// `block`, when every feature is an ordinary decimal (`NumberText.doublePrefix`) that ends at
+    /// its delimiter and the line has the header's field count. False, with nothing appended,
+    /// when the line needs the checked path (which then finds the same values or the error).
+    @inline(__always)
+    private func fastFields(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: inout [Range<Int>], _ block: inout ParticleBlock) -> Bool {
+        guard !float32, let base = bytes.baseAddress else { return false }
+        let mark = block.features.count, count = bytes.count, separator = delimiter.rawValue
+        var start = 0
+        for column in 0..<header.count {
+            let end: Int
+            if isFeature[column] {
+                guard let (value, length) = NumberText.doublePrefix(buffer: UnsafeBufferPointer(start: base + start, count: count - start)),
+                      value.isFinite, start + length == count || base[start + length] == separator else {
+                    block.features.removeSubrange(mark...)
+                    return false
+                }
+                block.features.append(value)
+                end = start + length
+            } else {
+                end = memchr(base + start, Int32(separator), count - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
+            }
+            fields.append(start..<end)
+            // The last field ends the line; every other one ends at a delimiter.
+            guard (column == header.count - 1) == (end == count) else {
+                block.features.removeSubrange(mark...)
+                return false
+            }
+            start = end + 1
+        }
+        return true
+    }
+
+    /// The text of field `column`.
+    private func text(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ column: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[column]]), as: UTF8.self)
+    }
+
+    /// Field `column` as a finite number, or the error naming line, column and value.
+    private func number(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ column: Int, _ line: Int, float: Bool = false) throws -> Double {
+        let cell = UnsafeBufferPointer(rebasing: bytes[fields[column]])
+        let value = float ? NumberText.float(buffer: cell).map(Double.init) : NumberText.double(buffer: cell)
+        guard let value, value.isFinite else {
+            let text = text(bytes, fields, column)
+            let problem = text.trimmingCharacters(in: .whitespaces).isEmpty ? "empty cell (a missing value) instead of a number" : (value == nil ? "non-numeric value" : "non-finite value")
+            throw InterchangeError.nonNumeric(file: path, line: line, column: column + 1, name: header[column], value: text, problem: problem)
+        }
+        return value
+    }
+
     /// The values of one row whose fields are `fields` in `bytes`.
     private func values(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ line: Int, _ block: inout ParticleBlock) throws {
+        for column in featureColumns { block.features.append(try number(bytes, fields, column, line, float: float32)) }
+        try otherValues(bytes, fields, line, &block)
+    }
+
+    /// The label, temperature, split and barrier of a row whose features are read.
+    private func otherValues(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ line: Int, _ block: inout ParticleBlock) throws {
         func cell(_ column: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[fields[column]]) }
-        func text(_ column: Int) -> String { String(decoding: cell(column), as: UTF8.self) }
-        func number(_ column: Int, float: Bool = false) throws -> Double {
-            let value = float ? NumberText.float(buffer: cell(column)).map(Double.init) : NumberText.double(buffer: cell(column))
-            guard let value, value.isFinite else {
-                let text = text(column)
-                let problem = text.trimmingCharacters(in: .whitespaces).isEmpty ? "empty cell (a missing value) instead of a number" : (value == nil ? "non-numeric value" : "non-finite value")
-                throw InterchangeError.nonNumeric(file: path, line: line, column: column + 1, name: header[column], value: text, problem: problem)
-            }
-            return value
-        }
-        for column in featureColumns { block.features.append(try number(column, float: float32)) }
+        func text(_ column: Int) -> String { self.text(bytes, fields, column) }
+        func number(_ column: Int) throws -> Double { try self.number(bytes, fields, column, line) }
         guard let label = encoding.label(bytes: cell(labelColumn)) else {
             let labelText = text(labelColumn)
             let hint = ImportLabelEncoding.suggestion(for: labelText).map { " — pass --label-encoding \($0.rawValue) if that is how the file writes them" } ?? ""
