@@ -74,6 +74,34 @@ private func randomDecimal(_ g: inout SplitMix64) -> String {
         }
     }
 
+    /// The one-pass CSV reader's `doublePrefix`: on a number followed by a delimiter it reads
+    /// the number's length and, when it decides, strtod's value of the field alone.
+    @Test func prefixReadsTheFieldAsAWhole() {
+        var g = SplitMix64(seed: 31)
+        var decided = 0
+        for index in 0..<50_000 {
+            let text = index % 2 == 0 ? randomDecimal(&g) : Double(bitPattern: g.next()).description
+            for tail in ["", ",", ",1.5", "\t2", "x"] {
+                let bytes = Array((text + tail).utf8)
+                let prefix = bytes.withUnsafeBufferPointer { NumberText.doublePrefix(buffer: $0) }
+                guard let (value, length) = prefix else { continue }
+                #expect(length <= text.utf8.count, "\(text + tail)")
+                if length == text.utf8.count {
+                    #expect(value.bitPattern == referenceDouble(text)?.bitPattern, "\(text + tail)")
+                    decided += 1
+                }
+            }
+        }
+        #expect(decided > 100_000)
+        // Not ordinary decimals: the field is read the checked way.
+        for text in ["", " 1", "inf", "nan", "1e", "1e+,", ".", "-", "12345678901234567890"] {
+            let bytes = Array((text + ",").utf8)
+            #expect(bytes.withUnsafeBufferPointer { NumberText.doublePrefix(buffer: $0) } == nil, "\(text)")
+        }
+        // A number that stops before the delimiter: its length says so (the reader then checks).
+        #expect(Array("0x10,".utf8).withUnsafeBufferPointer { NumberText.doublePrefix(buffer: $0)?.1 } == 1)
+    }
+
     /// Shortest round-trip and 17-digit forms of random doubles of every exponent, subnormals
     /// included, and of random floats.
     @Test func roundTripFormsMatchStrtod() {
