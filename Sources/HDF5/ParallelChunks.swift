@@ -114,9 +114,12 @@ struct ChunkPipeline {
 
     /// Whether rows `firstRow ..< firstRow + rowCount` of a dataset with `datasetRows` rows can be
     /// written as whole chunks: the block starts on a chunk boundary and ends on one or at the end
-    /// of the dataset (a partial last chunk is stored zero-padded, as libhdf5 does).
+    /// of the dataset (a partial last chunk is stored zero-padded, as libhdf5 does). With the
+    /// `fast` strategy a single chunk goes this way too (libhdf5's filter would use zlib's
+    /// default strategy, several times slower).
     func canWrite(firstRow: Int, rowCount: Int, datasetRows: Int) -> Bool {
-        firstRow % rowsPerChunk == 0 && (rowCount % rowsPerChunk == 0 || firstRow + rowCount == datasetRows) && pays(forRows: rowCount)
+        firstRow % rowsPerChunk == 0 && (rowCount % rowsPerChunk == 0 || firstRow + rowCount == datasetRows)
+            && rowCount > 0 && (pays(forRows: rowCount) || strategy == .fast)
     }
 
     /// Writes `rowCount` rows from `source` (row-major) starting at `firstRow`, compressing on all

@@ -95,8 +95,10 @@ public struct ConversionOptions: Sendable {
     public var to: InterchangeFormat?
     /// Replace an existing output.
     public var overwrite = false
-    /// Rows per block read and written (memory is O(blockRows × d)).
-    public var blockRows = 65_536
+    /// Rows per block read and written (memory is O(blockRows × d)); nil: 65 536 for exports,
+    /// 16 384 for imports (one chunk of the table: parsing the next block overlaps writing this
+    /// one, and memory stays near that of an export).
+    public var blockRows: Int?
 
     // Export.
     /// The array a `.npy` export holds.
@@ -209,8 +211,8 @@ public enum TableConversion {
         let (from, to) = try formats(input: input, output: output, options: options)
         if ResultStore.sameFile(input, output) { throw ConversionError.outputIsInput(file: output) }
         if !options.overwrite && FileManager.default.fileExists(atPath: output) { throw ConversionError.outputExists(file: output) }
-        guard options.blockRows > 0 else {
-            throw WorkflowError.invalidParameter(name: "--block-rows", value: String(options.blockRows), requirement: "positive")
+        if let rows = options.blockRows, rows <= 0 {
+            throw WorkflowError.invalidParameter(name: "--block-rows", value: String(rows), requirement: "positive")
         }
         if from == .h5 {
             return try export(input: input, output: output, to: to, options: options, progress: progress)
@@ -223,7 +225,7 @@ public enum TableConversion {
     private static func export(input: String, output: String, to: InterchangeFormat, options: ConversionOptions,
                                progress: ((Int, Int?) -> Void)?) throws -> ConversionSummary {
         let table = try ParticleTableBlocks(path: input)
-        let rows = table.rows, step = options.blockRows
+        let rows = table.rows, step = options.blockRows ?? 65_536
         let float32 = table.storage == .float32
         var summary = ConversionSummary(from: .h5, to: to, rows: rows, featureCount: table.featureCount, written: [], notes: [])
         /// Calls `body` for each block range, reporting progress.
@@ -409,7 +411,7 @@ public enum TableConversion {
                                              deflateStrategy: .fast)
         var rows = 0
         // The next block is parsed while this one is compressed and written.
-        let blocks = BlockPrefetch(source: source, maxRows: options.blockRows)
+        let blocks = BlockPrefetch(source: source, maxRows: options.blockRows ?? ParticleTableWriter.rowsPerChunk)
         defer { blocks.finish() }
         while let block = try blocks.next() {
             try writer.append(block)
