@@ -26,8 +26,10 @@ enum DecimalParser {
         /// Decimal exponents handled (outside: `strtod` decides, it gives 0 or ∞).
         let decimalExponents: ClosedRange<Int>
 
+        /// IEEE binary64.
         static let float64 = Format(mantissaBits: 52, minimumExponent: -1023, infinitePower: 0x7FF,
                                     roundToEven: -4...23, decimalExponents: -342...308)
+        /// IEEE binary32.
         static let float32 = Format(mantissaBits: 23, minimumExponent: -127, infinitePower: 0xFF,
                                     roundToEven: -17...10, decimalExponents: -65...38)
     }

@@ -606,6 +606,7 @@ private struct CSVRowParser: Sendable {
     /// Whether each column is a feature.
     let isFeature: [Bool]
 
+    /// The parser of a file with `header`, its columns found by `CSVSource`.
     init(path: String, header: [String], delimiter: CSVTable.Delimiter, featureColumns: [Int], labelColumn: Int,
          temperatureColumn: Int?, constantTemperature: Double?, splitColumn: Int?, barrierColumn: Int?,
          encoding: ImportLabelEncoding, float32: Bool) {
