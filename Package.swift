@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "Report"),
         .target(name: "Workflows", dependencies: [
             "HDF5", "ParticleTable", "Interchange", "Report", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
+            "Parallel",
         ]),
         // Campaigns of many trajectories (`softness batch`): discovery, temperatures, per-file
         // sidecars, shards and the batch runner; the pipeline steps themselves are Workflows'.

@@ -113,49 +113,17 @@ public enum CSVTable {
             return nil
         }
 
-        /// The next non-blank line as bytes with the byte range of each field, when it has no
-        /// quotes (then no field needs unquoting); a quoted line comes back as its fields'
-        /// strings instead. The fast path of import; same fields and errors as `next()`.
-        public func nextRow() throws -> Row? {
-            while let line = try lines.next() {
-                if line.isEmpty || line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                guard !line.contains(34) else {
-                    let fields = try Self.split(line, delimiter: delimiter, file: path, line: lines.lineNumber)
-                    guard fields.count == header.count else {
-                        throw InterchangeError.ragged(file: path, line: lines.lineNumber, fields: fields.count, expected: header.count)
-                    }
-                    return .strings(fields)
-                }
-                var ranges: [Range<Int>] = []
-                ranges.reserveCapacity(header.count)
-                var start = line.startIndex
-                for index in line.indices where line[index] == delimiter {
-                    ranges.append(start..<index)
-                    start = index + 1
-                }
-                ranges.append(start..<line.endIndex)
-                guard ranges.count == header.count else {
-                    throw InterchangeError.ragged(file: path, line: lines.lineNumber, fields: ranges.count, expected: header.count)
-                }
-                return .bytes(line, ranges)
-            }
-            return nil
+        /// The next (up to) `maximum` raw lines after the header (blank ones included), nil at
+        /// the end of the file, for parsing rows in parallel (quoted lines with
+        /// `fields(of:delimiter:file:line:)`, which gives the same fields and errors as `next()`).
+        public func nextLines(maximum: Int) throws -> TextLines.LineBlock? {
+            try lines.nextLines(maximum: maximum)
         }
 
-        /// One row of `nextRow()`.
-        public enum Row {
-            /// An unquoted line and the byte range of each field in it.
-            case bytes(ArraySlice<UInt8>, [Range<Int>])
-            /// A quoted line, already split and unquoted.
-            case strings([String])
-
-            /// The text of every field.
-            public var strings: [String] {
-                switch self {
-                case .bytes(let line, let ranges): return ranges.map { String(decoding: line[$0], as: UTF8.self) }
-                case .strings(let fields): return fields
-                }
-            }
+        /// The fields of one quoted line (RFC 4180 unquoting, as `next()` does), `number` naming it
+        /// in errors.
+        public static func fields(of line: ArraySlice<UInt8>, delimiter: Delimiter, file: String, line number: Int) throws -> [String] {
+            try split(line, delimiter: delimiter.rawValue, file: file, line: number)
         }
 
         /// Splits one line into fields, undoing RFC 4180 quoting.

@@ -70,49 +70,97 @@ public enum LIBSVMText {
         /// The next row, nil at the end. Blank and comment-only lines are skipped; `qid:` tokens
         /// are ignored.
         public func next() throws -> Row? {
-            while let raw = try lines.next() {
-                var line = raw
-                if let hash = line.firstIndex(of: 35) { line = line[..<hash] }
-                let tokens = line.split(whereSeparator: { $0 == 32 || $0 == 9 })
-                guard let first = tokens.first else { continue }
-                let number = lines.lineNumber
-                let labelText = String(decoding: first, as: UTF8.self)
-                guard let label = NumberText.double(labelText), label.isFinite else {
-                    throw InterchangeError.malformed(file: path, line: number, message: "label '\(labelText)' is not a number")
-                }
+            while let line = try lines.next() {
                 var columns: [Int] = [], values: [Double] = []
-                columns.reserveCapacity(tokens.count - 1)
-                values.reserveCapacity(tokens.count - 1)
-                for token in tokens.dropFirst() {
-                    let text = String(decoding: token, as: UTF8.self)
-                    guard let colon = text.firstIndex(of: ":") else {
-                        throw InterchangeError.malformed(file: path, line: number, message: "'\(text)' is not index:value")
-                    }
-                    let indexText = text[..<colon], valueText = text[text.index(after: colon)...]
-                    if indexText == "qid" { continue }
-                    guard let index = Int(indexText) else {
-                        throw InterchangeError.malformed(file: path, line: number, message: "index '\(indexText)' in '\(text)' is not an integer")
-                    }
-                    let column = zeroBased ? index : index - 1
-                    guard column >= 0 else {
-                        let hint = index == 0 && !zeroBased
-                            ? "; LIBSVM indices start at 1 (scikit-learn's dump_svmlight_file writes 0-based ones by default: pass --zero-based)" : ""
-                        throw InterchangeError.malformed(file: path, line: number, message: "index \(index) in '\(text)' is below \(zeroBased ? 0 : 1)\(hint)")
-                    }
-                    if let previous = columns.last, column <= previous {
-                        throw InterchangeError.malformed(file: path, line: number, message: "index \(index) in '\(text)' is not above the previous index \(zeroBased ? previous : previous + 1); indices must be strictly ascending")
-                    }
-                    let value: Double?
-                    if float32 { value = NumberText.float(valueText).map(Double.init) } else { value = NumberText.double(valueText) }
-                    guard let value, value.isFinite else {
-                        throw InterchangeError.malformed(file: path, line: number, message: "value '\(valueText)' of index \(index) is \(value == nil ? "not a number" : "not finite")")
-                    }
+                let label = try Self.parse(line, number: lines.lineNumber, file: path, zeroBased: zeroBased, float32: float32) { column, value in
                     columns.append(column)
                     values.append(value)
                 }
-                return Row(label: label, columns: columns, values: values)
+                if let label { return Row(label: label, columns: columns, values: values) }
             }
             return nil
+        }
+
+        /// The next (up to) `maximum` raw lines (blank and comment lines included), nil at the
+        /// end: for parsing rows in parallel with `parse(_:number:file:zeroBased:float32:feature:)`,
+        /// which gives the rows and errors of `next()`.
+        public func nextLines(maximum: Int) throws -> TextLines.LineBlock? {
+            try lines.nextLines(maximum: maximum)
+        }
+
+        /// Parses one line (line `number` of `file`): returns its label after calling
+        /// `feature(column, value)` for each feature in order (columns 0-based, strictly
+        /// ascending, values finite), or nil for a blank or comment-only line. Works on the bytes;
+        /// text is made only for error messages.
+        public static func parse(_ line: ArraySlice<UInt8>, number: Int, file: String, zeroBased: Bool, float32: Bool,
+                                 feature: (Int, Double) -> Void) throws -> Double? {
+            try line.withUnsafeBufferPointer { bytes -> Double? in
+                var end = bytes.count
+                if let hash = bytes.firstIndex(of: 35) { end = hash }
+                func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
+                func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+                var i = 0
+                /// The next token (between spaces or tabs), nil at the end.
+                func token() -> Range<Int>? {
+                    while i < end, isSpace(bytes[i]) { i += 1 }
+                    guard i < end else { return nil }
+                    let from = i
+                    while i < end, !isSpace(bytes[i]) { i += 1 }
+                    return from..<i
+                }
+                guard let first = token() else { return nil }
+                guard let label = NumberText.double(buffer: UnsafeBufferPointer(rebasing: bytes[first])), label.isFinite else {
+                    throw InterchangeError.malformed(file: file, line: number, message: "label '\(text(first))' is not a number")
+                }
+                var previous: Int?
+                while let item = token() {
+                    guard let colon = bytes[item].firstIndex(of: 58) else {
+                        throw InterchangeError.malformed(file: file, line: number, message: "'\(text(item))' is not index:value")
+                    }
+                    let indexRange = item.lowerBound..<colon, valueRange = (colon + 1)..<item.upperBound
+                    if indexRange.count == 3 && bytes[indexRange.lowerBound] == 113 && bytes[indexRange.lowerBound + 1] == 105
+                        && bytes[indexRange.lowerBound + 2] == 100 { continue }   // qid
+                    guard let index = integer(UnsafeBufferPointer(rebasing: bytes[indexRange])) else {
+                        throw InterchangeError.malformed(file: file, line: number, message: "index '\(text(indexRange))' in '\(text(item))' is not an integer")
+                    }
+                    let column = zeroBased ? index : (index > Int.min ? index - 1 : -1)
+                    guard column >= 0 else {
+                        let hint = index == 0 && !zeroBased
+                            ? "; LIBSVM indices start at 1 (scikit-learn's dump_svmlight_file writes 0-based ones by default: pass --zero-based)" : ""
+                        throw InterchangeError.malformed(file: file, line: number, message: "index \(index) in '\(text(item))' is below \(zeroBased ? 0 : 1)\(hint)")
+                    }
+                    if let previous, column <= previous {
+                        throw InterchangeError.malformed(file: file, line: number, message: "index \(index) in '\(text(item))' is not above the previous index \(zeroBased ? previous : previous + 1); indices must be strictly ascending")
+                    }
+                    let cell = UnsafeBufferPointer(rebasing: bytes[valueRange])
+                    let value = float32 ? NumberText.float(buffer: cell).map(Double.init) : NumberText.double(buffer: cell)
+                    guard let value, value.isFinite else {
+                        throw InterchangeError.malformed(file: file, line: number, message: "value '\(text(valueRange))' of index \(index) is \(value == nil ? "not a number" : "not finite")")
+                    }
+                    feature(column, value)
+                    previous = column
+                }
+                return label
+            }
+        }
+
+        /// A decimal integer as Swift's `Int(_:)` reads it (optional sign, digits only), nil on
+        /// anything else or overflow.
+        private static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            var i = 0, negative = false
+            if i < bytes.count && (bytes[i] == 43 || bytes[i] == 45) { negative = bytes[i] == 45; i += 1 }
+            guard i < bytes.count else { return nil }
+            var value = 0
+            while i < bytes.count {
+                let digit = bytes[i] &- 48
+                guard digit < 10 else { return nil }
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = negative ? times.subtractingReportingOverflow(Int(digit)) : times.addingReportingOverflow(Int(digit))
+                guard !o1 && !o2 else { return nil }
+                value = sum
+                i += 1
+            }
+            return value
         }
     }
 }

@@ -91,6 +91,8 @@ public final class TextLines {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
+    /// Mean line length of the last `nextLines` block.
+    private var bytesPerLine = 0
 
     /// Opens `path` for reading; a missing file or a directory is a `cannotRead` error.
     public init(path: String) throws {
@@ -102,32 +104,101 @@ public final class TextLines {
 
     deinit { if descriptor >= 0 { _ = close(descriptor) } }
 
-    /// The next line without its line end, or nil at the end of the file.
-    public func next() throws -> ArraySlice<UInt8>? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
-                var line = buffer[start..<newline]
-                start = newline + 1
-                return finish(&line)
+    /// Consecutive lines of the file in one buffer (the unit of parallel parsing).
+    public struct LineBlock: Sendable {
+        /// The lines' bytes, back to back, without their line ends.
+        public var bytes: [UInt8] = []
+        /// Byte range of each line in `bytes`.
+        public var lines: [Range<Int>] = []
+        /// Line number (1-based) of `lines[0]`; `lines[i]` is line `firstLineNumber + i`.
+        public var firstLineNumber: Int
+    }
+
+    /// The next (up to) `maximum` lines, as `next()` returns them (blank lines included, so
+    /// line numbers follow from the position), nil at the end of the file.
+    public func nextLines(maximum: Int) throws -> LineBlock? {
+        var block = LineBlock(firstLineNumber: lineNumber + 1)
+        block.lines.reserveCapacity(maximum)
+        // Room for as many bytes per line as the last block had, so the buffer rarely grows.
+        block.bytes.reserveCapacity(maximum * (bytesPerLine + bytesPerLine / 8 + 1))
+        while block.lines.count < maximum {
+            // Every whole line in the buffer (up to `maximum`), then one copy of their bytes.
+            let offset = block.bytes.count - start
+            let end = buffer.withUnsafeBufferPointer { bytes -> Int in
+                guard let base = bytes.baseAddress else { return start }
+                var position = start
+                while block.lines.count < maximum, position < bytes.count,
+                      let hit = memchr(base + position, 10, bytes.count - position) {
+                    let newline = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    let line = lineRange(base, position, newline)
+                    block.lines.append((line.lowerBound + offset)..<(line.upperBound + offset))
+                    position = newline + 1
+                }
+                return position
+            }
+            if end > start {
+                block.bytes.append(contentsOf: buffer[start..<end])
+                start = end
+                continue
             }
             if atEnd {
-                guard start < buffer.count else { return nil }
-                var line = buffer[start...]
+                // The last line, without a line end.
+                guard start < buffer.count else { break }
+                let line = buffer.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { lineRange($0, start, bytes.count) } }
+                if let line { block.lines.append((line.lowerBound + offset)..<(line.upperBound + offset)) }
+                block.bytes.append(contentsOf: buffer[start...])
                 start = buffer.count
-                return finish(&line)
+                break
             }
-            guard buffer.count - start <= Self.maximumLineLength else {
-                throw InterchangeError.malformed(file: path, line: lineNumber + 1, message: "the line is longer than \(Self.maximumLineLength >> 20) MiB (not a text table?)")
-            }
-            try fill()
+            try refill()
+        }
+        if !block.lines.isEmpty { bytesPerLine = block.bytes.count / block.lines.count }
+        return block.lines.isEmpty ? nil : block
+    }
+
+    /// Offset of the next `\n` at or after `start` in the buffer.
+    @inline(__always) private func newline() -> Int? {
+        buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard start < bytes.count, let base = bytes.baseAddress,
+                  let hit = memchr(base + start, 10, bytes.count - start) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
         }
     }
 
-    private func finish(_ line: inout ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    /// The next line without its line end, or nil at the end of the file.
+    public func next() throws -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = newline() {
+                let line = buffer.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { lineRange($0, start, newline) } }
+                start = newline + 1
+                return line.map { buffer[$0] }
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = buffer.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { lineRange($0, start, bytes.count) } }
+                start = buffer.count
+                return line.map { buffer[$0] }
+            }
+            try refill()
+        }
+    }
+
+    /// Reads more of the file, unless the unfinished line is already too long.
+    private func refill() throws {
+        guard buffer.count - start <= Self.maximumLineLength else {
+            throw InterchangeError.malformed(file: path, line: lineNumber + 1, message: "the line is longer than \(Self.maximumLineLength >> 20) MiB (not a text table?)")
+        }
+        try fill()
+    }
+
+    /// Counts the line `from..<to` of the buffer at `base` (its line end excluded) and returns
+    /// it without a trailing `\r` and, on line 1, without a UTF-8 byte-order mark.
+    @inline(__always) private func lineRange(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Range<Int> {
         lineNumber += 1
-        if line.last == 13 { line = line.dropLast() }
-        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
-        return line
+        var low = from, high = to
+        if high > low && base[high - 1] == 13 { high -= 1 }
+        if lineNumber == 1 && high - low >= 3 && base[low] == 0xEF && base[low + 1] == 0xBB && base[low + 2] == 0xBF { low += 3 }
+        return low..<high
     }
 
     private func fill() throws {
@@ -165,52 +236,62 @@ public enum NumberText {
     /// same double when parsed as float64 and rounded to float32).
     @inline(__always) public static func shortest(_ value: Float) -> String { value.description }
 
-    /// Parses `text` (surrounding spaces ignored) as a float64, nil if it is not a number.
+    /// Parses `text` (surrounding spaces and tabs ignored) as a float64, nil if it is not a
+    /// number: `double(bytes:)` on its UTF-8.
     @inline(__always) public static func double<S: StringProtocol>(_ text: S) -> Double? {
-        if let value = Double(text) { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return trimmed.count == text.count ? nil : Double(trimmed)
+        var utf8 = String(text)
+        return utf8.withUTF8 { double(buffer: $0) }
     }
 
-    /// Parses the bytes of one field (surrounding spaces and tabs ignored) as a float64 with
-    /// strtod in the C locale, without making a String (the hot path of CSV import); nil if the
-    /// field is not entirely a number. Same results as `double(_:)` on the field's text.
-    public static func double(bytes: ArraySlice<UInt8>) -> Double? {
-        parse(bytes) { strtod($0, $1) }
+    /// Parses the bytes of one field (surrounding spaces and tabs ignored) as a float64, without
+    /// making a String (the hot path of CSV and LIBSVM import); nil if the field is not entirely
+    /// a number. The result is bit for bit what C's `strtod` gives in the C locale (`DecimalParser`:
+    /// a fast correctly rounded path for ordinary decimals, `strtod` itself for the rest, which
+    /// keeps `inf`, `nan` and hexadecimal floats as they were).
+    @inline(__always) public static func double(bytes: ArraySlice<UInt8>) -> Double? {
+        bytes.withUnsafeBufferPointer { double(buffer: $0) }
     }
 
-    /// `double(bytes:)` for float32 (strtof: one rounding, as `float(_:)`).
-    public static func float(bytes: ArraySlice<UInt8>) -> Float? {
-        parse(bytes) { strtof($0, $1) }
+    /// `double(bytes:)` on a buffer.
+    @inline(__always) public static func double(buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let (base, count) = trimmed(buffer) else { return nil }
+        return DecimalParser.double(base, count)
     }
 
-    @inline(__always)
-    private static func parse<T>(_ bytes: ArraySlice<UInt8>,
-                                 _ convert: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T? {
-        var low = bytes.startIndex, high = bytes.endIndex
-        while low < high, bytes[low] == 32 || bytes[low] == 9 { low += 1 }
-        while high > low, bytes[high - 1] == 32 || bytes[high - 1] == 9 { high -= 1 }
-        let count = high - low
-        guard count > 0, count < 128 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> T? in
-            guard let base = buffer.baseAddress else { return nil }
-            for i in 0..<count {
-                let byte = bytes[low + i]
-                guard byte != 0 else { return nil }
-                base[i] = CChar(bitPattern: byte)
-            }
-            base[count] = 0
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let value = convert(base, &end)
-            guard let end, end == base + count else { return nil }
-            return value
-        }
+    /// The float64 of the number at the start of `buffer` and its length in bytes, when it is
+    /// an ordinary decimal that the fast paths read (nil otherwise: read the field with
+    /// `double(buffer:)`). A field that ends where the number ends gets the value `double(buffer:)`
+    /// gives it, so a line can be parsed in one pass without finding its delimiters first.
+    @inline(__always) public static func doublePrefix(buffer: UnsafeBufferPointer<UInt8>) -> (Double, Int)? {
+        guard let base = buffer.baseAddress else { return nil }
+        return DecimalParser.doublePrefix(base, buffer.count)
     }
 
-    /// Parses `text` as a float32 directly (one rounding), nil if it is not a number.
+    /// `double(bytes:)` for float32: bit for bit `strtof` (one rounding, as `float(_:)`).
+    @inline(__always) public static func float(bytes: ArraySlice<UInt8>) -> Float? {
+        bytes.withUnsafeBufferPointer { float(buffer: $0) }
+    }
+
+    /// `float(bytes:)` on a buffer.
+    @inline(__always) public static func float(buffer: UnsafeBufferPointer<UInt8>) -> Float? {
+        guard let (base, count) = trimmed(buffer) else { return nil }
+        return DecimalParser.float(base, count)
+    }
+
+    /// Parses `text` (surrounding spaces and tabs ignored) as a float32 directly (one
+    /// rounding), nil if it is not a number: `float(bytes:)` on its UTF-8.
     @inline(__always) public static func float<S: StringProtocol>(_ text: S) -> Float? {
-        if let value = Float(text) { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return trimmed.count == text.count ? nil : Float(trimmed)
+        var utf8 = String(text)
+        return utf8.withUTF8 { float(buffer: $0) }
+    }
+
+    /// The buffer without leading and trailing spaces and tabs; nil when nothing is left.
+    @inline(__always)
+    private static func trimmed(_ buffer: UnsafeBufferPointer<UInt8>) -> (UnsafePointer<UInt8>, Int)? {
+        guard let base = buffer.baseAddress else { return nil }
+        var low = 0, high = buffer.count
+        while low < high, base[low] == 32 || base[low] == 9 { low += 1 }
+        while high > low, base[high - 1] == 32 || base[high - 1] == 9 { high -= 1 }
+        return high > low ? (base + low, high - low) : nil
     }
 }

@@ -29,6 +29,21 @@ public struct ParticleBlock: Sendable {
 
     /// Number of rows in the block.
     public var rowCount: Int { labels.count }
+
+    /// Appends the rows of `other`, which must carry the same optional columns (a column this
+    /// block lacks stays absent).
+    public mutating func append(_ other: ParticleBlock) {
+        features += other.features
+        labels += other.labels
+        temperature += other.temperature
+        func joined<T>(_ a: [T]?, _ b: [T]?) -> [T]? { a.map { $0 + (b ?? []) } }
+        split = joined(split, other.split)
+        energyBarrier = joined(energyBarrier, other.energyBarrier)
+        frame = joined(frame, other.frame)
+        particleID = joined(particleID, other.particleID)
+        species = joined(species, other.species)
+        balanced = joined(balanced, other.balanced)
+    }
 }
 
 /// Optional per-row columns of a particle table (schema v1).

@@ -1,6 +1,7 @@
 import Foundation
 import HDF5
 import Interchange
+import Parallel
 import ParticleTable
 
 /// How labels are written in a file being imported. Schema v1 stores R = +1 (rearranges) and
@@ -13,17 +14,35 @@ public enum ImportLabelEncoding: String, Sendable, CaseIterable {
     /// `true` rearranges, `false` does not (any case; numpy bool arrays and 0/1 integers too).
     case bool
 
-    /// The schema label (±1) for a text cell, nil when the cell is not valid in this encoding.
+    /// The schema label (±1) for a text cell, nil when the cell is not valid in this encoding:
+    /// `label(bytes:)` on its UTF-8.
     public func label(text: String) -> Int8? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var text = text
+        return text.withUTF8 { label(bytes: $0) }
+    }
+
+    /// The schema label (±1) for the bytes of a text cell (surrounding spaces and tabs ignored),
+    /// nil when the cell is not valid in this encoding: `true`/`false` in any case for `bool`,
+    /// otherwise a number (`NumberText.double`) that `label(value:)` accepts.
+    public func label(bytes: UnsafeBufferPointer<UInt8>) -> Int8? {
         if self == .bool {
-            switch trimmed.lowercased() {
-            case "true": return 1
-            case "false": return -1
-            default: return nil
+            var low = 0, high = bytes.count
+            while low < high, bytes[low] == 32 || bytes[low] == 9 { low += 1 }
+            while high > low, bytes[high - 1] == 32 || bytes[high - 1] == 9 { high -= 1 }
+            func matches(_ word: StaticString) -> Bool {
+                guard high - low == word.utf8CodeUnitCount else { return false }
+                for i in 0..<word.utf8CodeUnitCount {
+                    var byte = bytes[low + i]
+                    if byte >= 65 && byte <= 90 { byte += 32 }   // ASCII lower case
+                    if byte != word.utf8Start[i] { return false }
+                }
+                return true
             }
+            if matches("true") { return 1 }
+            if matches("false") { return -1 }
+            return nil
         }
-        guard let value = Double(trimmed) else { return nil }
+        guard let value = NumberText.double(buffer: bytes) else { return nil }
         return label(value: value)
     }
 
@@ -76,14 +95,18 @@ public struct ConversionOptions: Sendable {
     public var to: InterchangeFormat?
     /// Replace an existing output.
     public var overwrite = false
-    /// Rows per block read and written (memory is O(blockRows × d)).
-    public var blockRows = 65_536
+    /// Rows per block read and written (memory is O(blockRows × d)); nil: 65 536 for exports,
+    /// 16 384 for imports (one chunk of the table: parsing the next block overlaps writing this
+    /// one, and memory stays near that of an export).
+    public var blockRows: Int?
 
     // Export.
     /// The array a `.npy` export holds.
     public var array: NPYExportArray = .features
     /// Deflate the entries of an `.npz` (as `numpy.savez_compressed`).
     public var compress = false
+    /// Imports: store the table's datasets without deflate (shuffle and deflate level 1 otherwise).
+    public var uncompressed = false
 
     // Import.
     /// Column (CSV/TSV) holding the labels.
@@ -192,8 +215,8 @@ public enum TableConversion {
         let (from, to) = try formats(input: input, output: output, options: options)
         if ResultStore.sameFile(input, output) { throw ConversionError.outputIsInput(file: output) }
         if !options.overwrite && FileManager.default.fileExists(atPath: output) { throw ConversionError.outputExists(file: output) }
-        guard options.blockRows > 0 else {
-            throw WorkflowError.invalidParameter(name: "--block-rows", value: String(options.blockRows), requirement: "positive")
+        if let rows = options.blockRows, rows <= 0 {
+            throw WorkflowError.invalidParameter(name: "--block-rows", value: String(rows), requirement: "positive")
         }
         if from == .h5 {
             return try export(input: input, output: output, to: to, options: options, progress: progress)
@@ -208,7 +231,7 @@ public enum TableConversion {
         let table: any ParticleRowSource = try options.mappedLayout.map { layout in
             try ParticleTableReader.load(path: input, labels: layout.labels, mapping: layout.mapping)
         } ?? ParticleTableBlocks(path: input)
-        let rows = table.rows, step = options.blockRows
+        let rows = table.rows, step = options.blockRows ?? 65_536
         let float32 = table.storage == .float32
         var summary = ConversionSummary(from: .h5, to: to, rows: rows, featureCount: table.featureCount, written: [], notes: [])
         /// Calls `body` for each block range, reporting progress.
@@ -401,9 +424,15 @@ public enum TableConversion {
         }
         let writer = try ParticleTableWriter(path: output, featureNames: source.featureNames, storage: source.storage,
                                              optionalColumns: source.optionalColumns,
-                                             attributes: ["source": .string("softness convert \(input)")], overwrite: options.overwrite)
+                                             attributes: ["source": .string("softness convert \(input)")], overwrite: options.overwrite,
+                                             deflateLevel: options.uncompressed ? nil : 1,
+                                             // Random mantissa bytes stored, the rest run-length coded: a fraction of zlib's time.
+                                             deflateStrategy: .fast)
         var rows = 0
-        while let block = try source.next(maxRows: options.blockRows) {
+        // The next block is parsed while this one is compressed and written.
+        let blocks = BlockPrefetch(source: source, maxRows: options.blockRows ?? ParticleTableWriter.rowsPerChunk)
+        defer { blocks.finish() }
+        while let block = try blocks.next() {
             try writer.append(block)
             rows += block.rowCount
             progress?(rows, source.totalRows)
@@ -413,6 +442,52 @@ public enum TableConversion {
         var written = ["/features", "/feature_names", "/labels", "/temperature"]
         written += source.optionalColumns.map(\.path).sorted()
         return ConversionSummary(from: from, to: .h5, rows: rows, featureCount: source.featureNames.count, written: written, notes: source.notes)
+    }
+}
+
+/// Reads the blocks of a `RowSource` one ahead on another thread, so that parsing block k + 1
+/// overlaps compressing and writing block k. Blocks and errors come out in order: an error of
+/// the source is thrown by the `next()` that would have returned its block, after every block
+/// before it was handed out, as when reading in line.
+private final class BlockPrefetch: @unchecked Sendable {
+    private let source: RowSource
+    private let maxRows: Int
+    private var pending: DispatchGroup?
+    private var result: Result<ParticleBlock?, Error> = .success(nil)
+    private var done = false
+
+    init(source: RowSource, maxRows: Int) {
+        self.source = source
+        self.maxRows = maxRows
+        start()
+    }
+
+    private func start() {
+        let group = DispatchGroup()
+        group.enter()
+        pending = group
+        // `source` and `result` are only touched by the reading thread until `wait()` returns.
+        Thread.detachNewThread { [self] in
+            result = Result { try source.next(maxRows: maxRows) }
+            group.leave()
+        }
+    }
+
+    /// The next block (waiting for it), nil at the end; starts reading the one after.
+    func next() throws -> ParticleBlock? {
+        guard !done, let pending else { return nil }
+        pending.wait()
+        self.pending = nil
+        let block = try result.get()
+        if block == nil { done = true } else { start() }
+        return block
+    }
+
+    /// Waits for a block still being read (the source is not used after this returns).
+    func finish() {
+        pending?.wait()
+        pending = nil
+        done = true
     }
 }
 
@@ -428,6 +503,8 @@ private protocol RowSource: AnyObject {
 }
 
 /// CSV/TSV rows: features are every column but the label, temperature, split and barrier ones.
+/// Lines are read in blocks and parsed on all cores (`CSVRowParser`, in parts of consecutive
+/// lines); the first bad line of the file is the one reported, as when reading line by line.
 private final class CSVSource: RowSource {
     let featureNames: [String]
     let storage: FeatureStorage
@@ -435,13 +512,7 @@ private final class CSVSource: RowSource {
     let totalRows: Int? = nil
     var notes: [String] = []
     private let reader: CSVTable.Reader
-    private let featureColumns: [Int]
-    private let labelColumn: Int
-    private let temperatureColumn: Int?
-    private let constantTemperature: Double?
-    private let splitColumn: Int?
-    private let barrierColumn: Int?
-    private let encoding: ImportLabelEncoding
+    private let parser: CSVRowParser
 
     init(path: String, delimiter: CSVTable.Delimiter, options: ConversionOptions) throws {
         reader = try CSVTable.Reader(path: path, delimiter: delimiter)
@@ -460,7 +531,8 @@ private final class CSVSource: RowSource {
             }
             return index
         }
-        labelColumn = try column(options.labelColumn, option: "--label-column")
+        let labelColumn = try column(options.labelColumn, option: "--label-column")
+        let temperatureColumn: Int?, constantTemperature: Double?
         if let t = options.temperature {
             constantTemperature = t
             temperatureColumn = nil
@@ -473,13 +545,14 @@ private final class CSVSource: RowSource {
         } else {
             throw ConversionError.missing(file: path, message: "no column 'temperature' (columns: \(columnList)); pass --temperature-column NAME or one --temperature VALUE for every row")
         }
+        let splitColumn: Int?
         if let name = options.splitColumn { splitColumn = try column(name, option: "--split-column") } else { splitColumn = seen["split"] }
-        barrierColumn = seen["energy_barrier"]
+        let barrierColumn = seen["energy_barrier"]
         // pandas' to_csv writes its index as a first column without a name.
         let indexColumn: Int? = header.first == "" || header.first == "Unnamed: 0" ? 0 : nil
         if indexColumn != nil { notes.append("column 1 has no name (a pandas index) and was left out") }
         let taken = Set([labelColumn, temperatureColumn, splitColumn, barrierColumn, indexColumn].compactMap { $0 })
-        featureColumns = header.indices.filter { !taken.contains($0) }
+        let featureColumns = header.indices.filter { !taken.contains($0) }
         guard !featureColumns.isEmpty else {
             throw ConversionError.missing(file: path, message: "no feature columns (columns: \(columnList)); every column but label, temperature, split and energy_barrier is a feature")
         }
@@ -489,86 +562,234 @@ private final class CSVSource: RowSource {
         if splitColumn != nil { optional.insert(.split) }
         if barrierColumn != nil { optional.insert(.energyBarrier) }
         optionalColumns = optional
-        encoding = options.labelEncoding
+        parser = CSVRowParser(path: path, header: header, delimiter: delimiter, featureColumns: featureColumns,
+                              labelColumn: labelColumn, temperatureColumn: temperatureColumn,
+                              constantTemperature: constantTemperature, splitColumn: splitColumn,
+                              barrierColumn: barrierColumn, encoding: options.labelEncoding, float32: storage == .float32)
     }
 
     func next(maxRows: Int) throws -> ParticleBlock? {
-        var block = ParticleBlock(features: [], labels: [], temperature: [], split: splitColumn == nil ? nil : [],
-                                  energyBarrier: barrierColumn == nil ? nil : [])
-        block.features.reserveCapacity(maxRows * featureColumns.count)
-        let path = reader.path, header = reader.header
-        let float32 = storage == .float32
-        func number(_ fields: [String], _ column: Int) throws -> Double {
-            let text = fields[column]
-            let value = float32 && featureColumns.contains(column) ? NumberText.float(text).map(Double.init) : NumberText.double(text)
-            guard let value, value.isFinite else {
-                let problem = text.trimmingCharacters(in: .whitespaces).isEmpty ? "empty cell (a missing value) instead of a number" : (value == nil ? "non-numeric value" : "non-finite value")
-                throw InterchangeError.nonNumeric(file: path, line: reader.lineNumber, column: column + 1, name: header[column], value: text, problem: problem)
-            }
-            return value
-        }
-        let rowStart = { block.features.count }
-        var isFeature = [Bool](repeating: false, count: header.count)
-        for column in featureColumns { isFeature[column] = true }
-        while block.rowCount < maxRows, let row = try reader.nextRow() {
-            let line = reader.lineNumber
-            // Fast path: features parsed from the line's bytes; any cell that does not parse
-            // sends the row through the String path below, which names the cell.
-            var parsed = false
-            if case .bytes(let bytes, let ranges) = row {
-                let start = rowStart()
-                parsed = true
-                for column in featureColumns {
-                    let value = float32 ? NumberText.float(bytes: bytes[ranges[column]]).map(Double.init) : NumberText.double(bytes: bytes[ranges[column]])
-                    guard let value, value.isFinite else { parsed = false; break }
-                    block.features.append(value)
+        var block = parser.emptyBlock(capacity: maxRows)
+        let parser = self.parser
+        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: min(LineParts.linesPerRead, maxRows - block.rowCount)) {
+            let parts = try LineParts.map(lines) { range in
+                var partial = parser.emptyBlock(capacity: range.count)
+                var fields: [Range<Int>] = []
+                for index in range {
+                    try parser.parse(lines.bytes[lines.lines[index]], number: lines.firstLineNumber + index, into: &partial, fields: &fields)
                 }
-                if !parsed { block.features.removeSubrange(start...) }
+                return partial
             }
-            let fields: [String]
-            if parsed, case .bytes(let bytes, let ranges) = row {
-                // Text only for the label, temperature, split and barrier cells.
-                fields = ranges.indices.map { isFeature[$0] ? "" : String(decoding: bytes[ranges[$0]], as: UTF8.self) }
-            } else {
-                fields = row.strings
-            }
-            if !parsed {
-                for column in featureColumns {
-                    let text = fields[column]
-                    let value = float32 ? NumberText.float(text).map(Double.init) : NumberText.double(text)
-                    guard let value, value.isFinite else { _ = try number(fields, column); continue }
-                    block.features.append(value)
-                }
-            }
-            let labelText = fields[labelColumn]
-            guard let label = encoding.label(text: labelText) else {
-                let hint = ImportLabelEncoding.suggestion(for: labelText).map { " — pass --label-encoding \($0.rawValue) if that is how the file writes them" } ?? ""
-                throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(labelColumn + 1) '\(header[labelColumn])': label '\(labelText)' is not \(encoding.expected)\(hint)")
-            }
-            block.labels.append(label)
-            if let temperatureColumn {
-                let t = try number(fields, temperatureColumn)
-                guard t > 0 else {
-                    throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(temperatureColumn + 1) '\(header[temperatureColumn])': temperature \(fields[temperatureColumn]) is not positive (energy units, k_B = 1; was 1/T stored?)")
-                }
-                block.temperature.append(t)
-            } else {
-                block.temperature.append(constantTemperature ?? 0)
-            }
-            if let splitColumn {
-                let text = fields[splitColumn].trimmingCharacters(in: .whitespaces)
-                guard let s = Double(text), s == 0 || s == 1 else {
-                    throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(splitColumn + 1) '\(header[splitColumn])': split '\(fields[splitColumn])' is not 0 (train) or 1 (test)")
-                }
-                block.split?.append(UInt8(s))
-            }
-            if let barrierColumn { block.energyBarrier?.append(try number(fields, barrierColumn)) }
+            for partial in parts { block.append(partial) }
         }
         return block.rowCount == 0 ? nil : block
     }
 }
 
+/// Parallel parsing of a block of text lines: the lines are cut into parts of consecutive lines,
+/// parsed on all cores, and the results come back in file order. When several parts fail, the
+/// error of the first is thrown: the first bad line of the block, as when reading line by line.
+enum LineParts {
+    /// Lines per part; smaller blocks are parsed in one part, on the calling thread.
+    static let linesPerPart = 4_096
+    /// Lines read into memory at a time (a block of rows may take several reads): enough for a
+    /// part per core, few enough that the text stays a few MB.
+    static let linesPerRead = 16_384
+
+    /// `body(range of line indices)` for each part of `lines`, in order.
+    static func map<T>(_ lines: TextLines.LineBlock, _ body: (Range<Int>) throws -> T) throws -> [T] {
+        let count = lines.lines.count
+        let parts = min(2 * Parallel.threadCount(), max(1, count / linesPerPart))
+        let results = Parallel.map(parts) { part -> Result<T, Error> in
+            Result { try body((count * part / parts)..<(count * (part + 1) / parts)) }
+        }
+        return try results.map { try $0.get() }
+    }
+}
+
+/// The checks and values of one CSV/TSV line, in the order (and with the messages) of reading
+/// the file line by line: field count, features left to right, label, temperature, split,
+/// energy barrier. Pure, so lines can be parsed on many threads.
+private struct CSVRowParser: Sendable {
+    let path: String
+    let header: [String]
+    let delimiter: CSVTable.Delimiter
+    let featureColumns: [Int]
+    let labelColumn: Int
+    let temperatureColumn: Int?
+    let constantTemperature: Double?
+    let splitColumn: Int?
+    let barrierColumn: Int?
+    let encoding: ImportLabelEncoding
+    let float32: Bool
+    /// Whether each column is a feature.
+    let isFeature: [Bool]
+
+    /// The parser of a file with `header`, its columns found by `CSVSource`.
+    init(path: String, header: [String], delimiter: CSVTable.Delimiter, featureColumns: [Int], labelColumn: Int,
+         temperatureColumn: Int?, constantTemperature: Double?, splitColumn: Int?, barrierColumn: Int?,
+         encoding: ImportLabelEncoding, float32: Bool) {
+        self.path = path
+        self.header = header
+        self.delimiter = delimiter
+        self.featureColumns = featureColumns
+        self.labelColumn = labelColumn
+        self.temperatureColumn = temperatureColumn
+        self.constantTemperature = constantTemperature
+        self.splitColumn = splitColumn
+        self.barrierColumn = barrierColumn
+        self.encoding = encoding
+        self.float32 = float32
+        var isFeature = [Bool](repeating: false, count: header.count)
+        for column in featureColumns { isFeature[column] = true }
+        self.isFeature = isFeature
+    }
+
+    /// An empty block with this file's optional columns, room reserved for `capacity` rows.
+    func emptyBlock(capacity: Int) -> ParticleBlock {
+        var block = ParticleBlock(features: [], labels: [], temperature: [], split: splitColumn == nil ? nil : [],
+                                  energyBarrier: barrierColumn == nil ? nil : [])
+        block.features.reserveCapacity(capacity * featureColumns.count)
+        block.labels.reserveCapacity(capacity)
+        block.temperature.reserveCapacity(capacity)
+        block.split?.reserveCapacity(capacity)
+        block.energyBarrier?.reserveCapacity(capacity)
+        return block
+    }
+
+    /// Appends the row of `line` (line `number` of the file) to `block`; a blank line adds
+    /// nothing. `fields` is scratch space for the byte ranges of the fields.
+    func parse(_ line: ArraySlice<UInt8>, number: Int, into block: inout ParticleBlock, fields: inout [Range<Int>]) throws {
+        fields.removeAll(keepingCapacity: true)
+        var blank = true, quoted = false
+        let separator = Int32(delimiter.rawValue)
+        try line.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            // Blank: nothing but spaces and tabs (usually decided by the first byte).
+            blank = !bytes.contains { $0 != 32 && $0 != 9 }
+            quoted = memchr(base, 34, bytes.count) != nil
+            if blank || quoted { return }
+            if fastFields(bytes, &fields, &block) {
+                try otherValues(bytes, fields, number, &block)
+                return
+            }
+            fields.removeAll(keepingCapacity: true)
+            var start = 0
+            while let hit = memchr(base + start, separator, bytes.count - start) {
+                let index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                fields.append(start..<index)
+                start = index + 1
+            }
+            fields.append(start..<bytes.count)
+            guard fields.count == header.count else {
+                throw InterchangeError.ragged(file: path, line: number, fields: fields.count, expected: header.count)
+            }
+            try values(bytes, fields, number, &block)
+        }
+        guard quoted && !blank else { return }
+        // Quoted fields: unquote them, then read their bytes the same way.
+        let strings = try CSVTable.Reader.fields(of: line, delimiter: delimiter, file: path, line: number)
+        guard strings.count == header.count else {
+            throw InterchangeError.ragged(file: path, line: number, fields: strings.count, expected: header.count)
+        }
+        var joined: [UInt8] = []
+        fields.removeAll(keepingCapacity: true)
+        for text in strings {
+            let from = joined.count
+            joined.append(contentsOf: text.utf8)
+            fields.append(from..<joined.count)
+        }
+        try joined.withUnsafeBufferPointer { try values($0, fields, number, &block) }
+    }
+
+    /// One pass over an unquoted line: the field ranges into `fields` and the features onto
+    /// `block`, when every feature is an ordinary decimal (`NumberText.doublePrefix`) that ends at
+    /// its delimiter and the line has the header's field count. False, with nothing appended,
+    /// when the line needs the checked path (which then finds the same values or the error).
+    @inline(__always)
+    private func fastFields(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: inout [Range<Int>], _ block: inout ParticleBlock) -> Bool {
+        guard !float32, let base = bytes.baseAddress else { return false }
+        let mark = block.features.count, count = bytes.count, separator = delimiter.rawValue
+        var start = 0
+        for column in 0..<header.count {
+            let end: Int
+            if isFeature[column] {
+                guard let (value, length) = NumberText.doublePrefix(buffer: UnsafeBufferPointer(start: base + start, count: count - start)),
+                      value.isFinite, start + length == count || base[start + length] == separator else {
+                    block.features.removeSubrange(mark...)
+                    return false
+                }
+                block.features.append(value)
+                end = start + length
+            } else {
+                end = memchr(base + start, Int32(separator), count - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
+            }
+            fields.append(start..<end)
+            // The last field ends the line; every other one ends at a delimiter.
+            guard (column == header.count - 1) == (end == count) else {
+                block.features.removeSubrange(mark...)
+                return false
+            }
+            start = end + 1
+        }
+        return true
+    }
+
+    /// The text of field `column`.
+    private func text(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ column: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[column]]), as: UTF8.self)
+    }
+
+    /// Field `column` as a finite number, or the error naming line, column and value.
+    private func number(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ column: Int, _ line: Int, float: Bool = false) throws -> Double {
+        let cell = UnsafeBufferPointer(rebasing: bytes[fields[column]])
+        let value = float ? NumberText.float(buffer: cell).map(Double.init) : NumberText.double(buffer: cell)
+        guard let value, value.isFinite else {
+            let text = text(bytes, fields, column)
+            let problem = text.trimmingCharacters(in: .whitespaces).isEmpty ? "empty cell (a missing value) instead of a number" : (value == nil ? "non-numeric value" : "non-finite value")
+            throw InterchangeError.nonNumeric(file: path, line: line, column: column + 1, name: header[column], value: text, problem: problem)
+        }
+        return value
+    }
+
+    /// The values of one row whose fields are `fields` in `bytes`.
+    private func values(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ line: Int, _ block: inout ParticleBlock) throws {
+        for column in featureColumns { block.features.append(try number(bytes, fields, column, line, float: float32)) }
+        try otherValues(bytes, fields, line, &block)
+    }
+
+    /// The label, temperature, split and barrier of a row whose features are read.
+    private func otherValues(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ line: Int, _ block: inout ParticleBlock) throws {
+        func cell(_ column: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[fields[column]]) }
+        func text(_ column: Int) -> String { self.text(bytes, fields, column) }
+        func number(_ column: Int) throws -> Double { try self.number(bytes, fields, column, line) }
+        guard let label = encoding.label(bytes: cell(labelColumn)) else {
+            let labelText = text(labelColumn)
+            let hint = ImportLabelEncoding.suggestion(for: labelText).map { " — pass --label-encoding \($0.rawValue) if that is how the file writes them" } ?? ""
+            throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(labelColumn + 1) '\(header[labelColumn])': label '\(labelText)' is not \(encoding.expected)\(hint)")
+        }
+        block.labels.append(label)
+        if let temperatureColumn {
+            let t = try number(temperatureColumn)
+            guard t > 0 else {
+                throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(temperatureColumn + 1) '\(header[temperatureColumn])': temperature \(text(temperatureColumn)) is not positive (energy units, k_B = 1; was 1/T stored?)")
+            }
+            block.temperature.append(t)
+        } else {
+            block.temperature.append(constantTemperature ?? 0)
+        }
+        if let splitColumn {
+            guard let s = NumberText.double(buffer: cell(splitColumn)), s == 0 || s == 1 else {
+                throw ConversionError.badValue(file: path, location: "\(line)", message: "column \(splitColumn + 1) '\(header[splitColumn])': split '\(text(splitColumn))' is not 0 (train) or 1 (test)")
+            }
+            block.split?.append(UInt8(s))
+        }
+        if let barrierColumn { block.energyBarrier?.append(try number(barrierColumn)) }
+    }
+}
+
 /// LIBSVM rows: a first pass checks every line and finds N and d, the second fills dense blocks.
+/// Both read blocks of lines and parse them on all cores (`LineParts`).
 private final class LIBSVMSource: RowSource {
     let featureNames: [String]
     let storage: FeatureStorage
@@ -576,8 +797,22 @@ private final class LIBSVMSource: RowSource {
     let totalRows: Int?
     let notes: [String]
     private let reader: LIBSVMText.Reader
+    private let path: String
+    private let zeroBased: Bool
+    private let float32: Bool
     private let temperature: Double
     private let encoding: ImportLabelEncoding
+    /// Whether a first pass checked every line (no `--features`).
+    private let scanned: Bool
+
+    /// The schema label of a LIBSVM label, or the error naming its line.
+    private static func label(_ label: Double, encoding: ImportLabelEncoding, file: String, line: Int) throws -> Int8 {
+        guard let encoded = encoding.label(value: label) else {
+            let hint = label == 0 ? " — pass --label-encoding 01 if the file writes 0/1 labels" : ""
+            throw ConversionError.badValue(file: file, location: "\(line)", message: "label \(label) is not \(encoding.expected)\(hint)")
+        }
+        return encoded
+    }
 
     init(path: String, options: ConversionOptions) throws {
         if options.temperatureColumn != nil || options.splitColumn != nil || options.labelsFile != nil || options.temperatureFile != nil || options.splitFile != nil {
@@ -588,41 +823,84 @@ private final class LIBSVMSource: RowSource {
         }
         temperature = t
         storage = options.storage ?? .float64
-        encoding = options.labelEncoding
-        let float32 = storage == .float32
-        let scan = try LIBSVMText.Reader(path: path, zeroBased: options.zeroBased, float32: float32)
+        let encoding = options.labelEncoding
+        self.encoding = encoding
+        let float32 = storage == .float32, zeroBased = options.zeroBased
+        self.path = path
+        self.zeroBased = zeroBased
+        self.float32 = float32
         var rows = 0, width = 0
-        while let row = try scan.next() {
-            guard encoding.label(value: row.label) != nil else {
-                let hint = row.label == 0 ? " — pass --label-encoding 01 if the file writes 0/1 labels" : ""
-                throw ConversionError.badValue(file: path, location: "\(scan.lineNumber)", message: "label \(row.label) is not \(encoding.expected)\(hint)")
-            }
-            rows += 1
-            if let last = row.columns.last { width = max(width, last + 1) }
-        }
-        guard rows > 0 else { throw ConversionError.missing(file: path, message: "holds no rows") }
         if let d = options.featureCount {
-            guard d >= width else {
-                throw ConversionError.missing(file: path, message: "holds feature index \(options.zeroBased ? width - 1 : width), beyond --features \(d)")
-            }
+            // d is known: no first pass; every line is checked while the table is written.
             width = d
+            scanned = false
+        } else {
+            let scan = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
+            while let lines = try scan.nextLines(maximum: LineParts.linesPerRead) {
+                // Per part: rows and width; every line checked, the label against the encoding too.
+                let parts = try LineParts.map(lines) { range -> (rows: Int, width: Int) in
+                    var rows = 0, width = 0
+                    for index in range {
+                        let number = lines.firstLineNumber + index
+                        var last = -1
+                        guard let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
+                                                                      zeroBased: zeroBased, float32: float32, feature: { column, _ in last = column }) else { continue }
+                        _ = try Self.label(label, encoding: encoding, file: path, line: number)
+                        rows += 1
+                        width = max(width, last + 1)
+                    }
+                    return (rows, width)
+                }
+                for part in parts {
+                    rows += part.rows
+                    width = max(width, part.width)
+                }
+            }
+            guard rows > 0 else { throw ConversionError.missing(file: path, message: "holds no rows") }
+            scanned = true
         }
         guard width > 0 else { throw ConversionError.missing(file: path, message: "no row has a feature (every value is zero or missing); pass --features D") }
-        totalRows = rows
+        totalRows = scanned ? rows : nil
         featureNames = (1...width).map { "feature\($0)" }
         notes = ["LIBSVM text has no feature names: columns are named feature1…feature\(width) after their LIBSVM index"]
-        reader = try LIBSVMText.Reader(path: path, zeroBased: options.zeroBased, float32: float32)
+        reader = try LIBSVMText.Reader(path: path, zeroBased: zeroBased, float32: float32)
     }
 
     func next(maxRows: Int) throws -> ParticleBlock? {
         let d = featureNames.count
         var block = ParticleBlock(features: [], labels: [], temperature: [])
-        while block.rowCount < maxRows, let row = try reader.next() {
-            let base = block.features.count
-            block.features.append(contentsOf: repeatElement(0, count: d))
-            for (column, value) in zip(row.columns, row.values) { block.features[base + column] = value }
-            block.labels.append(encoding.label(value: row.label) ?? 0)
-            block.temperature.append(temperature)
+        block.features.reserveCapacity(maxRows * d)
+        let path = self.path, zeroBased = self.zeroBased, float32 = self.float32, encoding = self.encoding, temperature = self.temperature
+        let scanned = self.scanned
+        while block.rowCount < maxRows, let lines = try reader.nextLines(maximum: min(LineParts.linesPerRead, maxRows - block.rowCount)) {
+            let parts = try LineParts.map(lines) { range -> ParticleBlock in
+                var partial = ParticleBlock(features: [], labels: [], temperature: [])
+                partial.features.reserveCapacity(range.count * d)
+                for index in range {
+                    let base = partial.features.count, number = lines.firstLineNumber + index
+                    partial.features.append(contentsOf: repeatElement(0, count: d))
+                    var beyond: Int?
+                    let label = try LIBSVMText.Reader.parse(lines.bytes[lines.lines[index]], number: number, file: path,
+                                                            zeroBased: zeroBased, float32: float32) { column, value in
+                        if column < d { partial.features[base + column] = value } else if beyond == nil { beyond = column }
+                    }
+                    guard let label else {
+                        partial.features.removeSubrange(base...)
+                        continue
+                    }
+                    if let beyond {
+                        // Without --features the first pass checked every line: the file changed since.
+                        throw ConversionError.badValue(file: path, location: "\(number)", message: scanned
+                            ? "differs from the first pass over the file (did it change while it was read?)"
+                            : "feature index \(zeroBased ? beyond : beyond + 1) is beyond --features \(d)")
+                    }
+                    let encoded = try Self.label(label, encoding: encoding, file: path, line: number)
+                    partial.labels.append(encoded)
+                    partial.temperature.append(temperature)
+                }
+                return partial
+            }
+            for partial in parts { block.append(partial) }
         }
         return block.rowCount == 0 ? nil : block
     }

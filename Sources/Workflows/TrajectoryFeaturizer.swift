@@ -245,19 +245,3 @@ public enum TrajectoryFeaturizer {
         return low < ids.count && ids[low] == id ? low : nil
     }
 }
-
-extension ParticleBlock {
-    /// Appends the rows of `other` (which must carry the same columns).
-    mutating func append(_ other: ParticleBlock) {
-        features += other.features
-        labels += other.labels
-        temperature += other.temperature
-        func joined<T>(_ a: [T]?, _ b: [T]?) -> [T]? { a.map { $0 + (b ?? []) } }
-        split = joined(split, other.split)
-        energyBarrier = joined(energyBarrier, other.energyBarrier)
-        frame = joined(frame, other.frame)
-        particleID = joined(particleID, other.particleID)
-        species = joined(species, other.species)
-        balanced = joined(balanced, other.balanced)
-    }
-}

@@ -177,4 +177,151 @@ struct SmallTable: Equatable {
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["t.csv", "t.h5"])
         }
     }
+
+    /// Long text files are parsed in parts on several threads: the rows come out in file order
+    /// (blank, quoted and CRLF lines among them), and of several bad lines the first is
+    /// reported, with the message reading row by row gives (`blockRows` 7: parts of one line).
+    @Test func parallelParsingKeepsRowOrderAndReportsTheFirstBadLine() throws {
+        try withDirectory { dir in
+            var g = SplitMix64(seed: 77)
+            var lines = ["a,b,c,label,temperature"], features: [Double] = [], labels: [Int8] = []
+            var lineOfRow: [Int] = []
+            for row in 0..<20_000 {
+                if row % 997 == 0 { lines.append(row % 2 == 0 ? "" : " \t ") }
+                let values = (0..<3).map { _ in (g.uniformOpen() - 0.5) * pow(10, Double(Int(g.next() % 20)) - 10) }
+                let label: Int8 = g.next() % 2 == 0 ? 1 : -1
+                features += values
+                labels.append(label)
+                var cells = values.map(\.description) + [label > 0 ? "+1" : "-1", "0.5"]
+                if row % 1009 == 0 { cells[1] = "\"\(cells[1])\"" }
+                lines.append(cells.joined(separator: ",") + (row % 13 == 0 ? "\r" : ""))
+                lineOfRow.append(lines.count)
+            }
+            let good = dir.appendingPathComponent("good.csv")
+            try (lines.joined(separator: "\n") + "\n").write(to: good, atomically: false, encoding: .utf8)
+            var sizes: [Bool: Int] = [:]
+            for (blockRows, uncompressed) in [(65_536, false), (9_000, false), (65_536, true)] {
+                let out = dir.appendingPathComponent("good-\(blockRows)-\(uncompressed).h5")
+                var options = ConversionOptions()
+                options.blockRows = blockRows
+                options.uncompressed = uncompressed
+                _ = try TableConversion.run(input: good.path, output: out.path, options: options)
+                let read = try SmallTable.read(out.path)
+                #expect(read.featureBits == features.map(\.bitPattern), "\(blockRows)")
+                #expect(read.labels == labels && read.temperature == [Double](repeating: 0.5, count: labels.count))
+                sizes[uncompressed] = try FileManager.default.attributesOfItem(atPath: out.path)[.size] as? Int
+            }
+            // --uncompressed stores the same values without deflate: a larger file.
+            #expect((sizes[true] ?? 0) > (sizes[false] ?? 0) + 20_000 * 8 / 20)
+            // Bad lines in different parts: a bad label, a non-numeric cell, a ragged line.
+            let cases: [(rows: [Int: String], first: Int)] = [
+                ([15_000: "1,x7,3,+1,0.5", 17_500: "1,2,+1,0.5", 18_000: "1,2,3,0,0.5"], 15_000),
+                ([2_999: "1,2,3,0,0.5", 19_999: "1,x7,3,+1,0.5"], 2_999),
+                ([12_345: "1,2,+1,0.5"], 12_345),
+                ([6_000: "1,2,3,+1,-0.5", 6_001: "1,2,3,+1,0.5,9"], 6_000),
+            ]
+            for (index, bad) in cases.enumerated() {
+                var text = lines
+                for (row, line) in bad.rows { text[lineOfRow[row] - 1] = line }
+                let file = dir.appendingPathComponent("bad\(index).csv")
+                try (text.joined(separator: "\n") + "\n").write(to: file, atomically: false, encoding: .utf8)
+                func message(blockRows: Int) -> String {
+                    var options = ConversionOptions()
+                    options.blockRows = blockRows
+                    do {
+                        _ = try TableConversion.run(input: file.path, output: dir.appendingPathComponent("bad.h5").path, options: options)
+                        return "no error"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+                let parallel = message(blockRows: 65_536)
+                #expect(parallel.hasPrefix("\(file.path):\(lineOfRow[bad.first]):"), "\(parallel)")
+                #expect(parallel == message(blockRows: 7))
+                #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.h5").path))
+            }
+        }
+    }
+
+    /// LIBSVM text the same way: both passes parse parts on several threads; rows (with
+    /// comments, blank lines and qid tokens among them) come out in order, and the first bad
+    /// line is reported with the message of reading line by line.
+    @Test func parallelLIBSVMParsingKeepsRowOrderAndReportsTheFirstBadLine() throws {
+        try withDirectory { dir in
+            var g = SplitMix64(seed: 78)
+            var lines: [String] = ["# made by a test"], features: [Double] = [], labels: [Int8] = []
+            var lineOfRow: [Int] = []
+            let d = 5
+            for row in 0..<20_000 {
+                if row % 991 == 0 { lines.append(row % 2 == 0 ? "" : "# comment") }
+                var values = [Double](repeating: 0, count: d)
+                var tokens: [String] = []
+                let label: Int8 = g.next() % 2 == 0 ? 1 : -1
+                tokens.append(label > 0 ? "+1" : "-1")
+                if row % 1013 == 0 { tokens.append("qid:\(row)") }
+                for column in 0..<d where g.next() % 3 != 0 {
+                    values[column] = (g.uniformOpen() - 0.5) * pow(10, Double(Int(g.next() % 20)) - 10)
+                    tokens.append("\(column + 1):\(values[column])")
+                }
+                features += values
+                labels.append(label)
+                lines.append(tokens.joined(separator: row % 7 == 0 ? "\t" : " ") + (row % 17 == 0 ? " # tail" : ""))
+                lineOfRow.append(lines.count)
+            }
+            let good = dir.appendingPathComponent("good.svm")
+            try (lines.joined(separator: "\n") + "\n").write(to: good, atomically: false, encoding: .utf8)
+            for blockRows in [65_536, 9_000] {
+                let out = dir.appendingPathComponent("good-\(blockRows).h5")
+                var options = ConversionOptions()
+                options.blockRows = blockRows
+                options.temperature = 0.5
+                options.featureCount = d
+                _ = try TableConversion.run(input: good.path, output: out.path, options: options)
+                let read = try SmallTable.read(out.path)
+                #expect(read.featureBits == features.map(\.bitPattern), "\(blockRows)")
+                #expect(read.labels == labels)
+            }
+            let cases: [(rows: [Int: String], first: Int)] = [
+                ([15_000: "+1 2:1 1:3", 18_000: "+1 1:x"], 15_000),
+                ([3_001: "0 1:1", 19_000: "+1 0:1"], 3_001),
+                ([12_345: "+1 1:1 7"], 12_345),
+                ([6_000: "+1 1:nan", 6_001: "yes 1:1"], 6_000),
+            ]
+            for (index, bad) in cases.enumerated() {
+                var text = lines
+                for (row, line) in bad.rows { text[lineOfRow[row] - 1] = line }
+                let file = dir.appendingPathComponent("bad\(index).svm")
+                try (text.joined(separator: "\n") + "\n").write(to: file, atomically: false, encoding: .utf8)
+                func message(blockRows: Int, featureCount: Int? = nil) -> String {
+                    var options = ConversionOptions()
+                    options.blockRows = blockRows
+                    options.temperature = 0.5
+                    options.featureCount = featureCount
+                    do {
+                        _ = try TableConversion.run(input: file.path, output: dir.appendingPathComponent("bad.h5").path, options: options)
+                        return "no error"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+                // Two passes (d found by the first), and one pass with --features.
+                for featureCount in [nil, d] {
+                    let message = message(blockRows: 65_536, featureCount: featureCount)
+                    #expect(message.hasPrefix("\(file.path):\(lineOfRow[bad.first]):"), "\(message)")
+                    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.h5").path))
+                }
+            }
+            var text = lines
+            text[lineOfRow[16_000] - 1] = "+1 2:1 9:2"
+            let wide = dir.appendingPathComponent("wide.svm")
+            try (text.joined(separator: "\n") + "\n").write(to: wide, atomically: false, encoding: .utf8)
+            var options = ConversionOptions()
+            options.temperature = 0.5
+            options.featureCount = d
+            #expect {
+                _ = try TableConversion.run(input: wide.path, output: dir.appendingPathComponent("wide.h5").path, options: options)
+            } throws: { "\($0)" == "\(wide.path):\(lineOfRow[16_000]): feature index 9 is beyond --features 5" }
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("wide.h5").path))
+        }
+    }
 }
