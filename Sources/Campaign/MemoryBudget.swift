@@ -28,10 +28,21 @@ public final class MemoryBudget: @unchecked Sendable {
     /// Blocks until `bytes` fit beside the files in progress (or nothing else runs), then holds them.
     public func acquire(_ bytes: Int) {
         condition.lock()
-        while inUse > 0 && inUse + bytes > limit { condition.wait() }
+        while !fits(bytes) { condition.wait() }
         inUse += bytes
         condition.unlock()
     }
+
+    /// Holds `bytes` and returns true when they fit now (or nothing else runs); false otherwise.
+    public func tryAcquire(_ bytes: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard fits(bytes) else { return false }
+        inUse += bytes
+        return true
+    }
+
+    private func fits(_ bytes: Int) -> Bool { inUse == 0 || inUse + bytes <= limit }
 
     /// Gives back what `acquire(_:)` held.
     public func release(_ bytes: Int) {

@@ -27,7 +27,14 @@ import Testing
     @Test func estimatesThatDoNotFitTogetherRunOneAtATime() {
         #expect(run([6, 6, 6, 6], limit: 10) == 1)
         #expect(run([30, 30], limit: 10) == 1, "too large alone: run alone")
-        #expect(run([2, 2, 2, 2], limit: 100) > 1)
+        // What fits goes at once, what does not waits; alone, anything goes.
+        let budget = MemoryBudget(limit: 10)
+        #expect(budget.tryAcquire(6) && !budget.tryAcquire(6) && budget.tryAcquire(4) && !budget.tryAcquire(1))
+        budget.release(6)
+        #expect(budget.tryAcquire(5) && !budget.tryAcquire(2))
+        budget.release(5)
+        budget.release(4)
+        #expect(budget.tryAcquire(30), "too large alone, but nothing else runs")
     }
 
     @Test func sizesAndEstimates() throws {
