@@ -117,20 +117,7 @@ enum BatchArchive {
 
 /// Runs `softness` with extra environment variables.
 func softness(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = try softnessExecutable()
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    try runProcess(try softnessExecutable().path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, in: directory)
 }
 
 /// The `--json` summary of a batch run.
@@ -497,18 +484,5 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
 
 /// Runs a program found on PATH (through /usr/bin/env) with extra environment variables.
 func shell(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    try runProcess("/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, in: directory)
 }
