@@ -37,7 +37,19 @@ public final class AtomicFile {
         return name.isEmpty ? "host" : name.replacingOccurrences(of: "/", with: "_")
     }()
 
-    /// Removes `prefix`PID-XXXX files whose process no longer exists.
+    /// A fresh hidden scratch folder beside `destination` (`.NAME.SUFFIX-HOST-PID-XXXX`, made
+    /// empty), after removing the ones of this destination left by dead processes of this host:
+    /// working space that a killed writer must not leave behind for good.
+    public static func scratchFolder(beside destination: String, suffix: String) throws -> URL {
+        let url = URL(fileURLWithPath: destination)
+        let prefix = ".\(url.lastPathComponent).\(suffix)-\(hostName)-"
+        removeStale(in: url.deletingLastPathComponent().path, prefix: prefix)
+        let folder = url.deletingLastPathComponent().appendingPathComponent("\(prefix)\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        return folder
+    }
+
+    /// Removes `prefix`PID-XXXX files (or folders) whose process no longer exists.
     static func removeStale(in folder: String, prefix: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
@@ -45,7 +57,7 @@ public final class AtomicFile {
             let rest = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
             guard rest.count == 2, let pid = Int32(rest[0]), pid > 0, pid != getpid(),
                   !rest[1].isEmpty, rest[1].allSatisfy(\.isHexDigit) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
         }
     }
 

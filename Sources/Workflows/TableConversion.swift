@@ -411,9 +411,8 @@ public enum TableConversion {
             }
             let archive = try NPZReader(path: input)
             guard archive.contains("X") else { throw InterchangeError.missingArray(file: input, name: "X", found: archive.arrayNames) }
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
-                .appendingPathComponent(".\(URL(fileURLWithPath: output).lastPathComponent).npz-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+            // Extracted entries live beside OUT; a killed import's folder is removed by the next one.
+            let folder = try AtomicFile.scratchFolder(beside: output, suffix: "npz")
             scratch = folder
             let names = archive.contains("feature_names") ? try archive.open("feature_names", extractingInto: folder).readStrings() : nil
             source = try ArraySource(features: archive.open("X", extractingInto: folder), names: names, options: options, arrays: { name in

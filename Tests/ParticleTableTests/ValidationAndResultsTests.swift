@@ -251,6 +251,24 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             #expect(left.isSuperset(of: [alive, otherHost, otherFile, longerHost]))
         }
     }
+
+    /// Scratch folders (the NPZ import's extracted entries) of dead processes go the same way.
+    @Test func scratchFoldersOfDeadProcessesOfThisHostAreRemoved() throws {
+        try scratch { dir in
+            let target = dir.appendingPathComponent("t.h5").path
+            let host = AtomicFile.hostName
+            let dead = ".t.h5.npz-\(host)-99999999-abc", alive = ".t.h5.npz-\(host)-\(getpid())-def"
+            for name in [dead, alive] {
+                try FileManager.default.createDirectory(at: dir.appendingPathComponent(name), withIntermediateDirectories: false)
+                try Data("entry".utf8).write(to: dir.appendingPathComponent(name).appendingPathComponent("X.npy"))
+            }
+            let fresh = try AtomicFile.scratchFolder(beside: target, suffix: "npz")
+            let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+            #expect(!left.contains(dead) && left.contains(alive) && left.contains(fresh.lastPathComponent))
+            #expect(fresh.lastPathComponent.hasPrefix(".t.h5.npz-\(host)-\(getpid())-"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: fresh.path).isEmpty)
+        }
+    }
 }
 
 @Suite struct InputDigestTests {
