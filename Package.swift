@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Module graph (ARCHITECTURE.md): dependencies point one way, each target lists exactly what it
-// imports. SeededRandom and Parallel are small internal building blocks; only Workflows and the CLI
+// imports. SeededRandom and Parallel are small internal building blocks; only the pipeline modules
+// (Workflows, TrajectoryTables, Conversion, AppliedSoftness, ReportFiles, Campaign) and the CLI
 // combine file I/O with computation.
 // The numeric targets are optimized in debug builds too: `swift test` then runs the statistical
 // tests (bootstrap RFE, SVM fits on 10^5 rows) at the sizes the issues name, 10-20x faster than
@@ -24,6 +25,10 @@ let package = Package(
         .library(name: "Interchange", targets: ["Interchange"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Workflows", targets: ["Workflows"]),
+        .library(name: "TrajectoryTables", targets: ["TrajectoryTables"]),
+        .library(name: "Conversion", targets: ["Conversion"]),
+        .library(name: "AppliedSoftness", targets: ["AppliedSoftness"]),
+        .library(name: "ReportFiles", targets: ["ReportFiles"]),
         .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
@@ -51,25 +56,36 @@ let package = Package(
         .target(name: "Learning", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Diagnostics", dependencies: ["Learning", "SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         // Interchange formats (CSV/TSV, LIBSVM text, NPY, NPZ): readers and writers of plain
-        // columns, no particle-table or science knowledge; Workflows/TableConversion connects them.
+        // columns, no particle-table or science knowledge; Conversion connects them to particle tables.
         .target(name: "Interchange", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Figures (SVG) and the HTML page of `softness report`, from plain run records; no file
-        // formats (Workflows/ReportReading reads the results file).
+        // formats (ReportFiles reads the results file and writes the folder).
         .target(name: "Report"),
-        .target(name: "Workflows", dependencies: [
-            "HDF5", "ParticleTable", "Interchange", "Report", "ToyModel", "Structure", "Trajectory", "Learning", "Diagnostics", "SeededRandom",
-            "Parallel",
+        // The diagnostic runs' files: a table into a DiagnosticInput (selection, balanced sample),
+        // results into a run group, binned tables, toy tables.
+        .target(name: "Workflows", dependencies: ["HDF5", "ParticleTable", "ToyModel", "Learning", "Diagnostics", "SeededRandom"]),
+        // Trajectories into particle tables: label (p_hop), featurize (labelled selection, balance),
+        // join.
+        .target(name: "TrajectoryTables", dependencies: ["HDF5", "ParticleTable", "Structure", "Trajectory", "SeededRandom"]),
+        // `softness convert`: particle tables to and from CSV, LIBSVM, NPY, NPZ.
+        .target(name: "Conversion", dependencies: ["HDF5", "ParticleTable", "Interchange", "Parallel"]),
+        // `softness apply`: a stored run's softness on new tables and trajectories.
+        .target(name: "AppliedSoftness", dependencies: [
+            "HDF5", "ParticleTable", "Interchange", "Structure", "Trajectory", "TrajectoryTables", "Learning", "Diagnostics",
         ]),
+        // `softness report`: runs of results files, labels files and tables into the report folder.
+        .target(name: "ReportFiles", dependencies: ["HDF5", "ParticleTable", "Report", "Diagnostics"]),
         // Campaigns of many trajectories (`softness batch`): discovery, temperatures, per-file
         // sidecars, shards and the batch runner; the pipeline steps themselves are Workflows'.
         .target(name: "Campaign", dependencies: [
-            "Workflows", "ParticleTable", "HDF5", "Trajectory", "Diagnostics", "Learning", "Interchange", "Parallel",
+            "Workflows", "TrajectoryTables", "ParticleTable", "HDF5", "Trajectory", "Diagnostics", "Learning", "Interchange", "Parallel",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows", "Interchange", "Campaign", "Parallel",
+                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows", "TrajectoryTables", "Conversion",
+                "AppliedSoftness", "ReportFiles", "Interchange", "Campaign", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,8 +93,8 @@ let package = Package(
         .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5", "SeededRandom"]),
         .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5", "Diagnostics", "Learning", "SeededRandom"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5", "Diagnostics", "Learning", "SeededRandom"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ParticleTable", "HDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "SeededRandom"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "SeededRandom"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "SeededRandom"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fixtures for `softness convert` (Tests/WorkflowsTests/Fixtures/interchange), both directions.
+"""Fixtures for `softness convert` (Tests/ConversionTests/Fixtures/interchange), both directions.
 
 1. Two small particle tables (float64 and float32 features, written here with h5py) are exported by
    the softness binary to CSV, TSV, LIBSVM, NPY and NPZ. Those files are committed, and what
@@ -26,7 +26,7 @@ from sklearn.datasets import dump_svmlight_file, load_svmlight_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
-OUT = os.path.join(ROOT, "Tests", "WorkflowsTests", "Fixtures", "interchange")
+OUT = os.path.join(ROOT, "Tests", "ConversionTests", "Fixtures", "interchange")
 SOFTNESS = os.environ.get("SOFTNESS", os.path.join(ROOT, ".build", "debug", "softness"))
 
 ROWS, D = 12, 4

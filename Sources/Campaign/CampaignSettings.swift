@@ -2,7 +2,7 @@ import Diagnostics
 import Foundation
 import Learning
 import ParticleTable
-import Workflows
+import TrajectoryTables
 
 /// How each trajectory is featurized (the `softness featurize --labels` options).
 public struct FeaturizeSettings: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import ParticleTable
-import Workflows
+import TrajectoryTables
 
 /// What happened to a trajectory in this run of the batch.
 public enum FileWork: String, Sendable, Codable {

@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import HDF5
 import ParticleTable
+import TrajectoryTables
 import Workflows
 
 /// The numbers a summary gives for a group's diagnostic.

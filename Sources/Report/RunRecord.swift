@@ -1,4 +1,4 @@
-/// What one run of a results file holds, as plain arrays (read by Workflows' `ReportReading`
+/// What one run of a results file holds, as plain arrays (read by ReportFiles' `ReportReading`
 /// from /results/RUN, schemas/results-v2.md): the input of the report's figures and tables.
 /// Each part is nil when the run does not have it (a `train` run has no Arrhenius table, a
 /// `scan` run no softness, …).

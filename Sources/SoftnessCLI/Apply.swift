@@ -1,6 +1,6 @@
+import AppliedSoftness
 import ArgumentParser
 import Foundation
-import Workflows
 
 /// `softness apply RESULTS.h5 --run NAME INPUT -o OUT`.
 struct Apply: ParsableCommand {

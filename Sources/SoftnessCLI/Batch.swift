@@ -2,7 +2,6 @@ import ArgumentParser
 import Campaign
 import Foundation
 import Parallel
-import Workflows
 
 /// `softness batch`: a whole campaign of trajectories, resumable, on one machine or as a Slurm array.
 struct Batch: ParsableCommand {

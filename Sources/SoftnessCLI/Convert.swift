@@ -1,8 +1,8 @@
 import ArgumentParser
+import Conversion
 import Foundation
 import Interchange
 import ParticleTable
-import Workflows
 
 extension InterchangeFormat: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import HDF5
 import ParticleTable
-import Workflows
 import Structure
+import TrajectoryTables
 
 extension BalanceScope: ExpressibleByArgument {}
 

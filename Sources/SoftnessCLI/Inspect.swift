@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ParticleTable
-import Workflows
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(

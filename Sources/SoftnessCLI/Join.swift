@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ParticleTable
 import Structure
-import Workflows
+import TrajectoryTables
 
 extension TableJoin.SplitRule: ExpressibleByArgument {}
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParticleTable
-import Workflows
+import ReportFiles
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ParticleTable
-import Workflows
 
 /// `softness`: moves glass-simulation particle tables through HDF5 and tells whether a
 /// machine-learned softness has learned the physical energy barriers.

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Diagnostics
 import Foundation
-import ParticleTable
-import Workflows
 import HDF5
+import ParticleTable
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -129,7 +129,7 @@ enum BalancedSampleColumn {
                 }
                 flags = values.map { UInt8($0) }
             }
-            let kind: TestPopulation = population?.hasPrefix(TrajectoryFeaturizer.balancedPopulation) == true ? .balancedSample
+            let kind: TestPopulation = population?.hasPrefix(TablePopulation.balancedSampleOnly) == true ? .balancedSample
                 : (flags != nil ? .natural : .unspecified)
             return (flags, kind)
         }

@@ -1,52 +1,7 @@
 import Diagnostics
 import HDF5
 import Learning
-
-/// Units written on result datasets. Energies and temperatures share one unit (k_B = 1), the
-/// unit of the input's temperatures; softness is a distance in standardized feature space.
-enum ResultUnits {
-    static let none = "1"
-    static let temperature = "temperature units of the input (k_B = 1)"
-    static let energy = "energy in temperature units of the input (k_B = 1)"
-    static let softness = "standardized feature units (distance to the SVM hyperplane)"
-    static let logit = "1 (log-odds)"
-    static let logitPerSoftness = "1 / standardized feature units"
-    static let energySquared = "energy² in temperature units of the input (k_B = 1)"
-    static let rawFeature = "units of the input's features"
-    static let rows = "rows"
-}
-
-extension Group {
-    /// Creates a result dataset with its `units` and a one-line `description` as attributes
-    /// (h5py: `ds.attrs["units"]`, `ds.attrs["description"]`).
-    @discardableResult
-    func result<T: HDF5Scalar>(_ path: String, _ values: [T], shape: [Int]? = nil, units: String, _ description: String,
-                               options: DatasetOptions = .contiguous) throws -> Dataset {
-        let dataset = try createDataset(path, values: values, shape: shape, options: options)
-        try dataset.setAttribute("units", .string(units))
-        try dataset.setAttribute("description", .string(description))
-        return dataset
-    }
-
-    /// Creates an empty, appendable (row-chunked, deflated) result dataset stored as `T`, with
-    /// its `units` and `description`; rows are added with `Dataset.append`.
-    @discardableResult
-    func appendableResult<T: HDF5Scalar>(_ path: String, of type: T.Type, units: String, _ description: String) throws -> Dataset {
-        let dataset = try createDataset(path, of: type, shape: [0], options: .rowChunked(1 << 14, deflateLevel: 1))
-        try dataset.setAttribute("units", .string(units))
-        try dataset.setAttribute("description", .string(description))
-        return dataset
-    }
-
-    /// Creates a string result dataset with a one-line `description`.
-    @discardableResult
-    func result(_ path: String, strings: [String], _ description: String) throws -> Dataset {
-        let dataset = try createStringDataset(path, values: strings)
-        try dataset.setAttribute("units", .string(ResultUnits.none))
-        try dataset.setAttribute("description", .string(description))
-        return dataset
-    }
-}
+import ParticleTable
 
 /// Writes diagnostic results into a run group (`/results/<run>/` of the results file), as plain
 /// datasets and attributes that h5py and h5dump read without custom code; every dataset carries

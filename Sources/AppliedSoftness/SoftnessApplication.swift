@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import HDF5
 import Interchange
+import TrajectoryTables
 import Learning
 import ParticleTable
 import Structure
@@ -205,12 +206,12 @@ public enum SoftnessApplication {
     }
 
     /// Runs `request`. `progress` gets the rows (table) or frames (trajectory) done so far.
-    /// - Throws: `ApplicationError`, `WorkflowError.unrecoverableStructure`, `TrajectoryError`,
+    /// - Throws: `ApplicationError`, `TrajectoryTableError.unrecoverableStructure`, `TrajectoryError`,
     ///   `ParticleTableError`, `ResultStoreError`, `AtomicFileError`, `HDF5Error`; no file is
     ///   changed when it throws.
     public static func run(_ request: Request, progress: (Int) -> Void = { _ in }) throws -> ApplicationSummary {
-        guard request.every >= 1 else { throw WorkflowError.invalidParameter(name: "--every", value: String(request.every), requirement: "at least 1") }
-        guard request.blockRows >= 1 else { throw WorkflowError.invalidParameter(name: "--block-rows", value: String(request.blockRows), requirement: "at least 1") }
+        guard request.every >= 1 else { throw ParameterError.invalid(name: "--every", value: String(request.every), requirement: "at least 1") }
+        guard request.blockRows >= 1 else { throw ParameterError.invalid(name: "--block-rows", value: String(request.blockRows), requirement: "at least 1") }
         let outputs = [request.output] + (request.dump.map { [$0] } ?? [])
         if let dump = request.dump, dump == request.output || ResultStore.sameFile(dump, request.output) {
             throw ApplicationError.outputIsInput(output: dump, input: request.output)
@@ -360,7 +361,7 @@ public enum SoftnessApplication {
                 parameters = try StructureFunctionParameters(parsingFeatureNames: names)
             } catch let error as StructureError {
                 let why = stored.inputTable.map { FileManager.default.fileExists(atPath: $0) ? "" : " (the run's input table \($0) is not there)" } ?? ""
-                throw WorkflowError.unrecoverableStructure(file: source, reason: "it records no structure_* attributes\(why), and its feature names are not a featurize set: \(error)")
+                throw TrajectoryTableError.unrecoverableStructure(file: source, reason: "it records no structure_* attributes\(why), and its feature names are not a featurize set: \(error)")
             }
             note = "\(source) records no structure_* attributes (tables joined before they were carried): the structure functions were recovered from its feature names, with species \(parameters.speciesNames.enumerated().map { "\($0.element) = type \(parameters.species[$0.offset])" }.joined(separator: ", ")) and the default cutoffs \(String(format: "%.4g", parameters.radialCutoff)) and \(String(format: "%.4g", parameters.angularCutoff)) that featurize uses"
         }

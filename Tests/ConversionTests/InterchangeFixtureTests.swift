@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ParticleTable
-@testable import Workflows
+@testable import Conversion
 
 /// tools/make_interchange_fixtures.py: what pandas, numpy and scikit-learn read from files our
 /// exporter wrote, and the values of files they wrote.

@@ -39,7 +39,7 @@ public struct LabelledSelection: Sendable, Equatable {
     }
 
     /// The pairs of `labels` (for `trajectory` at `temperature`) this choice writes.
-    /// - Throws: `WorkflowError.invalidParameter` for species absent from the trajectory or a
+    /// - Throws: `ParameterError.invalid` for species absent from the trajectory or a
     ///   labels file with nothing to balance (one class only).
     public func choose(from labels: LabelTable, trajectory: String, temperature: Double) throws -> Choice {
         var table = labels
@@ -54,13 +54,13 @@ public struct LabelledSelection: Sendable, Equatable {
         }
         let sample = table.balancedSample(seed: seed, every: every, scope: scope)
         guard sample.summary.kept > 0 else {
-            throw WorkflowError.invalidParameter(name: "--balance", value: labels.source ?? "the labels",
+            throw ParameterError.invalid(name: "--balance", value: labels.source ?? "the labels",
                                                  requirement: "labels of both classes (\(sample.summary.warning ?? "nothing to balance"))")
         }
         var attributes: [String: AttributeValue] = ["balance": .string(scope.rawValue), "balance_seed": .integer(Int(truncatingIfNeeded: seed)),
                                                     "balanced_pairs_per_class": .integer(sample.summary.kept)]
         if balanceOnly {
-            attributes["population"] = .string(TrajectoryFeaturizer.balancedPopulation)
+            attributes["population"] = .string(TablePopulation.balancedSampleOnly)
             return Choice(selection: .labelled(table.subset(sample.rows), temperature: temperature), attributes: attributes,
                           balance: sample.summary, rearranging: sample.summary.kept, quiet: sample.summary.kept)
         }

@@ -216,7 +216,7 @@ public enum TableConversion {
         if ResultStore.sameFile(input, output) { throw ConversionError.outputIsInput(file: output) }
         if !options.overwrite && FileManager.default.fileExists(atPath: output) { throw ConversionError.outputExists(file: output) }
         if let rows = options.blockRows, rows <= 0 {
-            throw WorkflowError.invalidParameter(name: "--block-rows", value: String(rows), requirement: "positive")
+            throw ParameterError.invalid(name: "--block-rows", value: String(rows), requirement: "positive")
         }
         if from == .h5 {
             return try export(input: input, output: output, to: to, options: options, progress: progress)
@@ -387,7 +387,7 @@ public enum TableConversion {
             throw ConversionError.missing(file: input, message: "--temperature gives one temperature for every row; it cannot be combined with --temperature-column or --temperature-file")
         }
         if let t = options.temperature, !(t.isFinite && t > 0) {
-            throw WorkflowError.invalidParameter(name: "--temperature", value: String(t), requirement: "positive and finite (energy units, k_B = 1)")
+            throw ParameterError.invalid(name: "--temperature", value: String(t), requirement: "positive and finite (energy units, k_B = 1)")
         }
         var scratch: URL?
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }

@@ -24,9 +24,9 @@ public enum TableJoin {
     public static func run(inputs: [String], output: String, testFraction: Double, rule: SplitRule, seed: UInt64,
                            storage: FeatureStorage = .float32, overwrite: Bool = false,
                            mappedLayout: (mapping: DatasetMapping, labels: LabelEncoding)? = nil) throws -> Int {
-        guard !inputs.isEmpty else { throw WorkflowError.noInputs(output: output) }
+        guard !inputs.isEmpty else { throw TrajectoryTableError.noInputs(output: output) }
         guard testFraction > 0, testFraction < 1 else {
-            throw WorkflowError.invalidParameter(name: "--test-fraction", value: String(testFraction), requirement: "in (0, 1)")
+            throw ParameterError.invalid(name: "--test-fraction", value: String(testFraction), requirement: "in (0, 1)")
         }
         var names: [String]?
         var carry: Set<OptionalColumn> = [.frame, .particleID, .species, .balanced]
@@ -37,7 +37,7 @@ public enum TableJoin {
         var structureAgrees = true
         if mappedLayout != nil {
             guard rule == .row else {
-                throw WorkflowError.invalidParameter(name: "--split-by", value: rule.rawValue, requirement: "row for a mapped layout (it has no frame column)")
+                throw ParameterError.invalid(name: "--split-by", value: rule.rawValue, requirement: "row for a mapped layout (it has no frame column)")
             }
             carry = []
         }
@@ -47,7 +47,7 @@ public enum TableJoin {
         }
         for input in inputs where mappedLayout != nil {
             let these = try load(input).featureNames
-            if let names, names != these { throw WorkflowError.featureNamesDiffer(file: input, reference: inputs[0]) }
+            if let names, names != these { throw TrajectoryTableError.featureNamesDiffer(file: input, reference: inputs[0]) }
             names = these
         }
         for input in inputs where mappedLayout == nil {
@@ -56,7 +56,7 @@ public enum TableJoin {
             try ParticleSchema.v1.requireConforming(file)
             let these = try file.dataset("feature_names").readStrings()
             if let names, names != these {
-                throw WorkflowError.featureNamesDiffer(file: input, reference: inputs[0])
+                throw TrajectoryTableError.featureNamesDiffer(file: input, reference: inputs[0])
             }
             names = these
             for column in carry where !file.isDataset(column.path) { carry.remove(column) }
@@ -73,8 +73,8 @@ public enum TableJoin {
                                                     "test_fraction": .real(testFraction)]
         if structureAgrees, let structure { attributes.merge(structure) { old, _ in old } }
         if populations.count == 1, let population = populations.first, !population.isEmpty { attributes["population"] = .string(population) }
-        if populations.contains(TrajectoryFeaturizer.balancedPopulation) && populations.count > 1 {
-            attributes["population"] = .string(TrajectoryFeaturizer.balancedPopulation + " (some inputs)")
+        if populations.contains(TablePopulation.balancedSampleOnly) && populations.count > 1 {
+            attributes["population"] = .string(TablePopulation.balancedSampleOnly + " (some inputs)")
         }
         let writer = try ParticleTableWriter(path: output, featureNames: names ?? [], storage: storage,
                                              optionalColumns: carry.union([.split]),

@@ -3,7 +3,7 @@ import Testing
 import HDF5
 import ParticleTable
 import SeededRandom
-@testable import Workflows
+@testable import Conversion
 
 private func withDirectory<R>(_ body: (URL) throws -> R) throws -> R {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("softness-convert-\(UUID().uuidString)")

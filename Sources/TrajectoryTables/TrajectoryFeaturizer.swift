@@ -35,10 +35,10 @@ public enum TrajectoryFeaturizer {
         var labelsFile = "the labels"
         switch selection {
         case .frames(let step):
-            guard step >= 1 else { throw WorkflowError.invalidParameter(name: "--every", value: String(step), requirement: "at least 1") }
+            guard step >= 1 else { throw ParameterError.invalid(name: "--every", value: String(step), requirement: "at least 1") }
             every = step
         case .labelled(let table, let t, let sample):
-            guard t.isFinite, t > 0 else { throw WorkflowError.invalidParameter(name: "--temperature", value: String(t), requirement: "positive and finite") }
+            guard t.isFinite, t > 0 else { throw ParameterError.invalid(name: "--temperature", value: String(t), requirement: "positive and finite") }
             temperature = t
             let chosen = Set(sample ?? [])
             marksSample = sample != nil
@@ -49,13 +49,13 @@ public enum TrajectoryFeaturizer {
         let labelled: Bool
         if case .labelled = selection { labelled = true } else { labelled = false }
         if labelled && byFrame.isEmpty {
-            throw WorkflowError.invalidParameter(name: "--labels", value: "a labels file with no pairs left",
+            throw ParameterError.invalid(name: "--labels", value: "a labels file with no pairs left",
                                                  requirement: "a selection with labelled pairs (with --balance, only frames with rearrangements keep pairs; check --every)")
         }
         var attributes = structureAttributes(parameters)
         attributes["source"] = .string(path)
         if labelled { attributes["temperature"] = .real(temperature) }
-        if marksSample { attributes["population"] = .string(TrajectoryFeaturizer.naturalPopulation) }
+        if marksSample { attributes["population"] = .string(TablePopulation.natural) }
         attributes.merge(extra) { _, new in new }
         if let selected { attributes["species_selection"] = .integers(selected.sorted().map(Int.init)) }
         let writer = try ParticleTableWriter(path: output, featureNames: parameters.featureNames, storage: storage,
@@ -146,18 +146,11 @@ public enum TrajectoryFeaturizer {
         guard let frame = try trajectory.nextFrame() else { throw TrajectoryError(.truncated, file: path, message: "holds no frames") }
         let ids = Set(frame.ids.indices.filter { species.contains(frame.species[$0]) }.map { frame.ids[$0] })
         guard !ids.isEmpty else {
-            throw WorkflowError.invalidParameter(name: "--species", value: species.sorted().map(String.init).joined(separator: ","),
+            throw ParameterError.invalid(name: "--species", value: species.sorted().map(String.init).joined(separator: ","),
                                                  requirement: "species present in \(path) (it has \(Set(frame.species).sorted().map(String.init).joined(separator: ", ")))")
         }
         return ids
     }
-
-    /// The `population` attribute of a table that holds every labelled pair with `/balanced`
-    /// marking the balanced training sample.
-    public static let naturalPopulation = "natural (every labelled pair; /balanced marks the balanced training sample)"
-    /// The `population` attribute of a table that holds the balanced sample only
-    /// (`featurize --balance-only`): P(R|S,T) measured on it is set by the balancing.
-    public static let balancedPopulation = "balanced sample only"
 
     /// Names of the attributes `structureAttributes` writes.
     public static let structureAttributeNames = ["structure_radial_centers", "structure_radial_width", "structure_angular_xi",
@@ -169,14 +162,14 @@ public enum TrajectoryFeaturizer {
     /// root) by `structureAttributes`, nil when it records none. Tables written before
     /// `structure_species_names` and `structure_resolve_species` existed get them from
     /// `featureNames` (the table's `/feature_names`).
-    /// - Throws: `WorkflowError.unrecoverableStructure` when the attributes are incomplete or
+    /// - Throws: `TrajectoryTableError.unrecoverableStructure` when the attributes are incomplete or
     ///   describe a set that does not write `featureNames`.
     public static func parameters(recordedIn group: Group, file: String, featureNames: [String]) throws -> StructureFunctionParameters? {
         let present = Set(try group.attributeNames())
         let required = ["structure_radial_centers", "structure_radial_width", "structure_angular_xi", "structure_angular_lambda",
                         "structure_angular_zeta", "structure_species", "structure_radial_cutoff", "structure_angular_cutoff"]
         guard required.contains(where: present.contains) else { return nil }
-        func fail(_ reason: String) -> WorkflowError { .unrecoverableStructure(file: file, reason: reason) }
+        func fail(_ reason: String) -> TrajectoryTableError { .unrecoverableStructure(file: file, reason: reason) }
         if let missing = required.first(where: { !present.contains($0) }) { throw fail("root attribute '\(missing)' is missing") }
         func reals(_ name: String) throws -> [Double] {
             switch try group.attribute(name) {
@@ -236,7 +229,7 @@ public enum TrajectoryFeaturizer {
     }
 
     /// Row of particle `id` in a frame whose ids are sorted ascending (binary search).
-    static func rowOf(_ id: Int64, in ids: [Int64]) -> Int? {
+    public static func rowOf(_ id: Int64, in ids: [Int64]) -> Int? {
         var low = 0, high = ids.count
         while low < high {
             let mid = (low + high) / 2
