@@ -103,13 +103,13 @@ public struct DiagnosticResult: Sendable, Codable {
     /// Arrhenius lines); each also has a full entry in `warnings`.
     public var caveats: [VerdictCaveat]
     /// Binned empirical P_R(S,T) of the test rows (the points under the logistic fits, paper
-    /// Fig. 1a/b); nil when the test rows' S is constant.
+    /// Fig. 1a/b); nil when the test rows' S is constant, and in RFE steps and scan cells.
     public var empiricalRates: EmpiricalRates?
     /// Distribution of S over all test rows (40 bins); ΔE_inf(S) is its image under the
-    /// Arrhenius line.
+    /// Arrhenius line; nil in RFE steps and scan cells.
     public var softnessHistogram: Histogram?
     /// Joint density of (true ΔE, ΔE_inf(S)) over the truth check's rows (40 × 40 bins, paper
-    /// Fig. 1d); nil without a truth check.
+    /// Fig. 1d); nil without a truth check, and in RFE steps and scan cells.
     public var truthDensity: Histogram?
 }
 
@@ -130,13 +130,16 @@ public enum BarrierDiagnostic {
         let split = RowSplit(input)
         return try analyze(input, columns: Array(0..<input.featureCount), trainingRows: split.training,
                            testRows: split.test, options: options, warmStart: warmStart,
-                           bootstrap: true)
+                           full: true)
     }
 
     /// The pipeline on a subset of columns and training rows of an already validated input.
+    /// `full` is the top-level run: it adds the bootstrap error of Var(ΔE_inf) and the stored
+    /// distributions (empirical rates, histograms); RFE steps, their replicates and scan cells,
+    /// which keep only numbers, skip them.
     static func analyze(_ input: DiagnosticInput, columns: [Int], trainingRows: some RandomAccessCollection<Int>,
                         testRows: some RandomAccessCollection<Int>, options: DiagnosticOptions, warmStart: LinearSVMModel?,
-                        bootstrap: Bool) throws(DiagnosticError) -> DiagnosticResult {
+                        full: Bool) throws(DiagnosticError) -> DiagnosticResult {
         try options.validate()
         guard !columns.isEmpty else { throw .noFeatures }
         guard !testRows.isEmpty else { throw .emptyTestSplit }
@@ -215,10 +218,10 @@ public enum BarrierDiagnostic {
                 let inferred = atTraining.flatMap { $0.softness.map { fit.deltaE($0) } }
                 let trueBarrier = atTraining.flatMap { $0.energy ?? [] }
                 truth = TruthCheck(inferred: inferred, trueBarrier: trueBarrier)
-                if truth != nil { truthDensity = Histogram.of(trueBarrier, inferred, bins: Self.histogramBins) }
+                if truth != nil, full { truthDensity = Histogram.of(trueBarrier, inferred, bins: Self.histogramBins) }
                 if truth == nil { warnings.append("Truth check skipped: the true ΔE is constant over the test rows at the training temperature(s).") }
             }
-            if bootstrap, options.bootstrapSamples > 0 {
+            if full, options.bootstrapSamples > 0 {
                 let bootstrapped = VarianceDiagnostic.bootstrapError(logistic.fittedGroups.map { groups[$0] }, logistic: logistic.fits,
                                                                      replicates: options.bootstrapSamples, seed: options.seed)
                 varianceError = bootstrapped.error
@@ -238,8 +241,8 @@ public enum BarrierDiagnostic {
             testRowCount: testRows.count, varianceOfInferredBarrier: variance,
             varianceRows: variance == nil ? 0 : atTraining.reduce(0) { $0 + $1.softness.count },
             varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings, caveats: caveats,
-            empiricalRates: EmpiricalRates.count(groups, binCount: options.softnessGridCount),
-            softnessHistogram: Histogram.of(groups.flatMap(\.softness), bins: Self.histogramBins), truthDensity: truthDensity)
+            empiricalRates: full ? EmpiricalRates.count(groups, binCount: options.softnessGridCount) : nil,
+            softnessHistogram: full ? Histogram.of(groups.flatMap(\.softness), bins: Self.histogramBins) : nil, truthDensity: truthDensity)
     }
 
     /// Bins per axis of the stored distributions (softness histogram, truth density).

@@ -89,7 +89,7 @@ public enum RecursiveFeatureElimination {
         while true {
             let result = try BarrierDiagnostic.analyze(input, columns: kept, trainingRows: split.training,
                                                        testRows: split.test, options: options,
-                                                       warmStart: warm, bootstrap: false)
+                                                       warmStart: warm, full: false)
             let w = result.model.weights
             var step = RFEStep(kept: kept, keptNames: kept.map { input.featureNames[$0] }, removed: nil,
                                variance: result.varianceOfInferredBarrier, varianceError: nil,
@@ -161,7 +161,7 @@ public enum RecursiveFeatureElimination {
         let test = resample(split.test, temperatures: input.temperature, seed: options.seed, replicate: replicate, stream: 1)
         return steps.indices.map { k in
             try? BarrierDiagnostic.analyze(input, columns: steps[k].kept, trainingRows: training, testRows: test,
-                                           options: options, warmStart: models[k], bootstrap: false).varianceOfInferredBarrier
+                                           options: options, warmStart: models[k], full: false).varianceOfInferredBarrier
         }
     }
 

@@ -73,7 +73,7 @@ public enum Scan {
                 for subset in subsets {
                     let result = try BarrierDiagnostic.analyze(
                         input, columns: Array(0..<d), trainingRows: subset, testRows: split.test,
-                        options: cellOptions, warmStart: nil, bootstrap: false)
+                        options: cellOptions, warmStart: nil, full: false)
                     if let s = result.truth?.slope { slopes.append(s) }
                     if let v = result.varianceOfInferredBarrier { variances.append(v) }
                     accuracies.append(result.testAccuracy)
