@@ -62,6 +62,11 @@ public struct ParticleTableData: Sendable {
     /// Split per row (0 train, 1 test), nil when the file has no `/split`.
     public var split: [UInt8]?
     public var energyBarrier: [Double]?
+    /// `/balanced` per row (1 = in the balanced training sample of `featurize --balance`), nil
+    /// without it (and for mapped layouts).
+    public var balanced: [UInt8]?
+    /// The root attribute `population` (`TablePopulation`), nil when the table records none.
+    public var population: String?
     /// How the features were stored in the file (float32 values are exact as Double).
     public var featureStorage: FeatureStorage = .float64
     /// FNV-1a 64-bit digest of the input datasets' values (see `ParticleTableReader.digest`).
@@ -359,28 +364,37 @@ public enum ParticleTableReader {
             }
         }
         digest.add(temperature)
-        var split: [UInt8]?
-        if let name = mapping.split, !mapping.isSchema || file.hasLink(name) {
+        /// A per-row 0/1 column, read as Double so that floats (0.0/1.0, as numpy often writes
+        /// them) are accepted too; `bad` makes the error for a row holding another value.
+        func flags(_ name: String, bad: (Int, Double) -> ParticleDataError) throws -> [UInt8] {
             let set = try dataset(name)
             try requireLength(set, rows)
             var values = [UInt8](repeating: 0, count: rows)
             var start = 0
             while start < rows {
                 let range = start..<min(rows, start + blockStep)
-                // Read as Double so a float split (0.0/1.0, as numpy often writes it) is accepted too.
                 let raw: [Double] = try set.readRows(range)
-                if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                    if raw[bad].rounded() == raw[bad] && abs(raw[bad]) < 9e15 {
-                        throw ParticleDataError.invalidSplit(file: path, dataset: name, row: start + bad, value: Int64(raw[bad]))
-                    }
-                    throw ParticleDataError.mapping(file: path, dataset: name, message: "row \(start + bad) holds \(raw[bad]), expected 0 (train) or 1 (test)")
-                }
+                if let k = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) { throw bad(start + k, raw[k]) }
                 for (offset, value) in raw.enumerated() { values[start + offset] = UInt8(value) }
                 start = range.upperBound
+            }
+            return values
+        }
+        var split: [UInt8]?
+        if let name = mapping.split, !mapping.isSchema || file.hasLink(name) {
+            let values = try flags(name) { row, value in
+                value.rounded() == value && abs(value) < 9e15
+                    ? .invalidSplit(file: path, dataset: name, row: row, value: Int64(value))
+                    : .mapping(file: path, dataset: name, message: "row \(row) holds \(value), expected 0 (train) or 1 (test)")
             }
             digest.add(values)
             split = values
         }
+        // The balanced training sample of featurize --balance (schema v1 only).
+        let balanced = mapping.isSchema && file.hasLink("/balanced")
+            ? try flags("/balanced") { row, value in .mapping(file: path, dataset: "/balanced", message: "row \(row) holds \(value), expected 0 or 1") }
+            : nil
+        let population = mapping.isSchema ? (try file.attribute("population"))?.stringValue : nil
         var barrier: [Double]?
         if let name = mapping.energyBarrier, !mapping.isSchema || file.hasLink(name) {
             let set = try dataset(name)
@@ -392,7 +406,7 @@ public enum ParticleTableReader {
             barrier = values
         }
         return ParticleTableData(path: path, featureNames: names, rows: rows, features: features, labels: labels,
-                                 temperature: temperature, split: split, energyBarrier: barrier,
+                                 temperature: temperature, split: split, energyBarrier: barrier, balanced: balanced, population: population,
                                  featureStorage: featureType == .float(bytes: 4) ? .float32 : .float64, digest: digest.hex)
     }
 

@@ -101,7 +101,7 @@ public enum TableJoin {
                 features: data.features, labels: data.labels.map { $0 > 0 ? 1 : -1 }, temperature: data.temperature, split: split,
                 frame: frame, particleID: carry.contains(.particleID) ? try file.dataset("particle_id").read() : nil,
                 species: carry.contains(.species) ? try file.dataset("species").read() : nil,
-                balanced: carry.contains(.balanced) ? try file.dataset("balanced").read() : nil))
+                balanced: carry.contains(.balanced) ? data.balanced : nil))
         }
         try writer.finish()
         return writer.rowCount

@@ -1,6 +1,5 @@
 import Diagnostics
 import Foundation
-import HDF5
 import Learning
 import ParticleTable
 import SeededRandom
@@ -70,8 +69,7 @@ extension LoadedInput {
             notes.append("\(path) has no /split: \(Int((testFraction * 100).rounded()))% of rows drawn at random (seed \(seed)) as test rows")
         }
         var rows: [Int]?
-        let sample = mapping.isSchema ? try BalancedSampleColumn.read(path: path, rows: data.rows) : nil
-        if trainingSelection == nil, let sample, let flags = sample.flags {
+        if trainingSelection == nil, let flags = data.balanced {
             // featurize --balance: train on the balanced sample of the training frames, measure
             // P(R|S,T) on every row of the test frames (the natural population).
             let keep = (0..<data.rows).filter { !isTraining[$0] || flags[$0] == 1 }
@@ -96,7 +94,8 @@ extension LoadedInput {
         let features = try DenseMatrix(rows: data.rows, columns: data.featureCount, values: data.features)
         var input = try DiagnosticInput(features: features, labels: data.labels, temperature: data.temperature,
                                         isTraining: isTraining, energyBarrier: data.energyBarrier, featureNames: data.featureNames)
-        input.testPopulation = sample?.population ?? .unspecified
+        input.testPopulation = data.population?.hasPrefix(TablePopulation.balancedSampleOnly) == true ? .balancedSample
+            : (data.balanced != nil ? .natural : .unspecified)
         var outcome: TableSelection.Outcome?
         if let tableSelection {
             let applied = try tableSelection.apply(to: input, rowData: rowData ?? .init(), among: rows, file: path)
@@ -106,32 +105,5 @@ extension LoadedInput {
             input = try input.selectingRows(rows)
         }
         return LoadedInput(input: input, digest: data.digest, path: path, notes: notes, generatedSplit: generatedSplit, selection: outcome)
-    }
-}
-
-/// The balanced training sample and population recorded by `featurize --balance` (and carried by
-/// `join`): `/balanced` (1 = in the sample) and the root attribute `population`.
-enum BalancedSampleColumn {
-    /// The flags (nil without `/balanced`) and the test population the table records.
-    /// - Throws: `ParticleDataError` for a `/balanced` of the wrong length or with values other than 0 and 1.
-    static func read(path: String, rows: Int) throws -> (flags: [UInt8]?, population: TestPopulation)? {
-        try File.withFile(path) { file in
-            let population = (try file.attribute("population"))?.stringValue
-            guard file.isDataset("balanced") || population != nil else { return nil }
-            var flags: [UInt8]?
-            if file.isDataset("balanced") {
-                let values = try file.dataset("balanced").read(as: Int64.self)
-                guard values.count == rows else {
-                    throw ParticleDataError.mapping(file: path, dataset: "/balanced", message: "has \(values.count) rows, the table \(rows)")
-                }
-                if let bad = values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                    throw ParticleDataError.mapping(file: path, dataset: "/balanced", message: "row \(bad) holds \(values[bad]), expected 0 or 1")
-                }
-                flags = values.map { UInt8($0) }
-            }
-            let kind: TestPopulation = population?.hasPrefix(TablePopulation.balancedSampleOnly) == true ? .balancedSample
-                : (flags != nil ? .natural : .unspecified)
-            return (flags, kind)
-        }
     }
 }
