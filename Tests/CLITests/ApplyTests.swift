@@ -159,17 +159,7 @@ import Trajectory
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sample-data")
         try withScratch { dir in
-            var tables: [String] = []
-            for temperature in ["0.55", "0.60"] {
-                let dump = sample.appendingPathComponent("ka_T\(temperature).dump.gz").path
-                let labelled = try softness(["label", dump, "-o", "l\(temperature).h5", "--half-window", "5", "--p-c", "0.2", "--quiet-window", "5"], in: dir)
-                #expect(labelled.status == 0, "\(labelled.stderr)")
-                let made = try softness(["featurize", dump, "--labels", "l\(temperature).h5", "--temperature", temperature, "--balance",
-                                         "--every", "10", "--preset", "small", "-o", "f\(temperature).h5"], in: dir)
-                #expect(made.status == 0, "\(made.stderr)")
-                tables.append("f\(temperature).h5")
-            }
-            #expect(try softness(["join"] + tables + ["-o", "ka.h5", "--split-by", "row"], in: dir).status == 0)
+            try joinKobAndersenSample(sample, in: dir)
             let joined = try File.withFile(dir.appendingPathComponent("ka.h5").path) { try $0.attribute("structure_species_names") }
             #expect(joined == .strings(["A", "B"]), "join carries the featurize parameters")
             let diagnosed = try softness(["diagnose", "ka.h5", "--bootstrap", "0"], in: dir)

@@ -203,24 +203,30 @@ import HDF5
     }
 }
 
+/// label → featurize --balance (every 10th frame, preset small) of the committed Kob–Andersen
+/// runs at T = 0.55 and 0.60, joined by row into `dir/ka.h5`.
+func joinKobAndersenSample(_ sample: URL, in dir: URL) throws {
+    var tables: [String] = []
+    for temperature in ["0.55", "0.60"] {
+        let dump = sample.appendingPathComponent("ka_T\(temperature).dump.gz").path
+        let labelled = try softness(["label", dump, "-o", "l\(temperature).h5", "--half-window", "5", "--p-c", "0.2", "--quiet-window", "5"], in: dir)
+        #expect(labelled.status == 0, "\(labelled.stderr)")
+        #expect(labelled.stdout.contains("101 frames × 1000 particles, p_hop on 91 frames"))
+        let made = try softness(["featurize", dump, "--labels", "l\(temperature).h5", "--temperature", temperature, "--balance",
+                                 "--every", "10", "--preset", "small", "-o", "f\(temperature).h5"], in: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        tables.append("f\(temperature).h5")
+    }
+    #expect(try softness(["join"] + tables + ["-o", "ka.h5", "--split-by", "row"], in: dir).status == 0)
+}
+
 /// The committed Kob–Andersen sample end to end: label → featurize → join → diagnose.
 @Suite(.tags(.slow)) struct SamplePipelineTests {
     @Test func kobAndersenSampleRunsThroughTheDiagnostic() throws {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sample-data")
         try withScratch { dir in
-            var tables: [String] = []
-            for temperature in ["0.55", "0.60"] {
-                let dump = sample.appendingPathComponent("ka_T\(temperature).dump.gz").path
-                let labelled = try softness(["label", dump, "-o", "l\(temperature).h5", "--half-window", "5", "--p-c", "0.2", "--quiet-window", "5"], in: dir)
-                #expect(labelled.status == 0, "\(labelled.stderr)")
-                #expect(labelled.stdout.contains("101 frames × 1000 particles, p_hop on 91 frames"))
-                let made = try softness(["featurize", dump, "--labels", "l\(temperature).h5", "--temperature", temperature, "--balance",
-                                         "--every", "10", "--preset", "small", "-o", "f\(temperature).h5"], in: dir)
-                #expect(made.status == 0, "\(made.stderr)")
-                tables.append("f\(temperature).h5")
-            }
-            #expect(try softness(["join"] + tables + ["-o", "ka.h5", "--split-by", "row"], in: dir).status == 0)
+            try joinKobAndersenSample(sample, in: dir)
             let summary = try ParticleTableSummary.read(path: dir.appendingPathComponent("ka.h5").path)
             #expect(summary.featureCount == 108)
             #expect(summary.cells.allSatisfy { $0.rearranging > 0 && $0.notRearranging > 0 })
