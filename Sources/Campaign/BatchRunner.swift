@@ -1,5 +1,6 @@
 import Foundation
 import Parallel
+import ParticleTable
 
 /// What one `softness batch` invocation does.
 public enum BatchMode: String, Sendable, Codable {
@@ -36,12 +37,15 @@ public struct BatchRequest: Sendable {
     public var retryFailed: Bool
     /// Bytes the files in progress may need together (`MemoryBudget`); default half the memory.
     public var memoryLimit: Int
+    /// The command recorded in the group results (`GroupDiagnosis.commandLine`).
+    public var commandLine: String
 
     /// A request; `jobs` and `cores` are raised to at least 1.
     public init(plan: CampaignPlan, settings: CampaignSettings, layout: BatchLayout, mode: BatchMode = .whole,
                 shard: ShardAssignment = .whole, jobs: Int = 1, cores: Int = Parallel.threadCount(), retryFailed: Bool = false,
-                memoryLimit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2) {
+                memoryLimit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2, commandLine: String = "softness batch") {
         self.memoryLimit = memoryLimit
+        self.commandLine = commandLine
         self.plan = plan
         self.settings = settings
         self.layout = layout
@@ -67,6 +71,11 @@ public enum BatchRunner {
     public static func run(_ request: BatchRequest, preflight: @escaping @Sendable (String) throws -> Void = { _ in },
                            observer: @escaping @Sendable (BatchEvent) -> Void = { _ in }) throws -> BatchSummary {
         let started = Date()
+        // The outputs carry no wall-clock time (the sidecars do), so that a resumed, repeated or
+        // sharded batch reproduces them byte for byte; SOURCE_DATE_EPOCH, when set, is recorded.
+        let policy = CreationTime.policy
+        if ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] == nil { CreationTime.policy = .omitted }
+        defer { CreationTime.policy = policy }
         let temperatures = try TemperatureSource(pattern: request.settings.temperatureFrom)
         try request.layout.create()
         let entries = request.mode == .merge ? [] : request.shard.entries(of: request.plan)
@@ -101,7 +110,7 @@ public enum BatchRunner {
                 guard missing.isEmpty else { throw CampaignError.mergeIncomplete(output: request.layout.root, missing: missing) }
             }
             if let text = request.settings.configText { try BatchJSON.writeAtomically(Data(text.utf8), to: request.layout.configCopy) }
-            let diagnosis = GroupDiagnosis(settings: request.settings, layout: request.layout, threads: request.cores)
+            let diagnosis = GroupDiagnosis(settings: request.settings, layout: request.layout, threads: request.cores, commandLine: request.commandLine)
             for group in request.plan.groups {
                 observer(.groupStarted(group: group))
                 let outcome = diagnosis.run(group: group, files: files.map(\.sidecar).filter { $0.group == group })

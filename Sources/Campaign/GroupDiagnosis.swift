@@ -101,12 +101,17 @@ public struct GroupDiagnosis: Sendable {
     public var settings: CampaignSettings
     public var layout: BatchLayout
     public var threads: Int?
+    /// The `command_line` recorded in the results: the batch command without the options that do
+    /// not change any output (`-o`, `--jobs`, `--shard`, ...), so that every run of the campaign
+    /// writes the same results file.
+    public var commandLine: String
 
     /// The group step of a batch; `threads` for the SVM fits (nil: all cores).
-    public init(settings: CampaignSettings, layout: BatchLayout, threads: Int?) {
+    public init(settings: CampaignSettings, layout: BatchLayout, threads: Int?, commandLine: String) {
         self.settings = settings
         self.layout = layout
         self.threads = threads
+        self.commandLine = commandLine
     }
 
     /// Joins, validates and diagnoses `group` from the finished `files` (done sidecars), unless
@@ -138,7 +143,7 @@ public struct GroupDiagnosis: Sendable {
             let resultsPath = layout.groupResults(group)
             let rows = try TableJoin.run(inputs: members.compactMap { $0.tableFile.map { layout.root + "/" + $0 } }, output: tablePath,
                                          testFraction: settings.join.testFraction, rule: settings.join.splitBy, seed: settings.join.seed,
-                                         storage: settings.featurize.storage, overwrite: true)
+                                         storage: settings.featurize.storage, overwrite: true, inputNames: members.compactMap(\.tableFile))
             sidecar.rows = rows
             sidecar.tableFile = FilePipeline.relative(tablePath, to: layout.root)
             let report = try ParticleTableValidator.validate(path: tablePath)
@@ -159,7 +164,9 @@ public struct GroupDiagnosis: Sendable {
             try? FileManager.default.removeItem(atPath: ResultStore(inputPath: tablePath, path: resultsPath).runsDirectory)
             let store = ResultStore(inputPath: tablePath, path: resultsPath)
             let parameters = runParameters()
-            try store.writeRun(name: "diagnose", overwrite: true, provenance: ResultStore.provenance(input: tablePath, digest: loaded.digest),
+            // The table beside the results file, named as the results index names it.
+            let provenance = ResultStore.provenance(input: (tablePath as NSString).lastPathComponent, digest: loaded.digest, commandLine: commandLine)
+            try store.writeRun(name: "diagnose", overwrite: true, provenance: provenance,
                                parameters: parameters) { run in
                 try ResultWriting.write(result, to: run)
             }
@@ -170,7 +177,7 @@ public struct GroupDiagnosis: Sendable {
                 } catch {
                     throw CampaignError.invalidEntry(file: tablePath, location: "rfe", reason: "\(error)")
                 }
-                try store.writeRun(name: "rfe", overwrite: true, provenance: ResultStore.provenance(input: tablePath, digest: loaded.digest),
+                try store.writeRun(name: "rfe", overwrite: true, provenance: provenance,
                                    parameters: parameters.merging(["min_features": .integer(settings.diagnose.minFeatures)]) { $1 }) { run in
                     try ResultWriting.write(rfe, featureNames: loaded.input.featureNames, to: run)
                 }

@@ -292,9 +292,9 @@ extension Group {
         let maxShape: [Int?]? = options.extendable && !shape.isEmpty ? [nil] + shape.dropFirst().map { $0 } : nil
         let space = try Dataspace.simple(shape, maxShape: maxShape, site: place)
         let creation = try options.creationPropertyList(shape: shape, site: place)
-        let links = try LinkCreation.intermediateGroups(place)
+        try createParents(of: path)
         let id = try checked(place, "cannot create the dataset") {
-            H5Dcreate2(handle.id, path, fileType, space.id, links.id, creation.id, chdf5_p_default())
+            H5Dcreate2(handle.id, path, fileType, space.id, chdf5_p_default(), creation.id, chdf5_p_default())
         }
         let dataset = Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
         dataset.deflateStrategy = options.deflateStrategy

@@ -64,11 +64,14 @@ public struct DatasetOptions: Sendable, Equatable {
     }
 
     func creationPropertyList(shape: [Int], site: CallSite) throws -> Handle {
-        let id = try checked(site, "cannot create a dataset property list") { H5Pcreate(chdf5_p_dataset_create()) }
-        let list = Handle(id, kind: .propertyList)
+        let list = try ObjectCreation.untimed(H5Pcreate(chdf5_p_dataset_create()), site)
+        let id = list.id
         if let chunk = chunkShape(for: shape) {
             let dims = chunk.map { hsize_t($0) }
             try checked(site, "invalid chunk shape \(chunk)", kind: .invalidArgument) { H5Pset_chunk(id, Int32(dims.count), dims) }
+            // Fill new chunks (zeros): libhdf5 otherwise leaves the unwritten part of a partial
+            // chunk as whatever its buffer held, so the same data gave different bytes on disk.
+            try checked(site, "cannot set the fill time") { H5Pset_fill_time(id, H5D_FILL_TIME_ALLOC) }
             if shuffle { try checked(site, "cannot enable the shuffle filter") { H5Pset_shuffle(id) } }
             if let level = deflateLevel {
                 guard (0...9).contains(level) else {

@@ -99,8 +99,9 @@ public final class File: Group, @unchecked Sendable {
             throw HDF5Error(.invalidArgument, file: path, message: "cannot create the file: no permission to write in \(folder)")
         }
         let flags = mode == .truncate ? chdf5_f_acc_trunc() : chdf5_f_acc_excl()
+        let creation = try ObjectCreation.file(site)
         let id = try checked(site, "cannot create the file") {
-            H5Fcreate(path, flags, chdf5_p_default(), chdf5_p_default())
+            H5Fcreate(path, flags, creation.id, chdf5_p_default())
         }
         closeOnExec(id)
         return File(handle: Handle(id, kind: .file), path: path)

@@ -107,9 +107,10 @@ public class Group: HDF5Object, @unchecked Sendable {
         if contains(path) {
             throw HDF5Error(.objectExists, file: filePath, object: target, message: "already exists")
         }
-        let linkProperties = try LinkCreation.intermediateGroups(site(target))
+        try createParents(of: path)
+        let creation = try ObjectCreation.group(site(target))
         let id = try checked(site(target), "cannot create the group") {
-            H5Gcreate2(handle.id, path, linkProperties.id, chdf5_p_default(), chdf5_p_default())
+            H5Gcreate2(handle.id, path, chdf5_p_default(), creation.id, chdf5_p_default())
         }
         return Group(handle: Handle(id, kind: .group, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
     }
@@ -127,19 +128,46 @@ public class Group: HDF5Object, @unchecked Sendable {
     /// Creates an external link at `path` pointing to `object` inside the file `targetFile`
     /// (a path relative to this file's folder or absolute). h5py and h5dump follow it.
     public func createExternalLink(_ path: String, targetFile: String, object: String) throws {
-        let linkProperties = try LinkCreation.intermediateGroups(site(absolute(path)))
+        try createParents(of: path)
         try checked(site(absolute(path)), "cannot create the external link to \(targetFile):\(object)") {
-            H5Lcreate_external(targetFile, object, handle.id, path, linkProperties.id, chdf5_p_default())
+            H5Lcreate_external(targetFile, object, handle.id, path, chdf5_p_default(), chdf5_p_default())
+        }
+    }
+
+    /// Creates the missing groups above `path` (as `mkdir -p`), with the same creation properties
+    /// as `createGroup` (libhdf5's own intermediate groups would store modification times).
+    func createParents(of path: String) throws {
+        let components = path.split(separator: "/").map(String.init).dropLast()
+        for end in components.indices {
+            let prefix = (path.hasPrefix("/") ? "/" : "") + components[...end].joined(separator: "/")
+            if contains(prefix) { continue }
+            let creation = try ObjectCreation.group(site(absolute(prefix)))
+            let id = try checked(site(absolute(prefix)), "cannot create the group") {
+                H5Gcreate2(handle.id, prefix, chdf5_p_default(), creation.id, chdf5_p_default())
+            }
+            H5Gclose(id)
         }
     }
 }
 
-enum LinkCreation {
-    /// A link-creation property list that creates missing intermediate groups.
-    static func intermediateGroups(_ site: CallSite) throws -> Handle {
-        let id = try checked(site, "cannot create a property list") { H5Pcreate(chdf5_p_link_create()) }
-        let list = Handle(id, kind: .propertyList)
-        try checked(site, "cannot set intermediate group creation") { H5Pset_create_intermediate_group(id, 1) }
+/// Creation properties shared by every object softness writes: no modification times in the
+/// object headers (libhdf5 stores them by default), so that the same data written twice gives
+/// the same bytes — a resumed or repeated batch reproduces its files exactly.
+enum ObjectCreation {
+    /// A group-creation property list without object times.
+    static func group(_ site: CallSite) throws -> Handle {
+        try untimed(H5Pcreate(chdf5_p_group_create()), site)
+    }
+
+    /// A file-creation property list whose root group stores no object times.
+    static func file(_ site: CallSite) throws -> Handle {
+        try untimed(H5Pcreate(chdf5_p_file_create()), site)
+    }
+
+    /// Turns object time tracking off on the new property list `id` (closed if that fails).
+    static func untimed(_ id: hid_t, _ site: CallSite) throws -> Handle {
+        let list = Handle(try checked(site, "cannot create a property list") { id }, kind: .propertyList)
+        try checked(site, "cannot turn object times off") { H5Pset_obj_track_times(list.id, false) }
         return list
     }
 }

@@ -4,7 +4,7 @@ import HDF5
 /// An HDF5 file written block by block under a temporary name (`AtomicFile`) and moved onto its
 /// path only when complete: the lifecycle the particle-table writer and the `apply` writer share.
 /// Creating it writes the provenance attributes (`schema`, `schema_version`, `creator`,
-/// `created` and the caller's); a failed write removes the temporary file; `finish` closes the
+/// `created` (see `CreationTime`) and the caller's); a failed write removes the temporary file; `finish` closes the
 /// caller's datasets before the file (`File.closeAfterWriting` refuses otherwise) and publishes.
 public final class AtomicHDF5Output {
     /// Final output path.
@@ -30,7 +30,7 @@ public final class AtomicHDF5Output {
             try file.setAttribute("schema", .string(schema))
             try file.setAttribute("schema_version", .integer(schemaVersion))
             try file.setAttribute("creator", .string("softness \(SoftnessVersion.current)"))
-            try file.setAttribute("created", .string(ISO8601DateFormatter().string(from: Date())))
+            if let created = CreationTime.stamp() { try file.setAttribute("created", .string(created)) }
             for (name, value) in attributes.sorted(by: { $0.key < $1.key }) { try file.setAttribute(name, value) }
         } catch {
             throw abandon(after: error)

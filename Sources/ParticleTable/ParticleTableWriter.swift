@@ -18,7 +18,9 @@ public final class ParticleTableWriter {
     private let features: Dataset
     private let labels: Dataset?
     private let temperature: Dataset?
-    private let optional: [OptionalColumn: Dataset]
+    /// In `OptionalColumn.allCases` order: every file gets its datasets created, written and
+    /// closed in one order (a Set's order changes from process to process, and with it the bytes).
+    private let optional: [(column: OptionalColumn, dataset: Dataset)]
 
     /// Rows per chunk of every per-row dataset (features chunks are rows × d).
     public static let rowsPerChunk = 16_384
@@ -52,16 +54,14 @@ public final class ParticleTableWriter {
             try file.createStringDataset("feature_names", values: featureNames)
             labels = labelled ? try file.createDataset("labels", of: Int8.self, shape: [0], options: rows) : nil
             temperature = labelled ? try file.createDataset("temperature", of: Double.self, shape: [0], options: rows) : nil
-            var optional: [OptionalColumn: Dataset] = [:]
-            for column in optionalColumns {
+            optional = try OptionalColumn.allCases.filter(optionalColumns.contains).map { column in
                 switch column {
-                case .split, .balanced: optional[column] = try file.createDataset(column.path, of: UInt8.self, shape: [0], options: rows)
-                case .energyBarrier: optional[column] = try file.createDataset(column.path, of: Double.self, shape: [0], options: rows)
-                case .frame, .particleID: optional[column] = try file.createDataset(column.path, of: Int64.self, shape: [0], options: rows)
-                case .species: optional[column] = try file.createDataset(column.path, of: Int32.self, shape: [0], options: rows)
+                case .split, .balanced: (column, try file.createDataset(column.path, of: UInt8.self, shape: [0], options: rows))
+                case .energyBarrier: (column, try file.createDataset(column.path, of: Double.self, shape: [0], options: rows))
+                case .frame, .particleID: (column, try file.createDataset(column.path, of: Int64.self, shape: [0], options: rows))
+                case .species: (column, try file.createDataset(column.path, of: Int32.self, shape: [0], options: rows))
                 }
             }
-            self.optional = optional
         } catch {
             throw output.abandon(after: error)
         }
@@ -85,7 +85,7 @@ public final class ParticleTableWriter {
             .split: block.split?.count, .energyBarrier: block.energyBarrier?.count, .frame: block.frame?.count,
             .particleID: block.particleID?.count, .species: block.species?.count, .balanced: block.balanced?.count,
         ]
-        for column in optional.keys.sorted(by: { $0.rawValue < $1.rawValue }) where lengths[column] != .some(n) {
+        for (column, _) in optional where lengths[column] != .some(n) {
             throw fail("block lacks \(n) values of \(column.path)")
         }
         guard output.file != nil else { throw fail(output.abandoned ? "the table was abandoned after an earlier write failed" : "the table is finished") }
@@ -113,7 +113,7 @@ public final class ParticleTableWriter {
     /// table is removed when the writer goes.
     public func finish() throws {
         if output.abandoned { throw ParticleTableError.blockMismatch(file: path, message: "the table was abandoned after an earlier write failed") }
-        try output.finish(closing: [features, labels, temperature].compactMap { $0 } + Array(optional.values))
+        try output.finish(closing: [features, labels, temperature].compactMap { $0 } + optional.map(\.dataset))
     }
 }
 

@@ -48,16 +48,19 @@ public struct ResultStore: Sendable {
         self.otherInputs = otherInputs
     }
 
-    /// Provenance attributes of a run: this process's command line, the softness version, the
-    /// time, the input and its digest (every command and `softness batch` record the same keys).
-    public static func provenance(input: String, digest: String) -> [String: AttributeValue] {
-        [
-            "command_line": .string(CommandLine.arguments.joined(separator: " ")),
+    /// Provenance attributes of a run: the command line (by default this process's), the
+    /// softness version, the time (`CreationTime`; absent under its `.omitted` policy), the input
+    /// and its digest (every command and `softness batch` record the same keys).
+    public static func provenance(input: String, digest: String,
+                                  commandLine: String = CommandLine.arguments.joined(separator: " ")) -> [String: AttributeValue] {
+        var attributes: [String: AttributeValue] = [
+            "command_line": .string(commandLine),
             "softness_version": .string(SoftnessVersion.current),
-            "created": .string(ISO8601DateFormatter().string(from: Date())),
             "input_file": .string(input),
             "input_digest": .string(digest),
         ]
+        if let created = CreationTime.stamp() { attributes["created"] = .string(created) }
+        return attributes
     }
 
     /// `dir/NAME.results.h5` for `dir/NAME.h5` (any extension is replaced).

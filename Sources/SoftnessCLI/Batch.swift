@@ -78,6 +78,17 @@ struct Batch: ParsableCommand {
         guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
     }
 
+    /// The command the results record: the options that change outputs only (plan, config,
+    /// --temperature-from, --rfe), so that shards, merges, reruns and a single-machine batch all
+    /// record the same one.
+    var outputCommandLine: String {
+        var words = ["softness", "batch", plan]
+        if let config { words += ["--config", config] }
+        if let temperatureFrom { words += ["--temperature-from", temperatureFrom] }
+        if rfe { words.append("--rfe") }
+        return words.joined(separator: " ")
+    }
+
     func run() throws {
         var settings = try config.map { try CampaignSettings.read(path: $0) } ?? CampaignSettings()
         if let temperatureFrom { settings.temperatureFrom = temperatureFrom }
@@ -94,7 +105,8 @@ struct Batch: ParsableCommand {
         let cores = environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) } ?? Parallel.threadCount()
         let request = BatchRequest(plan: discovered, settings: settings, layout: layout, mode: mode, shard: mode == .merge ? .whole : shardAssignment,
                                    jobs: jobs ?? settings.jobs ?? 1, cores: cores, retryFailed: retryFailed,
-                                   memoryLimit: memory.flatMap(MemoryBudget.parse) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2)
+                                   memoryLimit: memory.flatMap(MemoryBudget.parse) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2,
+                                   commandLine: outputCommandLine)
         let progress = BatchProgress(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try BatchRunner.run(request, preflight: { path in try DamagedFileProbe.check(path) },
                                           observer: { event in progress.report(event) })

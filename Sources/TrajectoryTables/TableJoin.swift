@@ -20,10 +20,12 @@ public enum TableJoin {
     /// `population` attribute when every input records the same, and the root
     /// attributes `structure_*` (the featurize parameters) when every input records the same.
     /// With `mappedLayout`, every input is any HDF5 file read through that layout (no frame,
-    /// particle or species columns, so `rule` must be `.row`). Returns the row count.
+    /// particle or species columns, so `rule` must be `.row`). `inputNames` replace the paths in
+    /// the recorded `source` (a batch names them relative to its output folder). Returns the row count.
     public static func run(inputs: [String], output: String, testFraction: Double, rule: SplitRule, seed: UInt64,
                            storage: FeatureStorage = .float32, overwrite: Bool = false,
-                           mappedLayout: (mapping: DatasetMapping, labels: LabelEncoding)? = nil) throws -> Int {
+                           mappedLayout: (mapping: DatasetMapping, labels: LabelEncoding)? = nil,
+                           inputNames: [String]? = nil) throws -> Int {
         guard !inputs.isEmpty else { throw TrajectoryTableError.noInputs(output: output) }
         guard testFraction > 0, testFraction < 1 else {
             throw ParameterError.invalid(name: "--test-fraction", value: String(testFraction), requirement: "in (0, 1)")
@@ -68,7 +70,7 @@ public enum TableJoin {
             if let structure, structure != theirs { structureAgrees = false }
             structure = theirs
         }
-        var attributes: [String: AttributeValue] = ["source": .string("softness join " + inputs.joined(separator: " ") + (mappedLayout.map { " (mapped: \($0.mapping.summary))" } ?? "")),
+        var attributes: [String: AttributeValue] = ["source": .string("softness join " + (inputNames ?? inputs).joined(separator: " ") + (mappedLayout.map { " (mapped: \($0.mapping.summary))" } ?? "")),
                                                     "split_rule": .string(rule.rawValue), "split_seed": .integer(Int(truncatingIfNeeded: seed)),
                                                     "test_fraction": .real(testFraction)]
         if structureAgrees, let structure { attributes.merge(structure) { old, _ in old } }

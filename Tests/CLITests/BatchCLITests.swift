@@ -125,6 +125,17 @@ func batchSummary(_ result: CommandResult) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\n\(result.stderr)")
 }
 
+/// Every HDF5 output of the batch folder `reference` (labels file and table per good file of
+/// `BatchArchive`, the group's table, results index and run) is byte for byte the same in `other`.
+func expectSameOutputs(_ other: URL, _ reference: URL) throws {
+    let outputs = try FileManager.default.subpathsOfDirectory(atPath: reference.path)
+        .filter { $0.hasSuffix(".h5") && !($0 as NSString).lastPathComponent.hasPrefix(".") }.sorted()
+    #expect(outputs.count == 21 * 2 + 3, "labels and table per good file, the group's table, results index and run: \(outputs)")
+    for name in outputs {
+        #expect(try sha(other.appendingPathComponent(name).path) == sha(reference.appendingPathComponent(name).path), "\(name) differs")
+    }
+}
+
 /// Every dataset of a per-file table, read as Double, by name.
 func tableContents(_ path: String) throws -> [String: [Double]] {
     try File.withFile(path) { file in
@@ -247,12 +258,13 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
     }
 
     /// SIGKILL in the middle of a batch: the resumed batch redoes no finished file (their outputs
-    /// are byte for byte the same files), leaves no partial file, and every per-file table holds
-    /// exactly the data of an uninterrupted batch.
+    /// are byte for byte the same files), leaves no partial file, and every output (labels files,
+    /// per-file tables, the group's table and results) is byte for byte the file of an
+    /// uninterrupted batch run with other --jobs.
     @Test func killedBatchResumesWithoutRedoingFinishedFiles() throws {
         try withScratch { dir in
             try BatchArchive.write(in: dir)
-            let reference = try softness(["batch", "archive", "--config", "batch.toml", "-o", "reference", "--json"], in: dir)
+            let reference = try softness(["batch", "archive", "--config", "batch.toml", "-o", "reference", "--jobs", "2", "--json"], in: dir)
             #expect(reference.status == 4, "\(reference.stderr)")
             let process = Process()
             process.executableURL = try softnessExecutable()
@@ -287,10 +299,8 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
             for (name, data) in before where finishedStems.contains(where: { name.hasPrefix($0 + ".") }) {
                 #expect(try sha(files.appendingPathComponent(name).path) == data, "\(name) was rewritten")
             }
-            for name in after where name.hasSuffix(".table.h5") {
-                #expect(try tableContents(files.appendingPathComponent(name).path) == tableContents(dir.appendingPathComponent("reference/files/\(name)").path), "\(name)")
-            }
             #expect(after.filter { $0.hasSuffix(".table.h5") }.count == 21)
+            try expectSameOutputs(dir.appendingPathComponent("out"), dir.appendingPathComponent("reference"))
             let groups = try #require(summary["groups"] as? [[String: Any]])
             let referenceGroups = try #require(try batchSummary(reference)["groups"] as? [[String: Any]])
             #expect((groups.first?["headline"] as? [String: Any])?["delta_e_inf_slope"] as? Double
@@ -371,6 +381,7 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
             #expect(try stored("sharded/groups/all.results.h5") == stored("whole/groups/all.results.h5"))
             #expect(try tableContents(dir.appendingPathComponent("sharded/groups/all.table.h5").path)
                     == tableContents(dir.appendingPathComponent("whole/groups/all.table.h5").path))
+            try expectSameOutputs(dir.appendingPathComponent("sharded"), dir.appendingPathComponent("whole"))
 
             let emitted = try softness(["batch", "archive", "--config", "batch.toml", "-o", "sharded", "--emit-slurm", "submit.sh", "--array-tasks", "4"], in: dir)
             #expect(emitted.status == 0, "\(emitted.stderr)")
