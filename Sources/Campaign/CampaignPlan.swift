@@ -66,7 +66,7 @@ public struct CampaignPlan: Sendable, Equatable {
     /// Reads the plan `source`: a directory (searched recursively, skipping hidden folders,
     /// `excluding` (the batch's own output folder), any folder holding a `BatchLayout.markerName`
     /// and `*.results.runs` folders), a manifest (`.csv`, `.toml`, `.json`),
-    /// one trajectory, or a glob pattern (`*`, `?`, `[...]`).
+    /// one trajectory, or a glob pattern (`*`, `?`, `[...]`, and `**` for any number of folders).
     /// - Throws: `CampaignError` when nothing matches, a manifest is malformed, or two entries name one file.
     public static func discover(_ source: String, excluding: [String] = []) throws -> CampaignPlan {
         var isDirectory: ObjCBool = false
@@ -77,7 +77,7 @@ public struct CampaignPlan: Sendable, Equatable {
             }
             return CampaignPlan(source: source, kind: .file, entries: [CampaignEntry(path: source, key: URL(fileURLWithPath: source).lastPathComponent)])
         }
-        return try glob(source)
+        return try glob(source, excluding: excluding)
     }
 
     private static func directory(_ root: String, excluding: [String]) throws -> CampaignPlan {
@@ -111,7 +111,8 @@ public struct CampaignPlan: Sendable, Equatable {
         return CampaignPlan(source: root, kind: .directory, entries: entries)
     }
 
-    private static func glob(_ pattern: String) throws -> CampaignPlan {
+    private static func glob(_ pattern: String, excluding: [String]) throws -> CampaignPlan {
+        if pattern.split(separator: "/").contains("**") { return try recursiveGlob(pattern, excluding: excluding) }
         var result = glob_t()
         defer { globfree(&result) }
         let status = Glibc.glob(pattern, 0, nil, &result)
@@ -129,6 +130,54 @@ public struct CampaignPlan: Sendable, Equatable {
         }
         guard !entries.isEmpty else { throw CampaignError.noTrajectories(plan: pattern, reason: "the glob matches only folders") }
         return CampaignPlan(source: pattern, kind: .glob, entries: entries)
+    }
+
+    /// A glob with `**` components (zero or more folders, as in bash's globstar): the files below
+    /// the pattern's plain leading folders whose path matches, hidden files and folders, the
+    /// output folder and other batches' outputs left out as in a directory plan.
+    private static func recursiveGlob(_ pattern: String, excluding: [String]) throws -> CampaignPlan {
+        let components = pattern.split(separator: "/").map(String.init)
+        let plain = components.prefix { !$0.contains(where: { "*?[".contains($0) }) }
+        let root = (pattern.hasPrefix("/") ? "/" : "") + plain.joined(separator: "/")
+        let rest = Array(components.dropFirst(plain.count))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.isEmpty ? "." : root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CampaignError.noTrajectories(plan: pattern, reason: "the folder \(root) the glob starts from does not exist")
+        }
+        // Every file below root, as a directory plan would walk it, but of any name.
+        let excluded = Set(excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path })
+        let rootURL = URL(fileURLWithPath: root.isEmpty ? "." : root).standardizedFileURL
+        var entries: [CampaignEntry] = []
+        var pending: [[String]] = [[]]
+        while let relative = pending.popLast() {
+            let folder = relative.reduce(rootURL) { $0.appendingPathComponent($1) }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names where !name.hasPrefix(".") {
+                let url = folder.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    let isBatchOutput = FileManager.default.fileExists(atPath: url.appendingPathComponent(BatchLayout.markerName).path)
+                    if !excluded.contains(url.resolvingSymlinksInPath().path) && !isBatchOutput { pending.append(relative + [name]) }
+                } else if matches(rest[...], relative + [name]) {
+                    let path = (root.isEmpty ? [] : [root]) + relative + [name]
+                    let joined = path.joined(separator: "/").replacingOccurrences(of: "//", with: "/")
+                    entries.append(CampaignEntry(path: joined, key: joined.hasPrefix("./") ? String(joined.dropFirst(2)) : joined))
+                }
+            }
+        }
+        guard !entries.isEmpty else { throw CampaignError.noTrajectories(plan: pattern, reason: "the glob matches no file") }
+        return CampaignPlan(source: pattern, kind: .glob, entries: entries)
+    }
+
+    /// Whether the path components `path` match the glob components `pattern` (`**`: any number
+    /// of components; others with fnmatch, a leading dot matched only explicitly).
+    static func matches(_ pattern: ArraySlice<String>, _ path: [String]) -> Bool {
+        guard let first = pattern.first else { return path.isEmpty }
+        if first == "**" {
+            return (0...path.count).contains { matches(pattern.dropFirst(), Array(path.dropFirst($0))) }
+        }
+        guard let name = path.first, fnmatch(first, name, FNM_PERIOD) == 0 else { return false }
+        return matches(pattern.dropFirst(), Array(path.dropFirst()))
     }
 
     /// The names of the plan's groups, sorted.

@@ -47,6 +47,24 @@ private func folder(_ files: [String: String]) throws -> URL {
         #expect(throws: CampaignError.planNotFound(plan: root.path + "/missing")) { try CampaignPlan.discover(root.path + "/missing") }
     }
 
+    /// `**` spans zero or more folders (bash globstar); hidden folders, the output folder and
+    /// other batches' outputs are left out as in a directory plan.
+    @Test func globstarMatchesAnyDepth() throws {
+        let root = try folder(["T0.5/x.dump": "1", "T0.5/deep/er/y.dump.gz": "2", "T0.6/z.dump": "3", "T0.6/z.log": "4", "top.dump": "5",
+                               ".hidden/h.dump": "6", "out/files/o.dump": "7", "earlier/.softness-batch": "x", "earlier/e.dump": "8"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let plan = try CampaignPlan.discover(root.path + "/**/*.dump*", excluding: [root.appendingPathComponent("out").path])
+        #expect(plan.kind == .glob)
+        #expect(plan.entries.map(\.path) == ["T0.5/deep/er/y.dump.gz", "T0.5/x.dump", "T0.6/z.dump", "top.dump"].map { root.path + "/" + $0 })
+        let below = try CampaignPlan.discover(root.path + "/T0.5/**/y.*")
+        #expect(below.entries.map(\.path) == [root.path + "/T0.5/deep/er/y.dump.gz"])
+        let middle = try CampaignPlan.discover(root.path + "/**/deep/**/*.gz")
+        #expect(middle.entries.count == 1)
+        #expect(throws: CampaignError.noTrajectories(plan: root.path + "/**/*.xyz", reason: "the glob matches no file")) {
+            try CampaignPlan.discover(root.path + "/**/*.xyz")
+        }
+    }
+
     @Test func manifestsInCSVTOMLAndJSONGiveTheSameEntries() throws {
         let root = try folder([
             "m.csv": "path,temperature,group,p_c,balance\nruns/a.dump,0.5,ka,0.3,true\nruns/b.dump,0.6,ka,,\n/abs/c.h5,0.7,other,,false\n",
