@@ -48,10 +48,12 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
-        .target(name: "HDF5", dependencies: ["CHDF5", "Parallel"]),
+        // Intel ISA-L's igzip (Debian libisal-dev, pkg-config "libisal"): deflate and gunzip.
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CISAL", "Parallel"]),
         .target(name: "ToyModel", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Structure", dependencies: ["Parallel"], swiftSettings: optimizedInDebug),
-        .target(name: "Trajectory", dependencies: ["HDF5", "Structure", "Parallel"]),
+        .target(name: "Trajectory", dependencies: ["HDF5", "CISAL", "Structure", "Parallel"]),
         .target(name: "ParticleTable", dependencies: ["HDF5", "SeededRandom"]),
         .target(name: "Learning", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Diagnostics", dependencies: ["Learning", "SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
@@ -89,7 +91,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5", "SeededRandom"]),
         .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),
         .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5"], exclude: ["Fixtures"]),

@@ -4,7 +4,7 @@
 #define SOFTNESS_CHDF5_SHIM_H
 
 #include <hdf5.h>
-// zlib (a dependency of libhdf5-dev) for compressing and inflating chunks in parallel.
+// zlib (a dependency of libhdf5-dev): the reference the deflate tests check streams against.
 #include <zlib.h>
 
 static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }

@@ -424,9 +424,7 @@ public enum TableConversion {
         let writer = try ParticleTableWriter(path: output, featureNames: source.featureNames, storage: source.storage,
                                              optionalColumns: source.optionalColumns,
                                              attributes: ["source": .string("softness convert \(input)")], overwrite: options.overwrite,
-                                             deflateLevel: options.uncompressed ? nil : 1,
-                                             // Random mantissa bytes stored, the rest run-length coded: a fraction of zlib's time.
-                                             deflateStrategy: .fast)
+                                             deflateLevel: options.uncompressed ? nil : 1)
         var rows = 0
         // The next block is parsed while this one is compressed and written.
         let blocks = BlockPrefetch(source: source, maxRows: options.blockRows ?? ParticleTableWriter.rowsPerChunk)

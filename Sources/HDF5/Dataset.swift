@@ -9,10 +9,6 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
     /// dataset. Later use of the dataset is an HDF5 error, not a crash.
     public func close() { handle.close() }
 
-    /// How chunks written in parallel are deflated (`DatasetOptions.deflateStrategy` of the
-    /// dataset's creation; a dataset opened from a file uses the standard one).
-    public internal(set) var deflateStrategy: DatasetOptions.DeflateStrategy = .standard
-
 
     private func withSpace<R>(_ body: (hid_t) throws -> R) throws -> R {
         let space = Handle(try checked(site(), "cannot read the dataspace") { H5Dget_space(handle.id) }, kind: .dataspace)
@@ -297,7 +293,6 @@ extension Group {
             H5Dcreate2(handle.id, path, fileType, space.id, chdf5_p_default(), creation.id, chdf5_p_default())
         }
         let dataset = Dataset(handle: Handle(id, kind: .dataset, parent: fileHandle), fileHandle: fileHandle, filePath: filePath, path: target)
-        dataset.deflateStrategy = options.deflateStrategy
         return dataset
     }
 

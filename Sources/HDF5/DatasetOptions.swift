@@ -11,29 +11,12 @@ public struct DatasetOptions: Sendable, Equatable {
     public var shuffle: Bool
     /// Unlimited first dimension, so rows can be appended later.
     public var extendable: Bool
-    /// How chunks written in parallel (`ChunkPipeline`) are deflated; the file does not record it
-    /// and every deflate reader reads either.
-    public var deflateStrategy: DeflateStrategy
 
-    public init(chunks: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, extendable: Bool = false,
-                deflateStrategy: DeflateStrategy = .standard) {
+    public init(chunks: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, extendable: Bool = false) {
         self.chunks = chunks
         self.deflateLevel = deflateLevel
         self.shuffle = shuffle
         self.extendable = extendable
-        self.deflateStrategy = deflateStrategy
-    }
-
-    /// zlib's compression strategy for deflated chunks.
-    public enum DeflateStrategy: Sendable, Equatable {
-        /// zlib's default (LZ77 matches and Huffman codes): what libhdf5's own filter writes.
-        case standard
-        /// For fast writing of floating-point data: each byte plane of the shuffled chunk (all
-        /// first bytes of the elements, then all second bytes, …) whose bytes look random (byte
-        /// entropy ≥ 7.9 bits, where Huffman codes would save under 1.3 %) goes into stored
-        /// deflate blocks, the others are compressed with zlib's `Z_RLE` (matches of distance one).
-        /// Random float64 mantissas are most of such data and cost zlib the most for nothing.
-        case fast
     }
 
     /// Contiguous, uncompressed storage.

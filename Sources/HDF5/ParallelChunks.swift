@@ -7,10 +7,9 @@ import Foundation
 /// libhdf5 runs its filters on the calling thread, one chunk after another, and its thread-safe
 /// build serializes every call. For datasets chunked by whole rows with only shuffle and/or
 /// deflate filters, this reads and writes the *raw* chunks (`H5Dread_chunk`, `H5Dwrite_chunk`)
-/// and runs zlib and the byte shuffle on all cores. With the standard deflate strategy the bytes
-/// on disk are exactly what libhdf5's own filters produce; with `fast` they are another
-/// valid zlib stream of the same data. Either way any HDF5 reader (h5py, h5dump) reads the file
-/// as usual.
+/// and runs the deflate codec (`DeflateCodec`, ISA-L, several times zlib's speed) and the byte
+/// shuffle on all cores. The chunks are ordinary zlib streams: libhdf5's own filter, h5py and
+/// h5dump read the file as usual.
 struct ChunkPipeline {
     let rowsPerChunk: Int
     /// Elements per row (product of the trailing dimensions).
@@ -20,15 +19,15 @@ struct ChunkPipeline {
     let deflateLevel: Int
     /// Rank of the dataset.
     let rank: Int
-    /// zlib strategy of written chunks.
-    var strategy: DatasetOptions.DeflateStrategy = .standard
 
     var chunkBytes: Int { rowsPerChunk * rowSize * elementSize }
 
     /// The pipeline of `dataset` when it qualifies: chunked as [rows, full trailing extents],
     /// filters exactly (shuffle?, deflate), stored type identical to `memoryType`.
     static func of(_ dataset: Dataset, memoryType: hid_t, shape: [Int]) -> ChunkPipeline? {
-        guard !shape.isEmpty, Parallel.threadCount() > 1 else { return nil }
+        // Whatever the thread count: which path writes a chunk must not depend on it, or the
+        // same data written with other --jobs would give other bytes.
+        guard !shape.isEmpty else { return nil }
         ErrorStack.silence()
         let fileType = H5Dget_type(dataset.handle.id)
         guard fileType >= 0 else { _ = ErrorStack.collect(); return nil }
@@ -58,8 +57,7 @@ struct ChunkPipeline {
         }
         guard let level else { return nil }
         return ChunkPipeline(rowsPerChunk: Int(chunk[0]), rowSize: shape.dropFirst().reduce(1, *),
-                             elementSize: H5Tget_size(memoryType), shuffle: shuffle, deflateLevel: level, rank: shape.count,
-                             strategy: dataset.deflateStrategy)
+                             elementSize: H5Tget_size(memoryType), shuffle: shuffle, deflateLevel: level, rank: shape.count)
     }
 
     /// Whether reading or writing `rows` rows is worth the parallel path (at least two chunks).
@@ -96,10 +94,11 @@ struct ChunkPipeline {
                                          message: "cannot read chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
                 return
             }
-            let (inflated, zlibStatus) = Self.inflate(raw, count: chunkBytes)
-            guard var plain = inflated else {
+            let inflated = raw.withUnsafeBytes { DeflateCodec.inflate($0, room: chunkBytes) }
+            guard case .bytes(var plain) = inflated, plain.count == chunkBytes else {
+                let reason = if case .corrupt(let status) = inflated { "igzip status \(status)" } else { "not \(chunkBytes) bytes" }
                 failure.record(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
-                                         message: "corrupt deflate data in chunk at row \(chunkFirstRow) (zlib status \(zlibStatus))"))
+                                         message: "corrupt deflate data in chunk at row \(chunkFirstRow) (\(reason))"))
                 return
             }
             if shuffle { plain = Self.unshuffle(plain, elementSize: elementSize) }
@@ -114,12 +113,10 @@ struct ChunkPipeline {
 
     /// Whether rows `firstRow ..< firstRow + rowCount` of a dataset with `datasetRows` rows can be
     /// written as whole chunks: the block starts on a chunk boundary and ends on one or at the end
-    /// of the dataset (a partial last chunk is stored zero-padded, as libhdf5 does). With the
-    /// `fast` strategy a single chunk goes this way too (libhdf5's filter would use zlib's
-    /// default strategy, several times slower).
+    /// of the dataset (a partial last chunk is stored zero-padded, as libhdf5 does). Even one
+    /// chunk goes this way: igzip is many times faster than libhdf5's zlib filter.
     func canWrite(firstRow: Int, rowCount: Int, datasetRows: Int) -> Bool {
-        firstRow % rowsPerChunk == 0 && (rowCount % rowsPerChunk == 0 || firstRow + rowCount == datasetRows)
-            && rowCount > 0 && (pays(forRows: rowCount) || strategy == .fast)
+        firstRow % rowsPerChunk == 0 && (rowCount % rowsPerChunk == 0 || firstRow + rowCount == datasetRows) && rowCount > 0
     }
 
     /// Writes `rowCount` rows from `source` (row-major) starting at `firstRow`, compressing on all
@@ -140,12 +137,12 @@ struct ChunkPipeline {
                 var plain = [UInt8](repeating: 0, count: chunkBytes)   // edge chunks are stored full size, zero-padded
                 plain.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: source + blockRow * rowBytes, byteCount: rows * rowBytes) }
                 if shuffle { plain = Self.shuffled(plain, elementSize: elementSize) }
-                compressed.set(offset, Self.deflate(plain, level: deflateLevel, strategy: strategy, planes: shuffle ? elementSize : 1))
+                compressed.set(offset, plain.withUnsafeBytes { DeflateCodec.compress($0, level: deflateLevel) })
             }
             for offset in 0..<count {
                 let chunkFirstRow = firstRow + (start + offset) * rowsPerChunk
                 guard let bytes = compressed.get(offset) else {
-                    throw HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath, message: "zlib failed on the chunk at row \(chunkFirstRow)")
+                    throw HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath, message: "the deflate codec failed on the chunk at row \(chunkFirstRow)")
                 }
                 let origin = [hsize_t(chunkFirstRow)] + [hsize_t](repeating: 0, count: rank - 1)
                 try checked(dataset.site(), "cannot write the chunk at row \(chunkFirstRow)") {
@@ -154,90 +151,6 @@ struct ChunkPipeline {
             }
             start += count
         }
-    }
-
-    /// The `count` bytes of the zlib stream `stream`, nil (and zlib's status) if it does not
-    /// inflate to exactly `count` bytes.
-    static func inflate(_ stream: [UInt8], count: Int) -> ([UInt8]?, Int32) {
-        var plain = [UInt8](repeating: 0, count: count)
-        var length = uLongf(count)
-        let status = plain.withUnsafeMutableBytes { out in
-            stream.withUnsafeBytes { uncompress(out.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
-                                                $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(stream.count)) }
-        }
-        return status == Z_OK && Int(length) == count ? (plain, status) : (nil, status)
-    }
-
-    /// One zlib stream of `plain` (what HDF5's deflate filter stores), nil if zlib fails. `planes`:
-    /// the byte planes of a shuffled chunk (the element size; 1 without shuffle).
-    static func deflate(_ plain: [UInt8], level: Int, strategy: DatasetOptions.DeflateStrategy, planes: Int) -> [UInt8]? {
-        switch strategy {
-        case .standard:
-            var length = compressBound(uLong(plain.count))
-            var out = [UInt8](repeating: 0, count: Int(length))
-            let status = out.withUnsafeMutableBytes { o in
-                plain.withUnsafeBytes { compress2(o.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
-                                                  $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(plain.count), Int32(level)) }
-            }
-            return status == Z_OK ? Array(out.prefix(Int(length))) : nil
-        case .fast:
-            if let stream = fastDeflate(plain, level: level, planes: planes) { return stream }
-            return deflate(plain, level: level, strategy: .standard, planes: planes)
-        }
-    }
-
-    /// The `fast` strategy: one zlib stream, the random-looking byte planes of `plain` in stored
-    /// blocks, the others through `Z_RLE`; nil if zlib fails.
-    static func fastDeflate(_ plain: [UInt8], level: Int, planes: Int) -> [UInt8]? {
-        var stream = z_stream()
-        guard deflateInit2_(&stream, Int32(level), Z_DEFLATED, 15, 8, Z_RLE, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        let planeBytes = plain.count / max(planes, 1)
-        // Stored blocks cost 5 bytes per 64 KiB, each change of parameters ends a block.
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(plain.count))) + 64 * planes + 1024)
-        let status = out.withUnsafeMutableBytes { o -> Int32 in
-            plain.withUnsafeBytes { input -> Int32 in
-                guard let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                      let target = o.baseAddress?.assumingMemoryBound(to: Bytef.self) else { return Z_STREAM_ERROR }
-                stream.next_out = target
-                stream.avail_out = uInt(o.count)
-                var stored = false
-                for plane in 0..<planes {
-                    let start = plane * planeBytes
-                    let count = plane == planes - 1 ? input.count - start : planeBytes
-                    let random = looksRandom(source + start, count)
-                    if random != stored {
-                        guard deflateParams(&stream, random ? 0 : Int32(level), random ? Z_DEFAULT_STRATEGY : Z_RLE) == Z_OK else { return Z_STREAM_ERROR }
-                        stored = random
-                    }
-                    stream.next_in = UnsafeMutablePointer(mutating: source + start)
-                    stream.avail_in = uInt(count)
-                    let last = plane == planes - 1
-                    let result = CHDF5.deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
-                    if last { return result }
-                    guard result == Z_OK, stream.avail_in == 0 else { return Z_STREAM_ERROR }
-                }
-                return Z_STREAM_ERROR
-            }
-        }
-        return status == Z_STREAM_END ? Array(out.prefix(Int(stream.total_out))) : nil
-    }
-
-    /// Whether `count` bytes look random: byte entropy of at least 7.9 bits (Huffman codes
-    /// would save under 1.3 %).
-    static func looksRandom(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        guard count >= 4096 else { return false }
-        var histogram = [Int](repeating: 0, count: 256)
-        histogram.withUnsafeMutableBufferPointer { bins in
-            for i in 0..<count { bins[Int(bytes[i])] += 1 }
-        }
-        let total = Double(count)
-        var entropy = 0.0
-        for n in histogram where n > 0 {
-            let p = Double(n) / total
-            entropy -= p * log2(p)
-        }
-        return entropy >= 7.9
     }
 
     /// HDF5's shuffle filter: byte k of every element goes to block k.

@@ -29,11 +29,8 @@ public final class ParticleTableWriter {
     /// `creator` and `created`. Throws `.outputExists` if `path` exists and `overwrite` is false.
     /// With `labelled` false the file is a *feature table* (`schema = "softness.features"`): the
     /// same layout without `/labels` and `/temperature`, for features computed before labels exist.
-    /// `deflateStrategy` is zlib's strategy for the chunks compressed in parallel (the format is
-    /// the same either way).
     public init(path: String, featureNames: [String], storage: FeatureStorage, optionalColumns: Set<OptionalColumn>,
-                attributes: [String: AttributeValue] = [:], overwrite: Bool = false, deflateLevel: Int? = 1,
-                deflateStrategy: DatasetOptions.DeflateStrategy = .standard, labelled: Bool = true) throws {
+                attributes: [String: AttributeValue] = [:], overwrite: Bool = false, deflateLevel: Int? = 1, labelled: Bool = true) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
             throw ParticleTableError.outputExists(file: path)
         }
@@ -45,8 +42,7 @@ public final class ParticleTableWriter {
         self.output = output
         guard let file = output.file else { throw ParticleTableError.blockMismatch(file: path, message: "the table could not be created") }
         do {
-            var rows = DatasetOptions.rowChunked(Self.rowsPerChunk, deflateLevel: deflateLevel)
-            rows.deflateStrategy = deflateStrategy
+            let rows = DatasetOptions.rowChunked(Self.rowsPerChunk, deflateLevel: deflateLevel)
             switch storage {
             case .float32: features = try file.createDataset("features", of: Float.self, shape: [0, featureNames.count], options: rows)
             case .float64: features = try file.createDataset("features", of: Double.self, shape: [0, featureNames.count], options: rows)

@@ -294,7 +294,7 @@ private final class CatalogueFolder: @unchecked Sendable {
         BadInput(arguments: ["label", "empty.dump", "-o", "l.h5"], expected: ["empty.dump: holds no frames"]),
         BadInput(arguments: ["label", "no-header.dump", "-o", "l.h5"], expected: ["no-header.dump:1"]),
         BadInput(arguments: ["label", "duplicate-id.dump", "-o", "l.h5"], expected: ["duplicate-id.dump", "4"]),
-        BadInput(arguments: ["label", "notgzip.dump.gz", "-o", "l.h5"], expected: ["notgzip.dump.gz: gzip failed"]),
+        BadInput(arguments: ["label", "notgzip.dump.gz", "-o", "l.h5"], expected: ["notgzip.dump.gz: damaged gzip data"]),
         BadInput(arguments: ["label", "bomb.dump.gz", "-o", "l.h5"], expected: ["bomb.dump.gz: decompresses to more than 64 MiB"]),
         BadInput(arguments: ["label", "zeros.dump.gz", "-o", "l.h5"], expected: ["zeros.dump.gz:1: the line is longer than 16 MiB"]),
         BadInput(arguments: ["label", "pipe.dump", "-o", "l.h5"], expected: ["pipe.dump: is not a regular file"], fifos: ["pipe.dump"]),

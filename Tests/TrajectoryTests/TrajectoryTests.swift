@@ -211,11 +211,36 @@ private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
             try data.prefix(data.count / 2).write(to: damaged)
             let error = readingError(damaged.path)
             #expect(error?.kind == .decompression)
-            #expect(error?.description.hasPrefix(damaged.path + ": gzip failed") == true)
+            #expect(error?.description == damaged.path + ": damaged gzip data: the file ends in the middle of the compressed data (truncated?); check the file with `gzip -t`")
 
-            // Closing a compressed reader early stops its gzip child without hanging.
+            // A reader closed early releases its file.
             let early = try LAMMPSDumpReader(path: compressed.path)
             #expect(try early.nextFrame()?.timestep == 0)
+
+            // Concatenated members (cat a.gz b.gz) read as one stream, as gzip -dc reads them.
+            let text = try String(contentsOfFile: plain, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let half = lines.count / 2
+            let firstPart = directory.appendingPathComponent("a.txt"), secondPart = directory.appendingPathComponent("b.txt")
+            try Data((lines[..<half].joined(separator: "\n") + "\n").utf8).write(to: firstPart)
+            try Data(lines[half...].joined(separator: "\n").utf8).write(to: secondPart)
+            let a = directory.appendingPathComponent("a.gz"), b = directory.appendingPathComponent("b.gz")
+            try gzip(["-c", firstPart.path], output: a)
+            try gzip(["-c", secondPart.path], output: b)
+            let members = directory.appendingPathComponent("members.dump.gz")
+            try (try Data(contentsOf: a) + Data(contentsOf: b)).write(to: members)
+            let joined = try readAll(path: members.path)
+            #expect(joined.count == expected.count && zip(joined, expected).allSatisfy { $0.positions == $1.positions && $0.timestep == $1.timestep })
+
+            // A flipped CRC-32, bytes after the data that are not another member.
+            var wrongCRC = data
+            wrongCRC[wrongCRC.count - 5] ^= 0x01
+            let crc = directory.appendingPathComponent("crc.dump.gz")
+            try wrongCRC.write(to: crc)
+            #expect(readingError(crc.path)?.description == crc.path + ": damaged gzip data: the CRC-32 or length in a member's trailer does not match its data; check the file with `gzip -t`")
+            let trailing = directory.appendingPathComponent("trailing.dump.gz")
+            try (data + Data("garbage".utf8)).write(to: trailing)
+            #expect(readingError(trailing.path)?.description.contains("7 bytes after the end of the compressed data are not another gzip member") == true)
         }
     }
 
