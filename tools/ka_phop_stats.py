@@ -89,6 +89,18 @@ def main():
     for r in rows:
         hist, _ = np.histogram(np.log10(np.maximum(r["p"], 1e-30)), bins=edges)
         print(f"| {r['T']:.2f} | " + " | ".join(f"{100 * x / len(r['p']):.3g}" for x in hist) + " |")
+    windows = ((0.05, 0.1), (0.1, 0.15), (0.15, 0.2), (0.2, 0.3), (0.3, 0.5))
+    print("\nLocal slope of ln(density) in p_hop (1/σ², straight-line fit of ln counts in 10 bins per window): "
+          "a kink would mark a natural p_c; a smooth flattening means there is none:\n")
+    print("| T | " + " | ".join(f"[{lo:g}, {hi:g}]" for lo, hi in windows) + " |")
+    print("| --- | " + " | ".join("---:" for _ in windows) + " |")
+    for r in rows:
+        r["slopes"] = []
+        for lo, hi in windows:
+            h, e = np.histogram(r["p"], bins=np.linspace(lo, hi, 11))
+            c = 0.5 * (e[1:] + e[:-1]); k = h > 0
+            r["slopes"].append(float(np.polyfit(c[k], np.log(h[k]), 1)[0]) if k.sum() >= 2 else float("nan"))
+        print(f"| {r['T']:.2f} | " + " | ".join(f"{x:.1f}" for x in r["slopes"]) + " |")
     print("\nLabels as stored (R = +1: p_hop > p_c; R = -1: p_hop ≤ p_c on all of [t - q, t + q]), over the "
           "frames where a quiet label can exist:\n")
     print("| T | p_c (σ²) | h (frames) | q (frames) | frames | R = +1 | R = -1 | neither |")
@@ -108,7 +120,7 @@ def main():
             out.append(dict(T=r["T"], pairs=int(len(r["p"])), median=float(qs[0]), q90=float(qs[1]), q99=float(qs[2]),
                             q999=float(qs[3]), above={f"{c:g}": float((r["p"] > c).mean()) for c in CANDIDATES},
                             p_c=r["pc"], h=r["h"], q=r["q"], plus=r["plus"] / n, minus=r["minus"] / n,
-                            neither=(n - r["plus"] - r["minus"]) / n))
+                            neither=(n - r["plus"] - r["minus"]) / n, log_slopes=r["slopes"]))
         with open(a.json, "w") as f:
             json.dump(out, f, indent=1)
 
