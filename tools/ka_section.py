@@ -292,6 +292,18 @@ def main():
         s = steps[i]
         tag = " (peak)" if i == rfe["peakIndex"] else (" (recommended)" if i == rfe["recommendedIndex"] else "")
         P(f"| {s['kept']}{tag} | {fmt(s['variance'], s['varianceError'], 4)} | {s['testAccuracy']:.3f} | {s['timesChosen']} |")
+    flat = [st for st in steps if st["kept"] >= 10]
+    vmin = min(st["variance"] for st in flat); vmax = max(st["variance"] for st in flat)
+    within = all(pk["variance"] - st["variance"] <= rfe["tolerance"] for st in flat)
+    stable_rule = rfe["verdictRules"]["rfe_stable_fraction"]
+    P(f"\nReading: from {steps[0]['kept']} down to 10 features Var(ΔE_inf) stays between {vmin:.3f} and {vmax:.3f}"
+      + (f", every value within the tolerance ({rfe['tolerance']:.3f}) of the peak: the curve is flat within its "
+         "bootstrap errors, so RFE finds no subset of structure functions that changes the inferred barrier "
+         "distribution, and the peak position is not meaningful." if within else
+         f"; some steps fall more than the tolerance ({rfe['tolerance']:.3f}) below the peak.")
+      + f" The recommended set is {'stable' if rc['timesChosen'] >= stable_rule * rfe['replicates'] else 'unstable'} by "
+      f"the project's rule (chosen in at least {stable_rule:.0%} of the replicates: here {rc['timesChosen']} of "
+      f"{rfe['replicates']}); with fewer features the accuracy drops ({rc['testAccuracy']:.3f} at {rc['kept']}).\n")
     P(f"\nRecommended features: {', '.join('`' + n + '`' for n in rfe['recommendedNames'][:40])}"
       + (" …" if len(rfe["recommendedNames"]) > 40 else "") + "\n")
     P(f"> {rfe['verdict'][:600]}" + ("…" if len(rfe["verdict"]) > 600 else "") + "\n")
@@ -299,6 +311,19 @@ def main():
         P("rfe warnings: " + "; ".join(rfe["warnings"]) + "\n")
 
 
+    # --- limits ---------------------------------------------------------------------------------------
+    P("### Limits of this analysis\n")
+    P("- One trajectory per temperature (one seed): no sample-to-sample error; the errors above are statistical "
+      "(logistic fits, bootstrap over rows). Rows are not independent — frames 10 τ apart at T = 0.50 are far "
+      "closer than τ_α there — so the row bootstrap understates the errors.")
+    P("- The SVM is trained on the pooled balanced sample of all temperatures (`softness diagnose` has no "
+      "train-at-one-temperature option), where the paper trains at the lowest T only; the high temperatures, with "
+      "more rearrangements per frame, dominate the training sample.")
+    P("- Quiet class over ±5 τ, not τ_α; the angular functions are truncated at 3.5 σ; N = 4096 at one density; "
+      "temperatures 0.50–0.70 only (T = 0.47 did not fit the one-core budget).")
+    P("- The compact tables committed in sample-data/ka-paper/ give the same workflow (`make demo`, "
+      "`STAGE=analysis INPUT=compact tools/ka_results.sh`) but with fewer than 30 rearranging rows at T = 0.50 "
+      "and 0.55 their numbers are not a measurement.\n")
     # --- side by side with the paper ---------------------------------------------------------------
     ntrain = int((tr & (bal == 1)).sum())
     P("### Side by side with Schoenholz et al. 2016 (Nature Physics 12, 469)\n")
