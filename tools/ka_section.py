@@ -147,8 +147,7 @@ def main():
     pc_key = f"{lo['p_c']:g}"
     lo_above_pc = 100 * lo["above"][pc_key]; hi_above_pc = 100 * hi["above"][pc_key]
     P("### Labels: p_c and windows from the p_hop distribution\n")
-    P(f"p_hop with t_R = {2 * lo['h']} τ (A = [t − {lo['h']} τ, t], B = [t, t + {lo['h']} τ]), as Schoenholz et al. 2016 "
-      f"(t_R ≈ 10 τ). R = +1 where p_hop > p_c = {lo['p_c']:g} σ²; R = −1 where p_hop ≤ p_c on all of "
+    P(f"p_hop with t_R = {2 * lo['h']} τ (A = [t − {lo['h']} τ, t], B = [t, t + {lo['h']} τ]). R = +1 where p_hop > p_c = {lo['p_c']:g} σ²; R = −1 where p_hop ≤ p_c on all of "
       f"[t − {lo['q']} τ, t + {lo['q']} τ]; the rest (\"neither\") is left out of both the training sample and the "
       "natural population. Distribution of p_hop of the A particles (`tools/ka_phop_stats.py`; "
       "`softness report` draws it from the labels files):\n")
