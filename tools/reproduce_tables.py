@@ -623,6 +623,12 @@ head += [""]
 first_section = next(i for i, l in enumerate(lines) if l.startswith("## "))
 lines[first_section:first_section] = head
 
+# ---------------- The Kob–Andersen section (tools/ka_results.sh writes it; kept when RESULTS.md is regenerated)
+KA_SECTION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sample-data", "ka-paper", "results-section.md")
+if os.path.exists(KA_SECTION):
+    lines += ["<!-- ka-section:begin (tools/ka_results.sh) -->"] + open(KA_SECTION).read().rstrip("\n").split("\n") + \
+             ["<!-- ka-section:end -->"]
+
 with open(args.out, "w") as f:
     f.write("\n".join(lines) + "\n")
 print(f"wrote {args.out}")
