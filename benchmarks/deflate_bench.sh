@@ -33,7 +33,7 @@ PY
 gzip -6 -f "$work/big.dump"
 measure() {  # label, command...
   local label=$1; shift
-  for round in 1 2 3; do /usr/bin/time -f "%e %U" "$@" >/dev/null 2>>"$work/time.$label" || true; done
+  for round in 1 2 3; do /usr/bin/time -o "$work/time.$label" -a -f "%e %U" "$@" >/dev/null 2>&1 || echo "failed: $*" >&2; done
   sort -n "$work/time.$label" | awk -v l="$label" 'NR==2 { printf "%-28s median %5.2f s wall, %5.2f s user\n", l, $1, $2 }'
   rm -f "$work/time.$label"
 }

@@ -54,7 +54,9 @@ enum DeflateCodec {
             stream.pointee.avail_in = UInt32(source.count)
             stream.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: UInt8.self)
             stream.pointee.avail_out = UInt32(target.count)
-            return isal_deflate_stateless(stream) == COMP_OK ? Int(stream.pointee.total_out) : nil
+            let status = isal_deflate_stateless(stream)
+            cisal_clear_upper_vector_state()
+            return status == COMP_OK ? Int(stream.pointee.total_out) : nil
         }
         guard let written else { return nil }
         out.removeSubrange(written...)
@@ -84,7 +86,9 @@ enum DeflateCodec {
             state.pointee.avail_in = UInt32(stream.count)
             state.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: UInt8.self)
             state.pointee.avail_out = UInt32(target.count)
-            return isal_inflate_stateless(state)
+            let status = isal_inflate_stateless(state)
+            cisal_clear_upper_vector_state()
+            return status
         }
         switch status {
         case ISAL_DECOMP_OK:

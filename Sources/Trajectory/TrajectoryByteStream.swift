@@ -133,6 +133,7 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
             state.pointee.next_out = buffer
             state.pointee.avail_out = UInt32(clamping: count)
             let status = isal_inflate(state)
+            cisal_clear_upper_vector_state()
             let n = Int(UInt32(clamping: count) - state.pointee.avail_out)
             switch status {
             case ISAL_DECOMP_OK, ISAL_END_INPUT, ISAL_OUT_OVERFLOW: break
