@@ -38,9 +38,14 @@ enum DeflateCodec {
     private static func compress(_ source: UnsafeRawBufferPointer, level: UInt32, capacity: Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: capacity)
         let bufferSize = Int(cisal_level_buffer_size(level))
+        // Both zeroed: igzip leaves fields and its hash table (the level buffer) as it finds them,
+        // and whatever the allocator handed out changed the matches found, so the same chunk
+        // compressed to other bytes from run to run.
         let levelBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bufferSize, 1))
+        levelBuffer.initialize(repeating: 0, count: max(bufferSize, 1))
         defer { levelBuffer.deallocate() }
         let stream = UnsafeMutablePointer<isal_zstream>.allocate(capacity: 1)
+        UnsafeMutableRawPointer(stream).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<isal_zstream>.size)
         defer { stream.deallocate() }
         isal_deflate_stateless_init(stream)
         stream.pointee.level = level
@@ -77,6 +82,7 @@ enum DeflateCodec {
     static func inflate(_ stream: UnsafeRawBufferPointer, room: Int) -> Inflated {
         guard stream.count < Int(UInt32.max), room < Int(UInt32.max) else { return .tooLarge }
         let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
+        UnsafeMutableRawPointer(state).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<inflate_state>.size)
         defer { state.deallocate() }
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_ZLIB)

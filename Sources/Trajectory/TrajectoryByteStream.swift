@@ -88,6 +88,7 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
         let compressed = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
         let (allowed, overflow) = compressed.multipliedReportingOverflow(by: Self.maximumRatio)
         limit = overflow ? Int.max : max(allowed, Self.ratioFloor)
+        UnsafeMutableRawPointer(state).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<inflate_state>.size)
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
         state.pointee.avail_in = 0

@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import Synchronization
 import Testing
 @testable import HDF5
 
@@ -37,6 +38,27 @@ import Testing
             #expect(back == plain)
             if plain.count == 1 << 20 { #expect(stream.count < 10_000, "a constant run compresses") }
             if plain.count == 200_000 { #expect(stream.count < plain.count + plain.count / 100, "random bytes barely grow") }
+        }
+    }
+
+    /// The same bytes compress to the same stream whatever ran before, on any thread (igzip's
+    /// stream state and level buffer, its hash table, left as the allocator handed them out,
+    /// changed the matches found: a batch's labels files differed between runs with other --jobs).
+    @Test(arguments: [1, 4, 9])
+    func sameInputSameStream(level: Int) throws {
+        let samples = Self.samples()
+        let chunks = (0..<64).map { Array(samples[2].dropFirst($0 * 800).prefix(800)) }
+        let reference = chunks.map { chunk in chunk.withUnsafeBytes { DeflateCodec.compress($0, level: level) } }
+        for _ in 0..<10 {
+            let results = Mutex<[Int: [UInt8]]>([:])
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+                // A large chunk first, as in a batch that compresses tables and labels files.
+                _ = samples[index % 3].withUnsafeBytes { DeflateCodec.compress($0, level: level) }
+                let stream = chunks[index].withUnsafeBytes { DeflateCodec.compress($0, level: level) }
+                results.withLock { $0[index] = stream }
+            }
+            let differing = results.withLock { dict in chunks.indices.filter { dict[$0] != reference[$0] } }
+            #expect(differing.isEmpty, "chunks compressed to other bytes: \(differing)")
         }
     }
 
