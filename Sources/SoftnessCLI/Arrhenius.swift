@@ -120,7 +120,7 @@ struct ArrheniusCommand: ParsableCommand {
         for warning in fit.warnings { printError("WARNING: \(warning)") }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["bins": .integer(bins), "response": .string(response.rawValue), "weighting": .string(weighting.rawValue),
                                                                                                     "fit_temperatures": .string(fitTemperatures?.defaultValueDescription ?? "all"), "continuity_correction": .integer(continuityCorrection ? 1 : 0)]) { $1 }, loaded: loaded) { run in
-            try ResultWriting.write(result, to: run)
+            try ResultWriting.write(result, softnessStorage: results.softnessStorage, to: run)
             try ResultWriting.write(fit, table: table, to: run)
         }
     }

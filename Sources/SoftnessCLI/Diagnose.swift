@@ -35,7 +35,7 @@ struct Diagnose: ParsableCommand {
             print(Self.render(result, file: input.file))
         }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
-            try ResultWriting.write(result, to: run)
+            try ResultWriting.write(result, softnessStorage: results.softnessStorage, to: run)
         }
         if result.arrhenius == nil {
             printError("\(input.file): no Arrhenius barriers: \(result.warnings.first { $0.contains("Arrhenius") } ?? "test rows at two or more temperatures are needed"); the SVM, softness, logistic fits and accuracies were written.")

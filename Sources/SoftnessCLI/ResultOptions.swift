@@ -21,6 +21,9 @@ struct ResultOptions: ParsableArguments {
     @Flag(help: "Compute and print, but write no results file.")
     var dryRun = false
 
+    @Option(name: .customLong("softness-storage"), help: "How per-row softness is stored (float32: half the bytes, relative rounding ≤ 6e-8; float64: exact). Fits always use float64.")
+    var softnessStorage: FeatureStorage = .float32
+
     func validate() throws {
         if inPlace && results != nil { throw ValidationError("give either --results or --in-place, not both") }
     }

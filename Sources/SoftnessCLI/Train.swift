@@ -33,7 +33,7 @@ struct Train: ParsableCommand {
         }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
             try ResultWriting.writeModel(standardization: trained.standardization, model: model, names: data.featureNames, to: run)
-            try ResultWriting.writeSoftness(trained.softness, to: run)
+            try ResultWriting.writeSoftness(trained.softness, storage: results.softnessStorage, to: run)
         }
     }
 }

@@ -7,11 +7,12 @@ import ParticleTable
 /// datasets and attributes that h5py and h5dump read without custom code; every dataset carries
 /// `units` and `description` attributes. The layout is documented in schemas/results-v2.md.
 public enum ResultWriting {
-    /// Writes the whole barrier diagnostic: standardization, SVM, softness, per-temperature
-    /// logistic fits, Arrhenius table, truth check, accuracies, variance and warnings.
-    public static func write(_ result: DiagnosticResult, to run: Group) throws {
+    /// Writes the whole barrier diagnostic: standardization, SVM, softness (stored as
+    /// `softnessStorage`), per-temperature logistic fits, Arrhenius table, truth check,
+    /// accuracies, variance and warnings.
+    public static func write(_ result: DiagnosticResult, softnessStorage: FeatureStorage = .float32, to run: Group) throws {
         try writeModel(standardization: result.standardization, model: result.model, names: result.featureNames, to: run)
-        try writeSoftness(result.softness, to: run)
+        try writeSoftness(result.softness, storage: softnessStorage, to: run)
         let logistic = try run.createGroup("logistic")
         let fits = result.logistic
         try logistic.result("temperature", fits.map(\.temperature), units: ResultUnits.temperature, "temperature of each fit")
@@ -108,10 +109,18 @@ public enum ResultWriting {
         try group.setAttribute("description", .string("empirical P(R=+1|S,T) of the test rows in S bins: the points under the logistic fits"))
     }
 
-    /// Writes per-row softness S = (w·z + b)/‖w‖ (`softness` [N]).
-    public static func writeSoftness(_ softness: [Double], to run: Group) throws {
-        try run.result("softness", softness, units: ResultUnits.softness,
-                       "softness S = (w.z + b)/|w| of every input row (signed distance to the SVM hyperplane)", options: .rowChunked(1 << 16))
+    /// Writes per-row softness S = (w·z + b)/‖w‖ (`softness` [N]), computed in float64 and
+    /// stored as float32 by default (half the bytes; a relative rounding of at most 6·10⁻⁸, far
+    /// below any physical resolution of S) or as float64. Every fit of the run used the float64
+    /// values; `softness apply` recomputes them from the stored model.
+    public static func writeSoftness(_ softness: [Double], storage: FeatureStorage = .float32, to run: Group) throws {
+        let description = "softness S = (w.z + b)/|w| of every input row (signed distance to the SVM hyperplane), stored as \(storage.rawValue)"
+        switch storage {
+        case .float32:
+            try run.result("softness", softness.map { Float($0) }, units: ResultUnits.softness, description, options: .rowChunked(1 << 16))
+        case .float64:
+            try run.result("softness", softness, units: ResultUnits.softness, description, options: .rowChunked(1 << 16))
+        }
     }
 
     /// Writes the standardization (`standardization/{mean,std}`) and the SVM (`svm/…`): weights

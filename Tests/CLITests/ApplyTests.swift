@@ -25,6 +25,8 @@ import Trajectory
         #expect(made.status == 0, "\(made.stderr)")
         let diagnosed = try softness(["diagnose", "toy.h5", "--bootstrap", "0"], in: dir)
         #expect(diagnosed.status == 0, "\(diagnosed.stderr)")
+        let exact = try softness(["diagnose", "toy.h5", "--bootstrap", "0", "--run", "exact", "--softness-storage", "float64"], in: dir)
+        #expect(exact.status == 0, "\(exact.stderr)")
     }
 
     private func read(_ path: URL, _ dataset: String) throws -> [Double] {
@@ -55,7 +57,14 @@ import Trajectory
             let stored = try read(dir.appendingPathComponent("toy.results.h5"), "results/diagnose/softness")
             let s = try read(out, "softness")
             #expect(s.count == stored.count && stored.count == 5500)
-            #expect(zip(s, stored).allSatisfy { abs($0 - $1) <= 1e-12 }, "S reproduces the stored softness")
+            // The run stores S rounded to float32; with --softness-storage float64, S itself.
+            #expect(zip(s, stored).allSatisfy { Double(Float($0)) == $1 }, "S rounds to the stored float32 softness")
+            let exact = try read(dir.appendingPathComponent("toy.results.h5"), "results/exact/softness")
+            #expect(zip(s, exact).allSatisfy { abs($0 - $1) <= 1e-12 }, "S reproduces the stored float64 softness")
+            let storedTypes = try File.withFile(dir.appendingPathComponent("toy.results.h5").path) { file in
+                (try file.dataset("results/diagnose/softness").elementType(), try file.dataset("results/exact/softness").elementType())
+            }
+            #expect(storedTypes == (.float(bytes: 4), .float(bytes: 8)))
             let (a1, b1) = try File.withFile(dir.appendingPathComponent("toy.results.h5").path) { file in
                 let fit = try file.group("results/diagnose/arrhenius")
                 return (try #require(try fit.attribute("A1")?.realValue), try #require(try fit.attribute("B1")?.realValue))
@@ -130,7 +139,7 @@ import Trajectory
             try Data("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n0 10\nITEM: ATOMS id type x y z\n1 1 1 1 1\n2 2 3 3 3\n".utf8)
                 .write(to: dir.appendingPathComponent("tiny.dump"))
             let cases: [([String], String)] = [
-                (["apply", "toy.results.h5", "toy.h5", "--run", "nope", "-o", "out.h5"], "toy.results.h5: has no run 'nope' (/results/nope); runs: diagnose, rfe1"),
+                (["apply", "toy.results.h5", "toy.h5", "--run", "nope", "-o", "out.h5"], "toy.results.h5: has no run 'nope' (/results/nope); runs: diagnose, exact, rfe1"),
                 (["apply", "toy.results.h5", "toy.h5", "--run", "rfe1", "-o", "out.h5"], "/results/rfe1 stores no trained softness (missing /results/rfe1/standardization/mean"),
                 (["apply", "toy.h5", "toy.h5", "--run", "diagnose", "-o", "out.h5"], "toy.h5: not a softness results file"),
                 (["apply", "toy.results.h5", "renamed.h5", "--run", "diagnose", "-o", "out.h5"], "renamed.h5: /feature_names lacks 1 of the 14 features of toy.results.h5:/results/diagnose (the table has 14): \(names[2])"),
