@@ -11,8 +11,9 @@ import Foundation
 /// "Deflate codecs"). The streams are ordinary zlib streams: h5py, h5dump and zlib's own
 /// `uncompress` read them (tested). libhdf5 1.10 refuses to replace its predefined deflate filter
 /// (`H5Zregister`: "unable to modify predefined filters"), so the codec runs where softness
-/// handles raw chunks (`ChunkPipeline`: every read or write of two chunks or more, whatever the
-/// thread count); smaller writes go through libhdf5's zlib filter, which writes the same format.
+/// handles raw chunks (`ChunkPipeline`: every chunk-aligned write and every read of two chunks
+/// or more, whatever the thread count); other pieces go through libhdf5's zlib filter, which
+/// reads and writes the same format.
 enum DeflateCodec {
     /// The igzip level for an HDF5 deflate level 0–9 (igzip has 0–3; 1 and 2 differ little).
     static func isalLevel(_ level: Int) -> UInt32 {
