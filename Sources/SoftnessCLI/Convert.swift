@@ -82,7 +82,7 @@ struct Convert: ParsableCommand {
     @Option(help: "Export from any HDF5 file: a mapping file (JSON: features, labels, temperature, and optionally feature_names, split, energy_barrier, label_encoding, transpose) instead of schema v1.")
     var mapping: String?
 
-    @Flag(help: "Import: store the table's datasets without deflate (a larger file, about 20 % for random float64 features, written without zlib's cost).")
+    @Flag(help: "Import: store the table's datasets without deflate (a larger file, about 20 % for random float64 features, written without the deflate cost).")
     var uncompressed = false
 
     @Option(name: .customLong("block-rows"), help: "Rows per block read and written (default 65 536 for exports, 16 384 for imports; memory grows with it).")
