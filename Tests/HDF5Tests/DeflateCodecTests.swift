@@ -62,6 +62,26 @@ import Testing
         }
     }
 
+    /// The shuffle and its inverse, for every element size and any range of elements.
+    @Test(arguments: [1, 2, 3, 4, 8, 12])
+    func unshuffleInvertsTheShuffle(elementSize: Int) {
+        var rng = SeededGenerator(seed: UInt64(elementSize))
+        let n = 1000
+        let plain = (0..<(n * elementSize)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let planes = ChunkPipeline.shuffled(plain, elementSize: elementSize)
+        #expect(elementSize == 1 || planes != plain)
+        for range in [0..<n, 0..<1, 17..<503, (n - 1)..<n, 5..<5] {
+            var out = [UInt8](repeating: 0, count: range.count * elementSize)
+            planes.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBytes { target in
+                    guard let base = target.baseAddress, let planeBase = source.baseAddress else { return }
+                    ChunkPipeline.unshuffle(planeBase, elements: n, elementSize: elementSize, range: range, into: base)
+                }
+            }
+            #expect(out == Array(plain[(range.lowerBound * elementSize)..<(range.upperBound * elementSize)]), "\(range)")
+        }
+    }
+
     @Test func inflatesZlibAndRefusesWhatIsNotAStream() throws {
         let plain = Array("softness ".utf8.flatMap { [$0] }) + [UInt8](repeating: 1, count: 5000)
         var length = compressBound(uLong(plain.count))
