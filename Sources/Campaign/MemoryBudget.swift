@@ -51,14 +51,4 @@ public final class MemoryBudget: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
-
-    /// Parses a size such as `2G`, `500M`, `64k` or a number of bytes (binary units: 1G = 2^30).
-    public static func parse(_ text: String) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "B", with: "")
-        let units: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024, "T": 1024 * 1024 * 1024 * 1024]
-        var number = trimmed, scale = 1.0
-        if let last = trimmed.last, let unit = units[last] { number = String(trimmed.dropLast()); scale = unit }
-        guard let value = Double(number), value.isFinite, value > 0, value * scale < Double(Int.max / 2) else { return nil }
-        return Int(value * scale)
-    }
 }

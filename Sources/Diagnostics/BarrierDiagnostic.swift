@@ -143,33 +143,48 @@ public enum BarrierDiagnostic {
         try options.validate()
         guard !columns.isEmpty else { throw .noFeatures }
         guard !testRows.isEmpty else { throw .emptyTestSplit }
-        var warnings: [String] = [], caveats: [VerdictCaveat] = []
 
         // 1–3. Standardization, linear SVM, softness of every row (DESIGN 1.2–1.4).
         let trained = try Softness.train(input, columns: columns, trainingRows: trainingRows, options: options.svm, warmStart: warmStart)
+        var positives = 0
+        for r in trainingRows where input.labels[r] > 0 { positives += 1 }
+
+        // 4. Test rows grouped by temperature.
+        var trainingTemperatureSet = Set<Double>()
+        for r in trainingRows { trainingTemperatureSet.insert(input.temperature[r]) }
+        let groups = TemperatureLogistic.groupTestRows(input, testRows: testRows, softness: trained.softness,
+                                                       trainingTemperatures: trainingTemperatureSet)
+        return try conclude(trained, featureNames: columns.map { input.featureNames[$0] }, trainingPositives: positives,
+                            trainingTemperatures: trainingTemperatureSet, groups: groups, testPopulation: input.testPopulation,
+                            hasEnergyBarrier: input.energyBarrier != nil, options: options, full: full)
+    }
+
+    /// Stages 4–8 once the softness is trained: accuracy per temperature, logistic fits, Arrhenius
+    /// lines, Var(ΔE_inf) with its bootstrap error and the truth check, from the test rows grouped
+    /// by temperature (`TemperatureGroup`, canonical order). In-memory and out-of-core runs share it.
+    static func conclude(_ trained: SoftnessModel, featureNames: [String], trainingPositives: Int,
+                         trainingTemperatures trainingTemperatureSet: Set<Double>, groups: [TemperatureGroup],
+                         testPopulation: TestPopulation, hasEnergyBarrier: Bool, options: DiagnosticOptions,
+                         full: Bool) throws(DiagnosticError) -> DiagnosticResult {
+        var warnings: [String] = [], caveats: [VerdictCaveat] = []
         let model = trained.model
         if !model.report.converged { warnings.append("SVM did not converge: \(model.report.summary)") }
-        if let (warning, caveat) = Self.trainingImbalance(labels: trainingRows.map { input.labels[$0] }) {
+        if let (warning, caveat) = Self.trainingImbalance(positives: trainingPositives, rows: trained.trainingRowCount) {
             warnings.append(warning)
             caveats.append(caveat)
         }
-
-        // 4. Test rows grouped by temperature; accuracy per temperature.
-        var trainingTemperatureSet = Set<Double>()
-        for r in trainingRows { trainingTemperatureSet.insert(input.temperature[r]) }
         let trainingTemperatures = trainingTemperatureSet.sorted()
-        let groups = TemperatureLogistic.groupTestRows(input, testRows: testRows, softness: trained.softness,
-                                                       trainingTemperatures: trainingTemperatureSet)
+        let testRowCount = groups.reduce(0) { $0 + $1.softness.count }
         let correct = groups.map(\.correctPredictions)
         var accuracyByTemperature = zip(groups, correct).map { group, correct in
             TemperatureAccuracy(temperature: group.temperature, accuracy: Double(correct) / Double(group.softness.count),
                                 rows: group.softness.count, rearrangingFraction: group.rearrangingFraction,
                                 isTrainingTemperature: group.isTraining, varianceOfInferredBarrier: nil)
         }
-        let balance = Self.testBalance(groups, natural: input.testPopulation == .natural)
+        let balance = Self.testBalance(groups, natural: testPopulation == .natural)
         warnings += balance.warnings
         caveats += balance.caveats
-        if input.testPopulation == .balancedSample {
+        if testPopulation == .balancedSample {
             warnings.append("P(R|S,T) is estimated on a balanced sample of the test frames, not on their natural population: the rearranging fraction, and with it a(T), the constant terms of ΔE_inf(S) and Σ(S) and P_R itself, are set by the balancing (Schoenholz et al. measure P_R on all particles of held-out frames); featurize with --balance (without --balance-only) to keep the natural population")
             caveats.append(VerdictCaveat(kind: .balancedTestRows, clause: "P(R|S,T) from balanced test rows"))
         }
@@ -214,7 +229,7 @@ public enum BarrierDiagnostic {
         }
         if let fit = arrhenius, !atTraining.isEmpty {
             variance = VarianceDiagnostic.variance(atTraining, fit)
-            if input.energyBarrier != nil {
+            if hasEnergyBarrier {
                 let inferred = atTraining.flatMap { $0.softness.map { fit.deltaE($0) } }
                 let trueBarrier = atTraining.flatMap { $0.energy ?? [] }
                 truth = TruthCheck(inferred: inferred, trueBarrier: trueBarrier)
@@ -231,14 +246,14 @@ public enum BarrierDiagnostic {
         }
 
         return DiagnosticResult(
-            columns: columns, featureNames: columns.map { input.featureNames[$0] },
+            columns: trained.columns, featureNames: featureNames,
             standardization: trained.standardization, model: model, softness: trained.softness,
             logistic: logistic.fits, skippedTemperatures: logistic.skipped, arrhenius: arrhenius, truth: truth,
             trainingAccuracy: trained.trainingAccuracy, testAccuracy: testAccuracy.accuracy,
             testAccuracyRows: testAccuracy.rows, pooledTestAccuracy: pooled.accuracy,
             accuracyByTemperature: accuracyByTemperature, trainingTemperatures: trainingTemperatures,
-            testTemperatures: groups.map(\.temperature), trainingRowCount: trainingRows.count,
-            testRowCount: testRows.count, varianceOfInferredBarrier: variance,
+            testTemperatures: groups.map(\.temperature), trainingRowCount: trained.trainingRowCount,
+            testRowCount: testRowCount, varianceOfInferredBarrier: variance,
             varianceRows: variance == nil ? 0 : atTraining.reduce(0) { $0 + $1.softness.count },
             varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings, caveats: caveats,
             empiricalRates: full ? EmpiricalRates.count(groups, binCount: options.softnessGridCount) : nil,
@@ -251,13 +266,17 @@ public enum BarrierDiagnostic {
     /// The warning and caveat for training labels (±1) whose minority class is below
     /// `VerdictRules.imbalanceLimit`, nil otherwise.
     public static func trainingImbalance(labels: [Double]) -> (warning: String, caveat: VerdictCaveat)? {
-        guard !labels.isEmpty else { return nil }
-        let plus = labels.filter { $0 > 0 }.count
-        let minority = Double(min(plus, labels.count - plus)) / Double(labels.count)
+        trainingImbalance(positives: labels.filter { $0 > 0 }.count, rows: labels.count)
+    }
+
+    /// As `trainingImbalance(labels:)` from the counts: `positives` of `rows` training rows have R = +1.
+    public static func trainingImbalance(positives plus: Int, rows: Int) -> (warning: String, caveat: VerdictCaveat)? {
+        guard rows > 0 else { return nil }
+        let minority = Double(min(plus, rows - plus)) / Double(rows)
         guard minority < VerdictRules.imbalanceLimit else { return nil }
-        let percent = 100 * Double(plus) / Double(labels.count)
+        let percent = 100 * Double(plus) / Double(rows)
         let warning = String(format: "the %d training rows are %.1f%% R = +1 (beyond %@): an accuracy near the majority fraction %.1f%% says nothing about the barrier; balance the training set (`softness validate --balance`, then --selection)",
-                             labels.count, percent, imbalanceName, 100 * (1 - minority))
+                             rows, percent, imbalanceName, 100 * (1 - minority))
         return (warning, VerdictCaveat(kind: .trainingImbalance, clause: String(format: "the training rows are %.1f%% R = +1", percent)))
     }
 

@@ -109,25 +109,34 @@ enum TemperatureLogistic {
         for r in testRows { members[slot[input.temperature[r]]!].append(r) }
         let energy = input.energyBarrier
         let labels = input.labels
-        let sorted = Parallel.map(members.count) { k -> (s: [Double], y: [Double], e: [Double]?) in
+        let temperatures = slot.sorted { $0.value < $1.value }.map(\.key)
+        let sorted = Parallel.map(members.count) { k -> TemperatureGroup in
             let rows = members[k]
             var list = [GroupEntry]()
             list.reserveCapacity(rows.count)
             for r in rows { list.append(GroupEntry(s: softness[r], y: labels[r], e: energy?[r] ?? 0)) }
-            list.sort { p, q in
-                if p.s != q.s { return p.s < q.s }
-                if p.y != q.y { return p.y < q.y }
-                return p.e < q.e
-            }
-            return (list.map(\.s), list.map(\.y), energy == nil ? nil : list.map(\.e))
+            let t = temperatures[k]
+            return group(t, isTraining: trainingTemperatures.contains(t), entries: &list, hasEnergy: energy != nil)
         }
         members = []
-        return slot.sorted { $0.key < $1.key }.map { t, k in
-            TemperatureGroup(temperature: t, isTraining: trainingTemperatures.contains(t),
-                             softness: sorted[k].s, labels: sorted[k].y, energy: sorted[k].e)
+        return sorted.sorted { $0.temperature < $1.temperature }
+    }
+
+    /// The test rows of one temperature as a group in canonical order: `entries` sorted by
+    /// (S, label, ΔE) and emptied.
+    static func group(_ temperature: Double, isTraining: Bool, entries list: inout [GroupEntry],
+                      hasEnergy: Bool) -> TemperatureGroup {
+        list.sort { p, q in
+            if p.s != q.s { return p.s < q.s }
+            if p.y != q.y { return p.y < q.y }
+            return p.e < q.e
         }
+        let group = TemperatureGroup(temperature: temperature, isTraining: isTraining, softness: list.map(\.s),
+                                     labels: list.map(\.y), energy: hasEnergy ? list.map(\.e) : nil)
+        list = []
+        return group
     }
 }
 
 /// (S, R, ΔE) of one test row while its temperature group is sorted.
-private struct GroupEntry { var s: Double; var y: Double; var e: Double }
+struct GroupEntry: Sendable { var s: Double; var y: Double; var e: Double }

@@ -16,6 +16,17 @@ public enum InputLimits {
         "half of this machine's memory (\(String(format: "%.1f GB", Double(memoryBudget) / 1e9)))"
     }
 
+    /// Parses a size such as `2G`, `500M`, `64k` or a number of bytes (binary units: 1G = 2^30);
+    /// nil for anything else (or a size that is not positive).
+    public static func parseSize(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "B", with: "")
+        let units: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024, "T": 1024 * 1024 * 1024 * 1024]
+        var number = trimmed, scale = 1.0
+        if let last = trimmed.last, let unit = units[last] { number = String(trimmed.dropLast()); scale = unit }
+        guard let value = Double(number), value.isFinite, value > 0, value * scale < Double(Int.max / 2) else { return nil }
+        return Int(value * scale)
+    }
+
     /// Why `path` cannot be read as a file — "no such file", "cannot open: …", "is a directory",
     /// "is not a regular file (a FIFO, socket or device)" — or nil for an existing regular file.
     public static func regularFileProblem(_ path: String) -> String? {

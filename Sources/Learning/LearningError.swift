@@ -31,6 +31,8 @@ public enum LearningError: Error, CustomStringConvertible, Equatable, Sendable {
     case lossNotSupportedBySolver(loss: SVMLoss, solver: LinearSVMSolver)
     /// A model, warm start or standardization built for `expected` columns met data with `actual`.
     case columnCountMismatch(expected: Int, actual: Int)
+    /// Streamed training rows could not be read (the message names the file, dataset and row).
+    case rowSource(message: String)
 
     /// A human-readable message saying what is wrong and how to fix it.
     public var description: String {
@@ -66,6 +68,8 @@ public enum LearningError: Error, CustomStringConvertible, Equatable, Sendable {
             return "The \(solver.rawValue) solver cannot optimize the \(loss.rawValue) loss. Use .dualCoordinateDescent (or .automatic) for the hinge loss."
         case let .columnCountMismatch(expected, actual):
             return "Expected data with \(expected) columns but got \(actual). Use the same feature columns the model (or standardization, or warm start) was built with."
+        case let .rowSource(message):
+            return message
         }
     }
 }

@@ -188,7 +188,7 @@ public enum LinearSVM {
     /// - Returns: the model; check `model.report.converged`.
     public static func fit(x: DenseMatrix, labels: [Double], options: LinearSVMOptions = LinearSVMOptions(),
                            warmStart: LinearSVMModel? = nil) throws(LearningError) -> LinearSVMModel {
-        try validate(options)
+        try validateOptions(options)
         let counts = try validateClassificationData(x: x, labels: labels)
         return try fitValidated(TrainingView(matrix: x), materialized: x, labels: labels, counts: counts,
                                 options: options, warmStart: warmStart)
@@ -213,7 +213,7 @@ public enum LinearSVM {
     ///   row and column (of the standardized value).
     public static func fit(_ view: TrainingView, labels: [Double], options: LinearSVMOptions = LinearSVMOptions(),
                            warmStart: LinearSVMModel? = nil) throws(LearningError) -> LinearSVMModel {
-        try validate(options)
+        try validateOptions(options)
         let counts = try validateClassificationData(view: view, labels: labels, threads: options.threadCount)
         return try fitValidated(view, materialized: nil, labels: labels, counts: counts, options: options,
                                 warmStart: warmStart)
@@ -242,7 +242,7 @@ public enum LinearSVM {
     }
 
     /// Checks C, tolerance, iteration and thread counts.
-    private static func validate(_ options: LinearSVMOptions) throws(LearningError) {
+    static func validateOptions(_ options: LinearSVMOptions) throws(LearningError) {
         guard options.c.isFinite, options.c > 0 else { throw .invalidRegularization(options.c) }
         guard options.tolerance > 0, options.tolerance.isFinite else {
             throw .invalidOption(name: "tolerance", reason: "must be finite and > 0 (got \(options.tolerance))")
@@ -270,7 +270,8 @@ public enum LinearSVM {
         }
         switch solver {
         case .primalNewton, .automatic:
-            return PrimalNewtonSolver(x: view, labels: labels, options: options, classCounts: counts)
+            let objective = SquaredHingeEvaluator(x: view, labels: labels, c: options.c, threads: options.threadCount)
+            return try PrimalNewtonSolver(objective: objective, options: options, classCounts: counts)
                 .solve(warmStart: warmStart)
         case .dualCoordinateDescent:
             let x = materialized ?? (view.isIdentity ? view.matrix : view.materialize())
@@ -308,6 +309,8 @@ public enum LinearSVM {
 struct ClassCounts: Sendable {
     let positives: Int
     let negatives: Int
+    /// Feature columns d of the fit.
+    let columns: Int
 }
 
 /// Checks shapes, labels in {+1, −1}, both classes present and finite features.
@@ -327,7 +330,7 @@ func validateClassificationData(view: TrainingView, labels: [Double], threads: I
     if positives == 0 { throw .singleClass(label: -1) }
     if positives == labels.count { throw .singleClass(label: 1) }
     if let bad = view.firstNonFiniteValue(threads: threads) { throw .nonFiniteValue(row: bad.row, column: bad.column) }
-    return ClassCounts(positives: positives, negatives: labels.count - positives)
+    return ClassCounts(positives: positives, negatives: labels.count - positives, columns: view.columnCount)
 }
 
 /// w·xᵢ + b for every row (no shape checks).

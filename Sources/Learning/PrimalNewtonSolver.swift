@@ -12,25 +12,25 @@
 /// otherwise Steihaug's truncated conjugate gradients (as TRON's `trcg`) up to the boundary.
 /// Each iteration therefore costs one pass over the data.
 ///
-/// The data are a `TrainingView` (rows/columns of a raw matrix, standardized on the fly), so a
-/// subset of a larger matrix is fitted without materializing it.
-struct PrimalNewtonSolver {
-    let x: TrainingView
-    let labels: [Double]
+/// The data passes are a `SquaredHingeObjective`: a `TrainingView` in memory (rows/columns of a
+/// raw matrix, standardized on the fly, so a subset of a larger matrix is fitted without
+/// materializing it) or rows streamed from a file; both give bitwise the same iterates.
+struct PrimalNewtonSolver<Objective: SquaredHingeObjective> {
+    let objective: Objective
     let options: LinearSVMOptions
     let classCounts: ClassCounts
 
-    func solve(warmStart: LinearSVMModel?) -> LinearSVMModel {
-        let d = x.columnCount, p = d + 1
-        let evaluator = SquaredHingeEvaluator(x: x, labels: labels, c: options.c, threads: options.threadCount)
+    func solve(warmStart: LinearSVMModel?) throws(LearningError) -> LinearSVMModel {
+        let evaluator = objective
+        let p = classCounts.columns + 1, d = classCounts.columns
         var w = [Double](repeating: 0, count: p)
         if let warm = warmStart {
             for j in 0..<d { w[j] = warm.weights[j] }
             w[d] = warm.bias
         }
-        var state = evaluator.evaluate(w)
-        let gnorm0 = warmStart == nil ? euclideanNorm(state.gradient) : euclideanNorm(evaluator.gradientAtZero())
-        let l = Double(labels.count)
+        var state = try evaluator.evaluate(w)
+        let gnorm0 = warmStart == nil ? euclideanNorm(state.gradient) : euclideanNorm(try evaluator.gradientAtZero())
+        let l = Double(evaluator.rowCount)
         let epsilon = options.tolerance * Double(max(min(classCounts.positives, classCounts.negatives), 1)) / l
         let target = epsilon * gnorm0
         var gnorm = euclideanNorm(state.gradient)
@@ -54,7 +54,7 @@ struct PrimalNewtonSolver {
             let gs = dot(state.gradient, s)
             let hs = symmetricMultiply(state.hessian, size: p, s)
             let prered = -(gs + 0.5 * dot(s, hs))
-            let trial = evaluator.evaluate(wNew)
+            let trial = try evaluator.evaluate(wNew)
             let f = state.objective
             let actred = f - trial.objective
             let snorm = euclideanNorm(s)

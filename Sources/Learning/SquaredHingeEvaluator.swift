@@ -14,58 +14,104 @@
 /// column subset, standardization) are computed as they are loaded, four at a time, into a small
 /// per-block staging buffer, with the same operations as `TrainingView.materialize()`, so the
 /// result is bitwise that of the materialized matrix.
-final class SquaredHingeEvaluator {
+final class SquaredHingeEvaluator: SquaredHingeObjective {
     let x: TrainingView
     let labels: [Double]
-    let c: Double
     let threads: Int?
-    let d: Int
-    let p: Int
-    let blocks: RowBlocks
-    /// Per block: [loss, G (p values), S (p×p, upper triangle filled)].
-    private var partials: [Double]
-    private let stride: Int
+    private var sums: SquaredHingeSums
 
     static let tile = 64
 
     init(x: TrainingView, labels: [Double], c: Double, threads: Int?) {
         self.x = x
         self.labels = labels
-        self.c = c
         self.threads = threads
-        d = x.columnCount
-        p = x.columnCount + 1
-        blocks = RowBlocks(rowCount: x.rowCount)
-        stride = 1 + p + p * p
-        partials = [Double](repeating: 0, count: blocks.count * stride)
+        sums = SquaredHingeSums(rowCount: x.rowCount, columns: x.columnCount, c: c)
     }
 
-    struct Evaluation {
-        var objective: Double
-        var gradient: [Double]
-        /// Row-major p×p generalized Hessian (symmetric, both triangles filled).
-        var hessian: [Double]
-    }
+    var rowCount: Int { x.rowCount }
 
     /// f, ∇f and H at `w` (p = columns + 1 values, bias last).
-    func evaluate(_ w: [Double]) -> Evaluation {
-        let d = self.d, p = self.p, stride = self.stride, blocks = self.blocks
+    func evaluate(_ w: [Double]) -> SquaredHingeEvaluation {
+        let d = sums.d, p = sums.p, stride = sums.stride, blocks = sums.blocks
         x.withRowSource { source in
             labels.withUnsafeBufferPointer { yBuffer in
                 w.withUnsafeBufferPointer { wBuffer in
-                    partials.withUnsafeMutableBufferPointer { partialBuffer in
+                    sums.partials.withUnsafeMutableBufferPointer { partialBuffer in
                         guard let yBase = yBuffer.baseAddress,
                               let wBase = wBuffer.baseAddress, let out = partialBuffer.baseAddress
                         else { return }
                         blocks.forEachBlock(threads: threads) { block in
-                            accumulateSquaredHingeBlock(
-                                x: source, y: yBase, rows: blocks.range(block), d: d, p: p,
-                                w: wBase, out: out + block * stride)
+                            var accumulator = SquaredHingeBlockAccumulator(d: d, p: p, out: out + block * stride)
+                            accumulator.consume(x: source, y: yBase, rows: blocks.range(block), w: wBase)
+                            accumulator.finish()
                         }
                     }
                 }
             }
         }
+        return sums.evaluation(at: w)
+    }
+
+    /// ∇f(0) = −2C·Σᵢ yᵢ·x̃ᵢ (all rows active at w̃ = 0), for liblinear's stopping rule.
+    func gradientAtZero() -> [Double] {
+        let d = sums.d, p = sums.p, blocks = sums.blocks
+        var partial = [Double](repeating: 0, count: blocks.count * p)
+        x.withRowSource { source in
+            labels.withUnsafeBufferPointer { yBuffer in
+                partial.withUnsafeMutableBufferPointer { sumBuffer in
+                    guard let yBase = yBuffer.baseAddress, let out = sumBuffer.baseAddress else { return }
+                    blocks.forEachBlock(threads: threads) { block in
+                        addLabelledRows(x: source, y: yBase, rows: blocks.range(block), d: d, out: out + block * p)
+                    }
+                }
+            }
+        }
+        return sums.gradientAtZero(partial)
+    }
+}
+
+/// The squared-hinge primal as the trust-region Newton solver sees it: f, ∇f and H at w̃ from one
+/// pass over the training rows, and ∇f(0). In memory (`SquaredHingeEvaluator`) or streamed from a
+/// file (`StreamedSquaredHingeEvaluator`); both accumulate the same fixed row blocks with the same
+/// operations, so they give bitwise the same numbers.
+protocol SquaredHingeObjective {
+    /// Training rows l.
+    var rowCount: Int { get }
+    func evaluate(_ w: [Double]) throws(LearningError) -> SquaredHingeEvaluation
+    func gradientAtZero() throws(LearningError) -> [Double]
+}
+
+/// f(w̃), ∇f(w̃) and the generalized Hessian H at one w̃.
+struct SquaredHingeEvaluation {
+    var objective: Double
+    var gradient: [Double]
+    /// Row-major p×p generalized Hessian (symmetric, both triangles filled).
+    var hessian: [Double]
+}
+
+/// The per-block partial sums of one pass and their reduction in block order (which makes every
+/// pass independent of the thread count).
+struct SquaredHingeSums {
+    let c: Double
+    let d: Int
+    let p: Int
+    let blocks: RowBlocks
+    /// Per block: [loss, G (p values), S (p×p, upper triangle filled)].
+    var partials: [Double]
+    let stride: Int
+
+    init(rowCount: Int, columns: Int, c: Double) {
+        self.c = c
+        d = columns
+        p = columns + 1
+        blocks = RowBlocks(rowCount: rowCount)
+        stride = 1 + p + p * p
+        partials = [Double](repeating: 0, count: blocks.count * stride)
+    }
+
+    /// Adds the block partials in block order and forms f, ∇f = w̃ − 2C·G, H = I + 2C·S.
+    func evaluation(at w: [Double]) -> SquaredHingeEvaluation {
         var loss = 0.0
         var g = [Double](repeating: 0, count: p)
         var s = [Double](repeating: 0, count: p * p)
@@ -90,111 +136,128 @@ final class SquaredHingeEvaluator {
         }
         for j in 0..<p { g[j] = w[j] - twoC * g[j] }
         let objective = 0.5 * dot(w, w) + c * loss
-        return Evaluation(objective: objective, gradient: g, hessian: h)
+        return SquaredHingeEvaluation(objective: objective, gradient: g, hessian: h)
     }
 
-    /// ∇f(0) = −2C·Σᵢ yᵢ·x̃ᵢ (all rows active at w̃ = 0), for liblinear's stopping rule.
-    func gradientAtZero() -> [Double] {
-        let d = self.d, p = self.p, blocks = self.blocks
-        var sums = [Double](repeating: 0, count: blocks.count * p)
-        x.withRowSource { source in
-            labels.withUnsafeBufferPointer { yBuffer in
-                sums.withUnsafeMutableBufferPointer { sumBuffer in
-                    guard let yBase = yBuffer.baseAddress, let out = sumBuffer.baseAddress else { return }
-                    blocks.forEachBlock(threads: threads) { block in
-                        let o = out + block * p
-                        let stage = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
-                        defer { stage.deallocate() }
-                        for i in blocks.range(block) {
-                            let yi = yBase[i]
-                            let row = source.row(i, stage: stage)
-                            for j in 0..<d { o[j] += yi * row[j] }
-                            o[d] += yi
-                        }
-                    }
-                }
-            }
-        }
+    /// −2C·Σ_blocks (Σᵢ yᵢ·x̃ᵢ), the per-block sums (p each) added in block order.
+    func gradientAtZero(_ partial: [Double]) -> [Double] {
         var g = [Double](repeating: 0, count: p)
         for block in 0..<blocks.count {
-            for j in 0..<p { g[j] += sums[block * p + j] }
+            for j in 0..<p { g[j] += partial[block * p + j] }
         }
         return g.map { -2 * c * $0 }
     }
 }
 
-/// One block's partial sums: out[0] = Σ slack², out[1...p] = Σ y·slack·x̃,
-/// out[1+p ..< 1+p+p²] = Σ x̃x̃ᵀ (upper triangle), over active rows (margin < 1).
-private func accumulateSquaredHingeBlock(
-    x: RowSource, y: UnsafePointer<Double>, rows: Range<Int>, d: Int, p: Int,
-    w: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>
-) {
-    let tile = SquaredHingeEvaluator.tile
-    out.initialize(repeating: 0, count: 1 + p + p * p)
-    // Feature-major tile: column j of the gathered active rows at at[j*tile ..< (j+1)*tile];
-    // coefficients y·slack after it.
-    // Then four staged rows (used when the view is not read in place).
-    let scratch = UnsafeMutableRawPointer.allocate(byteCount: ((p + 1) * tile + 4 * d) * 8, alignment: 64)
-    defer { scratch.deallocate() }
-    let at = scratch.bindMemory(to: Double.self, capacity: (p + 1) * tile + 4 * d)
-    let coef = at + p * tile
-    let stage = coef + tile
-    var filled = 0
-    var loss = 0.0
-    let bias = w[d]
-
-    @inline(__always) func consider(_ i: Int, _ score: Double, _ row: UnsafePointer<Double>) {
+/// out[0..<d] += Σᵢ yᵢ·xᵢ, out[d] += Σᵢ yᵢ over `rows`, row by row in order.
+func addLabelledRows(x: RowSource, y: UnsafePointer<Double>, rows: Range<Int>, d: Int, out o: UnsafeMutablePointer<Double>) {
+    let stage = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
+    defer { stage.deallocate() }
+    for i in rows {
         let yi = y[i]
-        let margin = yi * score
-        if margin < 1 {
-            let slack = 1 - margin
-            loss += slack * slack
-            coef[filled] = yi * slack
-            for j in 0..<d { at[j * tile + filled] = row[j] }
-            at[d * tile + filled] = 1
-            filled += 1
-            if filled == tile {
-                flushTile(at: at, coef: coef, count: tile, p: p, out: out)
-                filled = 0
+        let row = x.row(i, stage: stage)
+        for j in 0..<d { o[j] += yi * row[j] }
+        o[d] += yi
+    }
+}
+
+/// One block's partial sums, accumulated over its rows in order, possibly in several pieces
+/// (`consume` may be called repeatedly; the tile carries over, so the sums are bitwise those of
+/// one call over all rows): out[0] = Σ slack², out[1...p] = Σ y·slack·x̃,
+/// out[1+p ..< 1+p+p²] = Σ x̃x̃ᵀ (upper triangle), over active rows (margin < 1).
+struct SquaredHingeBlockAccumulator {
+    let d: Int
+    let p: Int
+    let out: UnsafeMutablePointer<Double>
+    /// Feature-major tile: column j of the gathered active rows at at[j*tile ..< (j+1)*tile];
+    /// coefficients y·slack after it, then four staged rows (used when the view is not read in place).
+    private let scratch: UnsafeMutableRawPointer
+    private let at: UnsafeMutablePointer<Double>
+    private var filled = 0
+    private var loss = 0.0
+
+    init(d: Int, p: Int, out: UnsafeMutablePointer<Double>) {
+        self.d = d
+        self.p = p
+        self.out = out
+        let tile = SquaredHingeEvaluator.tile
+        out.initialize(repeating: 0, count: 1 + p + p * p)
+        scratch = UnsafeMutableRawPointer.allocate(byteCount: ((p + 1) * tile + 4 * d) * 8, alignment: 64)
+        at = scratch.bindMemory(to: Double.self, capacity: (p + 1) * tile + 4 * d)
+    }
+
+    /// Adds rows `rows` of `x` (labels `y`, indexed like the rows) at weights `w` (bias last).
+    mutating func consume(x: RowSource, y: UnsafePointer<Double>, rows: Range<Int>, w: UnsafePointer<Double>) {
+        let tile = SquaredHingeEvaluator.tile, d = self.d, p = self.p, out = self.out, at = self.at
+        let coef = at + p * tile
+        let stage = coef + tile
+        var filled = self.filled
+        var loss = self.loss
+        let bias = w[d]
+
+        @inline(__always) func consider(_ i: Int, _ score: Double, _ row: UnsafePointer<Double>) {
+            let yi = y[i]
+            let margin = yi * score
+            if margin < 1 {
+                let slack = 1 - margin
+                loss += slack * slack
+                coef[filled] = yi * slack
+                for j in 0..<d { at[j * tile + filled] = row[j] }
+                at[d * tile + filled] = 1
+                filled += 1
+                if filled == tile {
+                    flushTile(at: at, coef: coef, count: tile, p: p, out: out)
+                    filled = 0
+                }
             }
         }
+
+        var i = rows.lowerBound
+        let end = rows.upperBound
+        while i + 4 <= end {
+            let r0 = x.row(i, stage: stage), r1 = x.row(i + 1, stage: stage + d)
+            let r2 = x.row(i + 2, stage: stage + 2 * d), r3 = x.row(i + 3, stage: stage + 3 * d)
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            for j in 0..<d {
+                let wj = w[j]
+                s0 += wj * r0[j]
+                s1 += wj * r1[j]
+                s2 += wj * r2[j]
+                s3 += wj * r3[j]
+            }
+            consider(i, s0 + bias, r0)
+            consider(i + 1, s1 + bias, r1)
+            consider(i + 2, s2 + bias, r2)
+            consider(i + 3, s3 + bias, r3)
+            i += 4
+        }
+        while i < end {
+            let r0 = x.row(i, stage: stage)
+            var s0 = 0.0
+            for j in 0..<d { s0 += w[j] * r0[j] }
+            consider(i, s0 + bias, r0)
+            i += 1
+        }
+        self.filled = filled
+        self.loss = loss
     }
 
-    var i = rows.lowerBound
-    let end = rows.upperBound
-    while i + 4 <= end {
-        let r0 = x.row(i, stage: stage), r1 = x.row(i + 1, stage: stage + d)
-        let r2 = x.row(i + 2, stage: stage + 2 * d), r3 = x.row(i + 3, stage: stage + 3 * d)
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-        for j in 0..<d {
-            let wj = w[j]
-            s0 += wj * r0[j]
-            s1 += wj * r1[j]
-            s2 += wj * r2[j]
-            s3 += wj * r3[j]
+    /// Flushes the last partial tile, stores the loss and frees the scratch memory.
+    mutating func finish() {
+        let tile = SquaredHingeEvaluator.tile
+        let coef = at + p * tile
+        if filled > 0 {
+            let padded = (filled + 3) & ~3
+            for k in filled..<padded {
+                coef[k] = 0
+                for j in 0..<p { at[j * tile + k] = 0 }
+            }
+            flushTile(at: at, coef: coef, count: padded, p: p, out: out)
+            filled = 0
         }
-        consider(i, s0 + bias, r0)
-        consider(i + 1, s1 + bias, r1)
-        consider(i + 2, s2 + bias, r2)
-        consider(i + 3, s3 + bias, r3)
-        i += 4
+        out[0] = loss
+        scratch.deallocate()
     }
-    while i < end {
-        let r0 = x.row(i, stage: stage)
-        var s0 = 0.0
-        for j in 0..<d { s0 += w[j] * r0[j] }
-        consider(i, s0 + bias, r0)
-        i += 1
-    }
-    if filled > 0 {
-        let padded = (filled + 3) & ~3
-        for k in filled..<padded {
-            coef[k] = 0
-            for j in 0..<p { at[j * tile + k] = 0 }
-        }
-        flushTile(at: at, coef: coef, count: padded, p: p, out: out)
-    }
-    out[0] = loss
 }
 
 /// Adds the tile's contribution: G += Σ_r coef[r]·x̃_r, S += Σ_r x̃_r x̃_rᵀ (upper triangle).

@@ -33,40 +33,26 @@ public struct Standardization: Sendable, Equatable, Hashable, Codable {
         for r in selected where r < 0 || r >= x.rows {
             throw .indexOutOfRange(axis: "row", index: r, bound: x.rows)
         }
-        let d = columns.count, stride = x.columns
-        var mean = [Double](repeating: 0, count: d)
-        var sumSquares = [Double](repeating: 0, count: d)
+        var moments = ColumnMoments(columns: columns.count)
         var bad: (Int, Int)? = nil
         x.withUnsafeBufferPointer { v in
             columns.withUnsafeBufferPointer { cols in
+                guard let base = v.baseAddress, let c = cols.baseAddress else { return }
+                let stride = x.columns
                 for r in selected {
-                    let base = r * stride
-                    for k in 0..<d {
-                        let value = v[base + cols[k]]
-                        if !value.isFinite, bad == nil { bad = (r, cols[k]) }
-                        mean[k] += value
-                    }
+                    if bad == nil, let k = moments.addToMean(base + r * stride, columns: c) { bad = (r, cols[k]) }
                 }
-                let n = Double(selected.count)
-                for k in 0..<d { mean[k] /= n }
-                for r in selected {
-                    let base = r * stride
-                    for k in 0..<d {
-                        let delta = v[base + cols[k]] - mean[k]
-                        sumSquares[k] += delta * delta
-                    }
-                }
+                moments.finishMean(rows: selected.count)
+                for r in selected { moments.addSquares(base + r * stride, columns: c) }
             }
         }
         if let (r, j) = bad { throw .nonFiniteValue(row: r, column: j) }
-        let n = Double(selected.count)
-        var sd = [Double](repeating: 0, count: d)
-        for k in 0..<d {
-            sd[k] = (sumSquares[k] / n).squareRoot()
-            if sd[k] == 0 || sd[k] <= 1e-12 * abs(mean[k]) { throw .constantColumn(index: k) }
-        }
-        means = mean
-        standardDeviations = sd
+        self = try moments.standardization()
+    }
+
+    init(validatedMeans means: [Double], standardDeviations: [Double]) {
+        self.means = means
+        self.standardDeviations = standardDeviations
     }
 
     /// A standardization with given means and standard deviations (e.g. read back from results).
@@ -103,5 +89,71 @@ public struct Standardization: Sendable, Equatable, Hashable, Codable {
             }
         }
         return try DenseMatrix(rows: x.rows, columns: d, values: out)
+    }
+}
+
+/// The two passes behind `Standardization(fitting:rows:columns:)`, row by row, for data that
+/// arrive in pieces (a table streamed from disk): pass 1 adds every row to the column sums
+/// (`addToMean`), `finishMean` divides, pass 2 adds the squared deviations (`addSquares`), and
+/// `standardization()` takes the square roots. Fed the same rows in the same order, it gives
+/// bitwise the in-memory standardization.
+public struct ColumnMoments: Sendable {
+    private var mean: [Double]
+    private var sumSquares: [Double]
+    private var rows = 0
+
+    /// Moments of `columns` columns.
+    public init(columns: Int) {
+        mean = [Double](repeating: 0, count: columns)
+        sumSquares = [Double](repeating: 0, count: columns)
+    }
+
+    /// Pass 1: adds `row[columns[k]]` to the sum of column k; returns the first k whose value is
+    /// not finite, nil when all are.
+    @inline(__always)
+    public mutating func addToMean(_ row: UnsafePointer<Double>, columns: UnsafePointer<Int>) -> Int? {
+        var bad: Int? = nil
+        mean.withUnsafeMutableBufferPointer { m in
+            for k in 0..<m.count {
+                let value = row[columns[k]]
+                if !value.isFinite, bad == nil { bad = k }
+                m[k] += value
+            }
+        }
+        return bad
+    }
+
+    /// Ends pass 1 over `rows` rows: the sums become means.
+    public mutating func finishMean(rows: Int) {
+        self.rows = rows
+        let n = Double(rows)
+        for k in 0..<mean.count { mean[k] /= n }
+    }
+
+    /// Pass 2: adds (row[columns[k]] − mean[k])² to column k.
+    @inline(__always)
+    public mutating func addSquares(_ row: UnsafePointer<Double>, columns: UnsafePointer<Int>) {
+        mean.withUnsafeBufferPointer { m in
+            sumSquares.withUnsafeMutableBufferPointer { q in
+                for k in 0..<m.count {
+                    let delta = row[columns[k]] - m[k]
+                    q[k] += delta * delta
+                }
+            }
+        }
+    }
+
+    /// Means and population sds (√(Σ(x − mean)²/n)).
+    /// - Throws: `.noRows` when pass 1 saw no rows; `.constantColumn(index:)` when a column's sd
+    ///   is 0 or below 1e-12 of its mean's magnitude.
+    public func standardization() throws(LearningError) -> Standardization {
+        guard rows > 0 else { throw .noRows }
+        let n = Double(rows)
+        var sd = [Double](repeating: 0, count: mean.count)
+        for k in 0..<mean.count {
+            sd[k] = (sumSquares[k] / n).squareRoot()
+            if sd[k] == 0 || sd[k] <= 1e-12 * abs(mean[k]) { throw .constantColumn(index: k) }
+        }
+        return Standardization(validatedMeans: mean, standardDeviations: sd)
     }
 }

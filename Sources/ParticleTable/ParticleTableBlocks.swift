@@ -17,6 +17,10 @@ public final class ParticleTableBlocks {
     public var hasSplit: Bool { split != nil }
     /// True when the table has `/energy_barrier`.
     public var hasEnergyBarrier: Bool { barrier != nil }
+    /// True when the table has `/balanced` (the balanced training sample of `featurize --balance`).
+    public var hasBalanced: Bool { balanced != nil }
+    /// The table's `population` attribute (`TablePopulation`), nil without one.
+    public let population: String?
 
     private let file: File
     private let features: Dataset
@@ -24,6 +28,7 @@ public final class ParticleTableBlocks {
     private let temperature: Dataset
     private let split: Dataset?
     private let barrier: Dataset?
+    private let balanced: Dataset?
 
     /// Opens the table and checks it against the schema (shapes of every per-row dataset included).
     public init(path: String) throws {
@@ -42,10 +47,12 @@ public final class ParticleTableBlocks {
             temperature = try file.dataset("temperature")
             split = file.isDataset("split") ? try file.dataset("split") : nil
             barrier = file.isDataset("energy_barrier") ? try file.dataset("energy_barrier") : nil
+            balanced = file.isDataset("balanced") ? try file.dataset("balanced") : nil
+            population = (try file.attribute("population"))?.stringValue
             guard featureNames.count == d else {
                 throw ParticleDataError.mapping(file: path, dataset: "/feature_names", message: "holds \(featureNames.count) names for \(d) feature columns")
             }
-            for (name, set) in [("/labels", labels), ("/temperature", temperature), ("/split", split), ("/energy_barrier", barrier)] {
+            for (name, set) in [("/labels", labels), ("/temperature", temperature), ("/split", split), ("/energy_barrier", barrier), ("/balanced", balanced)] {
                 if let set, try set.shape() != [rows] {
                     throw ParticleDataError.mapping(file: path, dataset: name, message: "has shape \(try set.shape()), expected [\(rows)] (one value per row of /features)")
                 }
@@ -95,6 +102,16 @@ public final class ParticleTableBlocks {
         let raw: [Int64] = try split.readRows(range)
         if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
             throw ParticleDataError.invalidSplit(file: path, dataset: "/split", row: range.lowerBound + bad, value: raw[bad])
+        }
+        return raw.map { UInt8($0) }
+    }
+
+    /// `/balanced` of `range` (1 = in the balanced training sample), nil without it.
+    public func balanced(_ range: Range<Int>) throws -> [UInt8]? {
+        guard let balanced else { return nil }
+        let raw: [Double] = try balanced.readRows(range)
+        if let bad = raw.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw ParticleDataError.mapping(file: path, dataset: "/balanced", message: "row \(range.lowerBound + bad) holds \(raw[bad]), expected 0 or 1")
         }
         return raw.map { UInt8($0) }
     }

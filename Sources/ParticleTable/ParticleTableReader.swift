@@ -493,6 +493,7 @@ public struct FNV1a64: Sendable {
 
     public init() {}
 
+    /// Adds `values` in order (the digest of a sequence is that of its pieces added in order).
     public mutating func add(_ values: [Double]) {
         var h = state
         for value in values {
@@ -502,7 +503,7 @@ public struct FNV1a64: Sendable {
     }
 
     /// The same as `add(values.map(Double.init))`, without the Double copy.
-    mutating func add(_ values: [UInt8]) {
+    public mutating func add(_ values: [UInt8]) {
         var h = state
         for value in values {
             h = (h ^ mix64(Double(value).bitPattern)) &* 0x0000_0100_0000_01b3

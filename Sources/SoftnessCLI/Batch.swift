@@ -1,6 +1,7 @@
 import ArgumentParser
 import Campaign
 import Foundation
+import HDF5
 import Parallel
 
 /// `softness batch`: a whole campaign of trajectories, resumable, on one machine or as a Slurm array.
@@ -71,7 +72,7 @@ struct Batch: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if let memory, MemoryBudget.parse(memory) == nil { throw ValidationError("--memory must be a size such as 8G, 500M or a number of bytes, got \(memory)") }
+        if let memory, InputLimits.parseSize(memory) == nil { throw ValidationError("--memory must be a size such as 8G, 500M or a number of bytes, got \(memory)") }
         if merge && shard != nil { throw ValidationError("give either --merge or --shard, not both") }
         if emitSlurm != nil && (merge || shard != nil) { throw ValidationError("--emit-slurm writes the script only; leave out --merge and --shard") }
         if let arrayTasks, arrayTasks < 1 { throw ValidationError("--array-tasks must be at least 1, got \(arrayTasks)") }
@@ -105,7 +106,7 @@ struct Batch: ParsableCommand {
         let cores = environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) } ?? Parallel.threadCount()
         let request = BatchRequest(plan: discovered, settings: settings, layout: layout, mode: mode, shard: mode == .merge ? .whole : shardAssignment,
                                    jobs: jobs ?? settings.jobs ?? 1, cores: cores, retryFailed: retryFailed,
-                                   memoryLimit: memory.flatMap(MemoryBudget.parse) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2,
+                                   memoryLimit: memory.flatMap { InputLimits.parseSize($0) } ?? Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2,
                                    commandLine: outputCommandLine)
         let progress = BatchProgress(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try BatchRunner.run(request, preflight: { path in try DamagedFileProbe.check(path) },

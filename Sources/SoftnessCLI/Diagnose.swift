@@ -2,7 +2,9 @@ import ArgumentParser
 import Diagnostics
 import Workflows
 import Foundation
+import HDF5
 import Learning
+import ParticleTable
 
 struct Diagnose: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,10 +23,26 @@ struct Diagnose: ParsableCommand {
 
     @OptionGroup var printing: JSONOption
 
+    @Option(name: .customLong("memory"), help: "Memory the run may use, e.g. 2G or 500M (default: half of this machine's memory). A schema-v1 table whose features do not fit (as float64) is diagnosed out of core: its features are read again from the file for every pass, with the same results.")
+    var memory: String?
+
+    @Option(name: .customLong("piece-rows"), help: .hidden)
+    var pieceRows: Int = 1 << 16
+
+    func validate() throws {
+        guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be ≥ 1, got \(pieceRows)") }
+        if let memory, InputLimits.parseSize(memory) == nil { throw ValidationError("--memory must be a size such as 2G, 500M or a number of bytes, got \(memory)") }
+    }
+
     func run() throws {
         let name = results.runName(default: "diagnose")
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
+        let limit = memory.flatMap { InputLimits.parseSize($0) } ?? InputLimits.memoryBudget
+        if let table = try OutOfCore.table(input, limit: limit, softness: results.softnessStorage, seed: svm.seed, pieceRows: pieceRows) {
+            try runOutOfCore(table, limit: limit, store: store, name: name)
+            return
+        }
         let loaded = try input.load(seed: svm.seed, results: results)
         let result = try naming(input.file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
         warnIfNotConverged(result.model.report, context: "diagnose")
@@ -36,6 +54,35 @@ struct Diagnose: ParsableCommand {
         }
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
             try ResultWriting.write(result, softnessStorage: results.softnessStorage, to: run)
+        }
+        if result.arrhenius == nil {
+            printError("\(input.file): no Arrhenius barriers: \(result.warnings.first { $0.contains("Arrhenius") } ?? "test rows at two or more temperatures are needed"); the SVM, softness, logistic fits and accuracies were written.")
+            throw ExitCode(3)
+        }
+    }
+
+    /// The diagnostic of a table larger than `limit`, streamed from the file (`StreamedTable`).
+    private func runOutOfCore(_ table: StreamedTable, limit: Int, store: ResultStore, name: String) throws {
+        let started = Date()
+        let (streamed, digest) = try naming(input.file) {
+            try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: pieceRows) { line in
+                printError(String(format: "diagnose: [%6.1f s] %@", Date().timeIntervalSince(started), line))
+            }
+        }
+        let result = streamed.result
+        printError(String(format: "diagnose: %d passes over %@ in %.1f s (SVM %.1f s)", streamed.passes, input.file, streamed.seconds, streamed.svmSeconds))
+        warnIfNotConverged(result.model.report, context: "diagnose")
+        for warning in result.warnings { printError("warning: \(warning)") }
+        if printing.json {
+            try printJSON(DiagnosticSummary(result))
+        } else {
+            print(Self.render(result, file: input.file))
+        }
+        var parameters = svm.parameters
+        parameters["out_of_core_memory_limit"] = .integer(limit)
+        try storeRun(results, store: store, digest: digest, name: name, parameters: parameters) { run in
+            if let split = table.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
+            try ResultWriting.write(result, softness: streamed.softness, to: run)
         }
         if result.arrhenius == nil {
             printError("\(input.file): no Arrhenius barriers: \(result.warnings.first { $0.contains("Arrhenius") } ?? "test rows at two or more temperatures are needed"); the SVM, softness, logistic fits and accuracies were written.")

@@ -11,8 +11,14 @@ public enum ResultWriting {
     /// `softnessStorage`), per-temperature logistic fits, Arrhenius table, truth check,
     /// accuracies, variance and warnings.
     public static func write(_ result: DiagnosticResult, softnessStorage: FeatureStorage = .float32, to run: Group) throws {
+        try write(result, softness: softnessStorage == .float32 ? .float32(result.softness.map { Float($0) }) : .float64(result.softness), to: run)
+    }
+
+    /// As `write(_:softnessStorage:to:)` with the per-row softness given apart, already in its
+    /// stored precision (an out-of-core run, whose result holds no per-row arrays).
+    public static func write(_ result: DiagnosticResult, softness: StoredSoftness, to run: Group) throws {
         try writeModel(standardization: result.standardization, model: result.model, names: result.featureNames, to: run)
-        try writeSoftness(result.softness, storage: softnessStorage, to: run)
+        try writeSoftness(softness, to: run)
         let logistic = try run.createGroup("logistic")
         let fits = result.logistic
         try logistic.result("temperature", fits.map(\.temperature), units: ResultUnits.temperature, "temperature of each fit")
@@ -114,12 +120,17 @@ public enum ResultWriting {
     /// below any physical resolution of S) or as float64. Every fit of the run used the float64
     /// values; `softness apply` recomputes them from the stored model.
     public static func writeSoftness(_ softness: [Double], storage: FeatureStorage = .float32, to run: Group) throws {
-        let description = "softness S = (w.z + b)/|w| of every input row (signed distance to the SVM hyperplane), stored as \(storage.rawValue)"
-        switch storage {
-        case .float32:
-            try run.result("softness", softness.map { Float($0) }, units: ResultUnits.softness, description, options: .rowChunked(1 << 16))
-        case .float64:
-            try run.result("softness", softness, units: ResultUnits.softness, description, options: .rowChunked(1 << 16))
+        try writeSoftness(storage == .float32 ? .float32(softness.map { Float($0) }) : .float64(softness), to: run)
+    }
+
+    /// As `writeSoftness(_:storage:to:)` for values already rounded to their stored precision.
+    public static func writeSoftness(_ softness: StoredSoftness, to run: Group) throws {
+        let description = "softness S = (w.z + b)/|w| of every input row (signed distance to the SVM hyperplane), stored as "
+        switch softness {
+        case let .float32(values):
+            try run.result("softness", values, units: ResultUnits.softness, description + "float32", options: .rowChunked(1 << 16))
+        case let .float64(values):
+            try run.result("softness", values, units: ResultUnits.softness, description + "float64", options: .rowChunked(1 << 16))
         }
     }
 

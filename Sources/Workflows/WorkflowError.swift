@@ -4,6 +4,8 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable, Equatable {
     case selectionForOtherData(source: String, input: String, recorded: String, actual: String)
     /// A `--selection` row outside the input.
     case selectionRowInvalid(source: String, row: Int, rows: Int)
+    /// A table that cannot be diagnosed out of core (or does not fit even so).
+    case outOfCore(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum WorkflowError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(source): the selection was recorded for data with digest \(recorded), but \(input) now has \(actual); run `softness validate --balance` again"
         case .selectionRowInvalid(let source, let row, let rows):
             return "\(source): the selection holds row \(row), but the input has \(rows) rows; run `softness validate --balance` again"
+        case .outOfCore(let file, let reason):
+            return "\(file): \(reason)"
         }
     }
 }

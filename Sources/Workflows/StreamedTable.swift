@@ -1,0 +1,180 @@
+import Diagnostics
+import Foundation
+import HDF5
+import Learning
+import ParticleTable
+import SeededRandom
+
+/// A schema-v1 particle table opened for an out-of-core diagnostic (`softness diagnose --memory`):
+/// labels, temperatures (as indices), the split and the test rows' true barrier are read into
+/// compact per-row arrays (a few bytes per row); the features stay on disk and are read again in
+/// row pieces for every pass.
+///
+/// The run sees the rows the in-memory `LoadedInput.load` gives (the same random split without
+/// `/split`, the balanced training sample of `/balanced`), and records the same input digest.
+public final class StreamedTable {
+    /// The table file.
+    public let path: String
+    /// Rows N of the table.
+    public let rows: Int
+    /// Test rows of the run.
+    public let testRows: Int
+    /// The in-memory part of the input.
+    public let input: StreamedDiagnosticInput
+    /// Notes for the user (as `LoadedInput.notes`).
+    public let notes: [String]
+    /// The split drawn at random when the table has no `/split` (0 train, 1 test per row).
+    public let generatedSplit: [UInt8]?
+
+    private let reader: TableFeatureRows
+    private let splitFromFile: Bool
+
+    /// Bytes an in-memory run of a table with `rows` rows and `features` columns needs (features
+    /// as float64, per-row labels, temperature, split, barrier, softness and row lists).
+    public static func inMemoryBytes(rows: Int, features: Int) -> Int {
+        let (bytes, overflow) = rows.multipliedReportingOverflow(by: 8 * features + 64)
+        return overflow ? Int.max / 2 : bytes
+    }
+
+    /// Rows and feature columns of the schema-v1 table at `path` (the schema is checked).
+    public static func shape(path: String) throws -> (rows: Int, features: Int) {
+        let blocks = try ParticleTableBlocks(path: path)
+        return (blocks.rows, blocks.featureNames.count)
+    }
+
+    /// Opens the table and reads its per-row columns in blocks of `blockRows`.
+    /// - Parameters:
+    ///   - testFraction, seed: the random split when the table has no `/split` (as `LoadedInput.load`).
+    /// - Throws: `ParticleDataError` naming the file, dataset and row of a bad value;
+    ///   `WorkflowError.outOfCore` for more than 65 535 distinct temperatures.
+    public init(path: String, testFraction: Double = 0.5, seed: UInt64 = 1, blockRows: Int = 1 << 16) throws {
+        self.path = path
+        let blocks = try ParticleTableBlocks(path: path)
+        let n = blocks.rows
+        rows = n
+        reader = TableFeatureRows(blocks: blocks)
+        var labels = [Int8](), temperatureIndex = [UInt16](), roles = [StreamedDiagnosticInput.Role]()
+        labels.reserveCapacity(n)
+        temperatureIndex.reserveCapacity(n)
+        roles.reserveCapacity(n)
+        var temperatures: [Double] = [], slot: [UInt64: UInt16] = [:]
+        var generator = SplitMix64(seed: seed)
+        var generated: [UInt8]? = blocks.hasSplit ? nil : []
+        generated?.reserveCapacity(n)
+        var energy: [Double]? = blocks.hasEnergyBarrier ? [] : nil
+        var notes: [String] = []
+        var tests = 0
+        var start = 0
+        while start < n {
+            let range = start..<min(n, start + max(blockRows, 1))
+            labels += try blocks.labels(range)
+            for t in try blocks.temperature(range) {
+                if let k = slot[t.bitPattern] {
+                    temperatureIndex.append(k)
+                } else {
+                    guard temperatures.count < Int(UInt16.max) else {
+                        throw WorkflowError.outOfCore(file: path, reason: "/temperature holds more than \(UInt16.max) distinct values; an out-of-core run groups rows by temperature (bin the temperatures, or give --memory enough to load the table)")
+                    }
+                    slot[t.bitPattern] = UInt16(temperatures.count)
+                    temperatureIndex.append(UInt16(temperatures.count))
+                    temperatures.append(t)
+                }
+            }
+            let isTest: [Bool]
+            if let values = try blocks.split(range) {
+                isTest = values.map { $0 == 1 }
+            } else {
+                isTest = range.map { _ in !(Double.random(in: 0..<1, using: &generator) >= testFraction) }
+                generated? += isTest.map { $0 ? 1 : 0 }
+            }
+            let balanced = try blocks.balanced(range)
+            let barrier = try blocks.energyBarrier(range)
+            for k in 0..<range.count {
+                if isTest[k] {
+                    roles.append(.test)
+                    tests += 1
+                    if let barrier { energy?.append(barrier[k]) }
+                } else {
+                    roles.append(balanced.map { $0[k] == 1 } ?? true ? .training : .unused)
+                }
+            }
+            start = range.upperBound
+        }
+        if generated != nil {
+            notes.append("\(path) has no /split: \(Int((testFraction * 100).rounded()))% of rows drawn at random (seed \(seed)) as test rows")
+        }
+        if blocks.hasBalanced {
+            let training = roles.reduce(0) { $0 + ($1 == .training ? 1 : 0) }
+            notes.append("training on the \(training) rows of the balanced sample (/balanced) of the training frames; P(R|S,T) on all \(tests) rows of the test frames (natural population)")
+        }
+        let population: TestPopulation = blocks.population?.hasPrefix(TablePopulation.balancedSampleOnly) == true ? .balancedSample
+            : (blocks.hasBalanced ? .natural : .unspecified)
+        input = try StreamedDiagnosticInput(features: reader, featureNames: blocks.featureNames, labels: labels,
+                                            temperatureIndex: temperatureIndex, temperatures: temperatures, roles: roles,
+                                            testEnergyBarrier: energy, testPopulation: population)
+        testRows = tests
+        self.notes = notes
+        generatedSplit = generated
+        splitFromFile = blocks.hasSplit
+    }
+
+    /// Bytes the out-of-core run holds in memory (`BarrierDiagnostic.streamedMemory`).
+    public func streamedBytes(softness: FeatureStorage, pieceRows: Int, threads: Int) -> Int {
+        BarrierDiagnostic.streamedMemory(rows: rows, testRows: testRows, features: input.featureNames.count, pieceRows: pieceRows,
+                                         threads: threads, softnessBytes: softness == .float32 ? 4 : 8)
+    }
+
+    /// Runs the out-of-core diagnostic and returns it with the input digest (`ParticleTableReader`'s
+    /// fingerprint of features, labels, temperature and split, computed on the first pass).
+    /// - Throws: `DiagnosticError` (a read failure as `.learning(.rowSource)` naming file, dataset and row).
+    public func diagnose(options: DiagnosticOptions, softness: FeatureStorage, pieceRows: Int = 1 << 16,
+                         progress: ((String) -> Void)? = nil) throws -> (result: StreamedDiagnosticResult, digest: String) {
+        var digest = FNV1a64()
+        let streamed = try BarrierDiagnostic.runStreamed(input, options: options, softnessStorage: softness == .float32 ? .float32 : .float64,
+                                                         pieceRows: pieceRows, firstPass: { _, values in digest.add(values) },
+                                                         progress: progress)
+        let block = 1 << 16
+        var start = 0
+        while start < rows {
+            let range = start..<min(rows, start + block)
+            digest.add(range.map { Double(input.labels[$0]) })
+            start = range.upperBound
+        }
+        start = 0
+        while start < rows {
+            let range = start..<min(rows, start + block)
+            digest.add(range.map { input.temperatures[Int(input.temperatureIndex[$0])] })
+            start = range.upperBound
+        }
+        if splitFromFile {
+            start = 0
+            while start < rows {
+                let range = start..<min(rows, start + block)
+                digest.add(range.map { input.roles[$0] == .test ? UInt8(1) : 0 })
+                start = range.upperBound
+            }
+        }
+        return (streamed, digest.hex)
+    }
+}
+
+/// `/features` of a table read in row pieces, one read at a time (libhdf5 is not thread-safe; the
+/// read inflates its chunks on every core itself).
+final class TableFeatureRows: FeatureRowReader, @unchecked Sendable {
+    private let blocks: ParticleTableBlocks
+    private let lock = NSLock()
+    let rowCount: Int
+    let featureCount: Int
+
+    init(blocks: ParticleTableBlocks) {
+        self.blocks = blocks
+        rowCount = blocks.rows
+        featureCount = blocks.featureNames.count
+    }
+
+    func features(_ range: Range<Int>) throws -> [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try blocks.features(range)
+    }
+}

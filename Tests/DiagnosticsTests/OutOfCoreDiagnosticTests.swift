@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import Diagnostics
+import Learning
+
+/// Features served from memory in pieces, as a file would serve them; optionally failing at a row.
+struct ArrayFeatureRows: FeatureRowReader {
+    let matrix: DenseMatrix
+    var failingRow: Int? = nil
+    var rowCount: Int { matrix.rows }
+    var featureCount: Int { matrix.columns }
+
+    struct ReadFailure: Error, CustomStringConvertible {
+        let row: Int
+        var description: String { "table.h5: /features: row \(row) cannot be read" }
+    }
+
+    func features(_ range: Range<Int>) throws -> [Double] {
+        if let failingRow, range.contains(failingRow) { throw ReadFailure(row: failingRow) }
+        let d = matrix.columns
+        return matrix.withUnsafeBufferPointer { Array($0[(range.lowerBound * d)..<(range.upperBound * d)]) }
+    }
+}
+
+/// `BarrierDiagnostic.runStreamed` (out of core): for any piece size and thread count, every number
+/// equals the in-memory `run` on the same rows bit for bit — standardization, SVM, per-row
+/// softness, logistic fits, Arrhenius lines, accuracies, variance and its bootstrap error, truth
+/// check — including rows left out of a balanced sample; a read failure is an error naming the row.
+@Suite struct OutOfCoreDiagnosticTests {
+    /// The streamed form of `input`; `unused` rows are training rows outside the balanced sample.
+    static func streamed(_ input: DiagnosticInput, unused: Set<Int> = [], failingRow: Int? = nil) throws -> StreamedDiagnosticInput {
+        var temperatures: [Double] = [], index: [UInt16] = []
+        for t in input.temperature {
+            if let k = temperatures.firstIndex(of: t) { index.append(UInt16(k)) } else {
+                index.append(UInt16(temperatures.count))
+                temperatures.append(t)
+            }
+        }
+        let roles: [StreamedDiagnosticInput.Role] = (0..<input.rowCount).map {
+            input.isTraining[$0] ? (unused.contains($0) ? .unused : .training) : .test
+        }
+        let energy = input.energyBarrier.map { e in (0..<input.rowCount).filter { !input.isTraining[$0] }.map { e[$0] } }
+        return try StreamedDiagnosticInput(features: ArrayFeatureRows(matrix: input.features, failingRow: failingRow),
+                                           featureNames: input.featureNames, labels: input.labels.map { Int8($0) },
+                                           temperatureIndex: index, temperatures: temperatures, roles: roles,
+                                           testEnergyBarrier: energy, testPopulation: input.testPopulation)
+    }
+
+    static func expectSame(_ streamed: StreamedDiagnosticResult, _ reference: DiagnosticResult) {
+        let r = streamed.result
+        #expect(r.standardization == reference.standardization)
+        #expect(r.model.weights == reference.model.weights && r.model.bias == reference.model.bias)
+        #expect(r.model.report.iterations == reference.model.report.iterations)
+        if case let .float64(s) = streamed.softness { #expect(s == reference.softness) } else { Issue.record("float64 asked for") }
+        #expect(r.logistic == reference.logistic)
+        #expect(r.arrhenius?.a0 == reference.arrhenius?.a0 && r.arrhenius?.b1 == reference.arrhenius?.b1)
+        #expect(r.arrhenius?.grid.map(\.softness) == reference.arrhenius?.grid.map(\.softness))
+        #expect(r.accuracyByTemperature == reference.accuracyByTemperature)
+        #expect(r.trainingAccuracy == reference.trainingAccuracy && r.testAccuracy == reference.testAccuracy)
+        #expect(r.varianceOfInferredBarrier == reference.varianceOfInferredBarrier)
+        #expect(r.varianceError == reference.varianceError && r.bootstrapReplicates == reference.bootstrapReplicates)
+        #expect(r.truth?.slope == reference.truth?.slope && r.truth?.r2 == reference.truth?.r2)
+        #expect(r.warnings == reference.warnings && r.caveats == reference.caveats)
+        #expect(r.empiricalRates == reference.empiricalRates)
+        #expect(r.trainingRowCount == reference.trainingRowCount && r.testRowCount == reference.testRowCount)
+    }
+
+    @Test(arguments: [(1, 1), (7, 2), (1000, 2), (1 << 16, 1)])
+    func streamedEqualsInMemoryBitForBit(pieceRows: Int, threads: Int) throws {
+        let input = try toyInput(trainingRows: 6000, testRows: 700)
+        var options = DiagnosticOptions(bootstrapSamples: 4)
+        options.svm.threadCount = threads
+        let reference = try BarrierDiagnostic.run(input, options: options)
+        let streamed = try BarrierDiagnostic.runStreamed(Self.streamed(input), options: options, softnessStorage: .float64,
+                                                         pieceRows: pieceRows)
+        Self.expectSame(streamed, reference)
+        #expect(streamed.passes >= 4 + reference.model.report.iterations,
+                "two standardization passes, one per Newton evaluation (≥ iterations + 1), one softness pass")
+    }
+
+    @Test func rowsOutsideTheBalancedSampleAreLeftOutAsInMemory() throws {
+        let input = try toyInput(trainingRows: 4000, testRows: 500, seed: 3)
+        let unused = Set((0..<input.rowCount).filter { input.isTraining[$0] && $0 % 3 == 0 })
+        let kept = (0..<input.rowCount).filter { !unused.contains($0) }
+        var options = DiagnosticOptions(bootstrapSamples: 3)
+        options.svm.threadCount = 2
+        let reference = try BarrierDiagnostic.run(try input.selectingRows(kept), options: options)
+        let streamed = try BarrierDiagnostic.runStreamed(Self.streamed(input, unused: unused), options: options,
+                                                         softnessStorage: .float64, pieceRows: 333)
+        Self.expectSame(streamed, reference)
+        #expect(streamed.softness.count == kept.count)
+    }
+
+    @Test func float32SoftnessIsTheRoundedFloat64() throws {
+        let input = try toyInput(trainingRows: 3000, testRows: 300)
+        let options = DiagnosticOptions(bootstrapSamples: 0)
+        let reference = try BarrierDiagnostic.run(input, options: options)
+        let streamed = try BarrierDiagnostic.runStreamed(Self.streamed(input), options: options, softnessStorage: .float32, pieceRows: 500)
+        guard case let .float32(s) = streamed.softness else { Issue.record("float32 asked for"); return }
+        #expect(s == reference.softness.map { Float($0) })
+    }
+
+    @Test func aFailingReadIsAnErrorNamingTheRow() throws {
+        let input = try toyInput(trainingRows: 3000, testRows: 300)
+        let broken = try Self.streamed(input, failingRow: 4321)
+        #expect(throws: DiagnosticError.self) { try BarrierDiagnostic.runStreamed(broken, pieceRows: 1000) }
+        do {
+            _ = try BarrierDiagnostic.runStreamed(broken, pieceRows: 1000)
+        } catch {
+            #expect("\(error)".contains("table.h5: /features: row 4321"), "\(error)")
+        }
+    }
+
+    @Test func theMemoryEstimateCountsRowsTestRowsAndPieces() {
+        let bytes = BarrierDiagnostic.streamedMemory(rows: 100_000_000, testRows: 10_000_000, features: 20, pieceRows: 1 << 16,
+                                                     threads: 2, softnessBytes: 4)
+        #expect(bytes == 100_000_000 * 8 + 10_000_000 * 96 + 2 * 2 * 65536 * 160)
+        #expect(BarrierDiagnostic.streamedMemory(rows: Int.max / 2, testRows: 1, features: 1, pieceRows: 1, threads: 1, softnessBytes: 8) == Int.max / 2)
+    }
+}
