@@ -131,12 +131,15 @@ extension BarrierDiagnostic {
     /// ΔE) stay in memory, for the logistic fits, Arrhenius lines, variance and bootstrap.
     /// - Parameters:
     ///   - pieceRows: rows read at a time (≥ 1).
+    ///   - trainingMemory: bytes the training rows may take in memory (d float64 values each); when
+    ///     they fit, the second pass gathers them and the SVM is fitted in memory (the same fit as
+    ///     `run`, dual solver included, without a pass per evaluation). Default 0: always streamed.
     ///   - firstPass: sees every piece of the first pass, in table order (e.g. to fingerprint it).
     ///   - progress: a line per stage, for the user.
     /// - Throws: `DiagnosticError` as `run`, `.learning(.rowSource)` when the file cannot be read.
     public static func runStreamed(_ input: StreamedDiagnosticInput, options: DiagnosticOptions = .init(),
                                    softnessStorage: StoredSoftnessPrecision = .float32, pieceRows: Int = 1 << 16,
-                                   firstPass: ((Range<Int>, [Double]) -> Void)? = nil,
+                                   trainingMemory: Int = 0, firstPass: ((Range<Int>, [Double]) -> Void)? = nil,
                                    progress: ((String) -> Void)? = nil) throws(DiagnosticError) -> StreamedDiagnosticResult {
         let started = Date()
         try options.validate()
@@ -173,6 +176,10 @@ extension BarrierDiagnostic {
         // 1–2. Standardization from the training rows (DESIGN 1.2), two passes.
         let columns = Array(0..<d)
         var moments = ColumnMoments(columns: d)
+        let (trainingBytes, overflow) = trainingCount.multipliedReportingOverflow(by: 8 * d)
+        let gather = !overflow && trainingBytes <= trainingMemory
+        var gathered: [Double] = []
+        if gather { gathered.reserveCapacity(trainingCount * d) }
         progress?("pass 1: means of the \(trainingCount) training rows")
         try columns.withUnsafeBufferPointer { (cols) throws(DiagnosticError) in
             guard let c = cols.baseAddress else { return }
@@ -186,11 +193,14 @@ extension BarrierDiagnostic {
                 }
             }
             moments.finishMean(rows: trainingCount)
-            progress?("pass 2: standard deviations")
+            progress?("pass 2: standard deviations" + (gather ? ", training rows gathered into memory" : ""))
             try pieces { (range, values) throws(DiagnosticError) in
                 values.withUnsafeBufferPointer { v in
                     guard let base = v.baseAddress else { return }
-                    for (k, r) in range.enumerated() where input.roles[r] == .training { moments.addSquares(base + k * d, columns: c) }
+                    for (k, r) in range.enumerated() where input.roles[r] == .training {
+                        moments.addSquares(base + k * d, columns: c)
+                        if gather { gathered.append(contentsOf: v[(k * d)..<((k + 1) * d)]) }
+                    }
                 }
             }
         }
@@ -203,12 +213,27 @@ extension BarrierDiagnostic {
             throw .learning(error)
         }
 
-        // 3. The linear SVM (DESIGN 1.3), one streamed pass per function evaluation.
-        let source = StreamedTrainingRows(input: input, standardization: standardization, trainingCount: trainingCount,
-                                          pieceRows: pieceRows)
-        progress?("SVM on \(trainingCount) training rows × \(d) features, one pass over the table per Newton evaluation")
-        let fitted = try learning { () throws(LearningError) in
-            try LinearSVM.fit(streaming: source, positives: positives, negatives: trainingCount - positives, options: options.svm)
+        // 3. The linear SVM (DESIGN 1.3): on the gathered training rows, or one streamed pass per
+        //    function evaluation.
+        let fitted: (model: LinearSVMModel, passes: Int, seconds: Double)
+        if gather {
+            progress?("SVM on \(trainingCount) training rows × \(d) features in memory")
+            let svmStarted = Date()
+            let labels = (0..<n).filter { input.roles[$0] == .training }.map { Double(input.labels[$0]) }
+            fitted = try learning { () throws(LearningError) in
+                let matrix = try DenseMatrix(rows: trainingCount, columns: d, values: gathered)
+                gathered = []
+                let view = try TrainingView(matrix: matrix, columns: columns, standardization: standardization,
+                                            arithmetic: .reciprocalMultiplication)
+                return (try LinearSVM.fit(view, labels: labels, options: options.svm), 0, Date().timeIntervalSince(svmStarted))
+            }
+        } else {
+            let source = StreamedTrainingRows(input: input, standardization: standardization, trainingCount: trainingCount,
+                                              pieceRows: pieceRows)
+            progress?("SVM on \(trainingCount) training rows × \(d) features, one pass over the table per Newton evaluation")
+            fitted = try learning { () throws(LearningError) in
+                try LinearSVM.fit(streaming: source, positives: positives, negatives: trainingCount - positives, options: options.svm)
+            }
         }
         let model = fitted.model
         let norm = model.weights.reduce(0) { $0 + $1 * $1 }.squareRoot()

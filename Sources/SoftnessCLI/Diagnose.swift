@@ -39,8 +39,8 @@ struct Diagnose: ParsableCommand {
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
         let limit = memory.flatMap { InputLimits.parseSize($0) } ?? InputLimits.memoryBudget
-        if let table = try OutOfCore.table(input, limit: limit, softness: results.softnessStorage, seed: svm.seed, pieceRows: pieceRows) {
-            try runOutOfCore(table, limit: limit, store: store, name: name)
+        if let (table, spare) = try OutOfCore.table(input, limit: limit, softness: results.softnessStorage, seed: svm.seed, pieceRows: pieceRows) {
+            try runOutOfCore(table, limit: limit, spare: spare, store: store, name: name)
             return
         }
         let loaded = try input.load(seed: svm.seed, results: results)
@@ -62,10 +62,10 @@ struct Diagnose: ParsableCommand {
     }
 
     /// The diagnostic of a table larger than `limit`, streamed from the file (`StreamedTable`).
-    private func runOutOfCore(_ table: StreamedTable, limit: Int, store: ResultStore, name: String) throws {
+    private func runOutOfCore(_ table: StreamedTable, limit: Int, spare: Int, store: ResultStore, name: String) throws {
         let started = Date()
         let (streamed, digest) = try naming(input.file) {
-            try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: pieceRows) { line in
+            try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: pieceRows, trainingMemory: spare) { line in
                 printError(String(format: "diagnose: [%6.1f s] %@", Date().timeIntervalSince(started), line))
             }
         }

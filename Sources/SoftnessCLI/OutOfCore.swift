@@ -6,10 +6,11 @@ import Workflows
 /// When a command's table is diagnosed out of core, and the messages that say so.
 enum OutOfCore {
     /// The table opened for an out-of-core run when its in-memory run would need more than
-    /// `limit` bytes; nil when it fits (or is not a schema-v1 table, which is read in memory).
+    /// `limit` bytes, with the bytes left beside the out-of-core run (for the training rows, when
+    /// they fit); nil when the whole table fits (or is not a schema-v1 table, read in memory).
     /// - Throws: `WorkflowError.outOfCore` when selections are asked for, or when even the
     ///   out-of-core run needs more than `limit`.
-    static func table(_ input: InputArguments, limit: Int, softness: FeatureStorage, seed: UInt64, pieceRows: Int) throws -> StreamedTable? {
+    static func table(_ input: InputArguments, limit: Int, softness: FeatureStorage, seed: UInt64, pieceRows: Int) throws -> (table: StreamedTable, spare: Int)? {
         guard try input.layout.datasetMapping().isSchema else { return nil }
         try DamagedFileProbe.check(input.file)
         let shape = try naming(input.file) { try StreamedTable.shape(path: input.file) }
@@ -27,9 +28,13 @@ enum OutOfCore {
         }
         for note in table.notes { printError("note: \(note)") }
         printError("note: \(sizes): diagnosing out of core (the features are read from the file for every pass; about \(gigabytes(streamed)) in memory)")
-        return table
+        return (table, limit - streamed)
     }
 
-    /// "2.15 GB".
-    static func gigabytes(_ bytes: Int) -> String { String(format: "%.2f GB", Double(bytes) / 1e9) }
+    /// "2.15 GB", "310 MB", "96 kB".
+    static func gigabytes(_ bytes: Int) -> String {
+        let value = Double(bytes)
+        if value >= 1e9 { return String(format: "%.2f GB", value / 1e9) }
+        return value >= 1e6 ? String(format: "%.0f MB", value / 1e6) : String(format: "%.0f kB", value / 1e3)
+    }
 }

@@ -124,14 +124,14 @@ public final class StreamedTable {
                                          threads: threads, softnessBytes: softness == .float32 ? 4 : 8)
     }
 
-    /// Runs the out-of-core diagnostic and returns it with the input digest (`ParticleTableReader`'s
+    /// Runs the out-of-core diagnostic (`trainingMemory`: see `BarrierDiagnostic.runStreamed`) and returns it with the input digest (`ParticleTableReader`'s
     /// fingerprint of features, labels, temperature and split, computed on the first pass).
     /// - Throws: `DiagnosticError` (a read failure as `.learning(.rowSource)` naming file, dataset and row).
     public func diagnose(options: DiagnosticOptions, softness: FeatureStorage, pieceRows: Int = 1 << 16,
-                         progress: ((String) -> Void)? = nil) throws -> (result: StreamedDiagnosticResult, digest: String) {
+                         trainingMemory: Int = 0, progress: ((String) -> Void)? = nil) throws -> (result: StreamedDiagnosticResult, digest: String) {
         var digest = FNV1a64()
         let streamed = try BarrierDiagnostic.runStreamed(input, options: options, softnessStorage: softness == .float32 ? .float32 : .float64,
-                                                         pieceRows: pieceRows, firstPass: { _, values in digest.add(values) },
+                                                         pieceRows: pieceRows, trainingMemory: trainingMemory, firstPass: { _, values in digest.add(values) },
                                                          progress: progress)
         let block = 1 << 16
         var start = 0
