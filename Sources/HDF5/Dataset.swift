@@ -126,6 +126,23 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
                 initialized = count
             }
         }
+        if T.self == Double.self, let pipeline = ChunkPipeline.of(self, memoryType: Float.nativeType, shape: shape),
+           pipeline.pays(forRows: rows.count) {
+            // float32 on disk read as float64: inflate on every core into floats and widen them
+            // (exact, as libhdf5's conversion, which would run on one core behind its zlib filter).
+            let narrow = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = 0
+                if let base = buffer.baseAddress { try pipeline.read(self, rows: rows, into: base) }
+                initialized = count
+            }
+            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let wide = UnsafeMutableRawBufferPointer(buffer).bindMemory(to: Double.self)
+                narrow.withUnsafeBufferPointer { source in
+                    for i in 0..<count { wide[i] = Double(source[i]) }
+                }
+                initialized = count
+            }
+        }
         var memoryShape = shape
         memoryShape[0] = rows.count
         let memorySpace = try Dataspace.simple(memoryShape, site: site())

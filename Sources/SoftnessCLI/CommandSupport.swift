@@ -13,7 +13,10 @@ func warnIfNotConverged(_ report: FitReport, context: String) {
 struct InputError: Error, CustomStringConvertible {
     let file: String
     let underlying: any Error
-    var description: String { "\(file): \(underlying)" }
+    var description: String {
+        let message = "\(underlying)"
+        return message.hasPrefix("\(file): ") ? message : "\(file): \(message)"
+    }
 }
 
 /// Runs `body`, prefixing computation errors with the input file name.
