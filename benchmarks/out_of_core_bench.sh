@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Out-of-core diagnose (issue 15 item 3): a generated float32 table of ROWS rows × 20 features
+# (not committed; ~77 bytes per row on disk), diagnosed with --memory LIMIT, peak RSS and time per
+# pass from the run's own progress lines; with COMPARE=1 also in memory (needs ~224 bytes per
+# row of RAM) and every dataset of the two runs compared with h5diff.
+#   bash benchmarks/out_of_core_bench.sh                      # 10^8 rows, --memory 2G (7.7 GB file)
+#   ROWS=10000000 LIMIT=300M COMPARE=1 bash benchmarks/out_of_core_bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-100000000}
+LIMIT=${LIMIT:-2G}
+COMPARE=${COMPARE:-0}
+DIR=${DIR:-scratch/out-of-core}
+SOFTNESS=${SOFTNESS:-.build/release/softness}
+[ -x "$SOFTNESS" ] || swift build -c release --product softness
+mkdir -p "$DIR"
+TEST=$(( ROWS / 100 ))                 # 1 % of the rows per test temperature (7 temperatures)
+TRAIN=$(( ROWS - 7 * TEST ))
+TABLE="$DIR/table-$ROWS.h5"
+if [ ! -f "$TABLE" ]; then
+    /usr/bin/time -f "generate: %e s wall, %M kB peak RSS" "$SOFTNESS" generate -n "$TRAIN" --test-rows "$TEST" \
+        --relevant 10 --noise 10 --storage float32 -o "$TABLE"
+fi
+rm -rf "$DIR/table-$ROWS.results.h5" "$DIR/table-$ROWS.results.runs"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "table: $TABLE, $(du -h "$TABLE" | cut -f1)"
+/usr/bin/time -f "out of core: %e s wall, %U s user, %M kB peak RSS" "$SOFTNESS" diagnose "$TABLE" --memory "$LIMIT" --run ooc > "$DIR/ooc.out"
+if [ "$COMPARE" = 1 ]; then
+    /usr/bin/time -f "in memory:   %e s wall, %U s user, %M kB peak RSS" "$SOFTNESS" diagnose "$TABLE" --run memory > "$DIR/memory.out"
+    cmp -s "$DIR/ooc.out" "$DIR/memory.out" && echo "printed diagnostics identical"
+    # Only provenance attributes (command_line, created) may differ; every dataset must be equal.
+    h5diff -c "$DIR/table-$ROWS.results.runs/memory.h5" "$DIR/table-$ROWS.results.runs/ooc.h5" \
+        | grep -v -e "command_line" -e "created" -e "differences found" || echo "every dataset identical"
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
