@@ -143,11 +143,68 @@ extension BarrierDiagnostic {
                                    progress: ((String) -> Void)? = nil) throws(DiagnosticError) -> StreamedDiagnosticResult {
         let started = Date()
         try options.validate()
+        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, trainingMemory: trainingMemory, progress: progress)
+        let prepared = try analysis.prepare(roles: input.roles, firstPass: firstPass)
+        let (result, softness) = try analysis.analyze(prepared, columns: Array(0..<input.features.featureCount), warmStart: nil,
+                                                      options: options, full: true, storing: softnessStorage)
+        return StreamedDiagnosticResult(result: result, softness: softness ?? .float32([]), passes: analysis.passes,
+                                        svmSeconds: analysis.svmSeconds, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// The stages of an out-of-core run over a `StreamedDiagnosticInput`, with the passes they take:
+/// `prepare` (the standardization of a set of training rows, two passes), `analyze` (the SVM on
+/// some of the columns, one pass per evaluation, then one softness pass and `conclude`).
+/// `runStreamed`, and the out-of-core RFE and scan, are sequences of these.
+struct StreamedAnalysis {
+    let input: StreamedDiagnosticInput
+    let pieceRows: Int
+    let trainingMemory: Int
+    let progress: ((String) -> Void)?
+    /// Passes over the table so far, and the SVM's time in seconds.
+    private(set) var passes = 0
+    private(set) var svmSeconds = 0.0
+
+    init(input: StreamedDiagnosticInput, pieceRows: Int, trainingMemory: Int, progress: ((String) -> Void)?) {
+        self.input = input
+        self.pieceRows = max(1, pieceRows)
+        self.trainingMemory = trainingMemory
+        self.progress = progress
+    }
+
+    /// A set of training rows with its standardization (all columns) and, when they fit in
+    /// `trainingMemory`, the rows themselves (raw, all columns, in table order).
+    struct Prepared {
+        var roles: [StreamedDiagnosticInput.Role]
+        var trainingCount: Int
+        var positives: Int
+        var testCount: Int
+        var standardization: Standardization
+        var gathered: DenseMatrix?
+    }
+
+    /// Calls `body` with consecutive pieces of every row of the table (one pass).
+    mutating func pieces(_ body: (Range<Int>, [Double]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
+        let n = input.rowCount
+        var start = 0
+        while start < n {
+            let range = start..<min(n, start + pieceRows)
+            let values: [Double]
+            do { values = try input.features.features(range) } catch { throw .learning(.rowSource(message: "\(error)")) }
+            try body(range, values)
+            start = range.upperBound
+        }
+        passes += 1
+    }
+
+    /// Checks the rows `roles` marks for training (counts, both classes) and standardizes them:
+    /// two passes (means, then squared deviations), as `Standardization(fitting:rows:columns:)`.
+    mutating func prepare(roles: [StreamedDiagnosticInput.Role],
+                          firstPass: ((Range<Int>, [Double]) -> Void)? = nil) throws(DiagnosticError) -> Prepared {
         let d = input.features.featureCount, n = input.rowCount
-        let pieceRows = max(1, pieceRows)
         var trainingCount = 0, positives = 0, testCount = 0
         for i in 0..<n {
-            switch input.roles[i] {
+            switch roles[i] {
             case .training:
                 trainingCount += 1
                 if input.labels[i] > 0 { positives += 1 }
@@ -160,44 +217,30 @@ extension BarrierDiagnostic {
         guard trainingCount >= d + 2 else { throw .tooFewTrainingRows(needed: d + 2, actual: trainingCount, features: d) }
         if positives == 0 { throw .singleClassInTraining(label: -1, rows: trainingCount) }
         if positives == trainingCount { throw .singleClassInTraining(label: 1, rows: trainingCount) }
-        let reader = input.features
-        func read(_ range: Range<Int>) throws(DiagnosticError) -> [Double] {
-            do { return try reader.features(range) } catch { throw .learning(.rowSource(message: "\(error)")) }
-        }
-        func pieces(_ body: (Range<Int>, [Double]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
-            var start = 0
-            while start < n {
-                let range = start..<min(n, start + pieceRows)
-                try body(range, try read(range))
-                start = range.upperBound
-            }
-        }
 
-        // 1–2. Standardization from the training rows (DESIGN 1.2), two passes.
         let columns = Array(0..<d)
         var moments = ColumnMoments(columns: d)
         let (trainingBytes, overflow) = trainingCount.multipliedReportingOverflow(by: 8 * d)
-        let gather = !overflow && trainingBytes <= trainingMemory
+        // Fewer than 20 rows per feature go to the dual solver, which needs them in memory (they are few).
+        let gather = !overflow && (trainingBytes <= trainingMemory || trainingCount < 20 * d)
         var gathered: [Double] = []
         if gather { gathered.reserveCapacity(trainingCount * d) }
-        progress?("pass 1: means of the \(trainingCount) training rows")
+        progress?("pass: means of the \(trainingCount) training rows")
         try columns.withUnsafeBufferPointer { (cols) throws(DiagnosticError) in
             guard let c = cols.baseAddress else { return }
             try pieces { (range, values) throws(DiagnosticError) in
                 firstPass?(range, values)
                 values.withUnsafeBufferPointer { v in
                     guard let base = v.baseAddress else { return }
-                    for (k, r) in range.enumerated() where input.roles[r] == .training {
-                        _ = moments.addToMean(base + k * d, columns: c)
-                    }
+                    for (k, r) in range.enumerated() where roles[r] == .training { _ = moments.addToMean(base + k * d, columns: c) }
                 }
             }
             moments.finishMean(rows: trainingCount)
-            progress?("pass 2: standard deviations" + (gather ? ", training rows gathered into memory" : ""))
+            progress?("pass: standard deviations" + (gather ? ", training rows gathered into memory" : ""))
             try pieces { (range, values) throws(DiagnosticError) in
                 values.withUnsafeBufferPointer { v in
                     guard let base = v.baseAddress else { return }
-                    for (k, r) in range.enumerated() where input.roles[r] == .training {
+                    for (k, r) in range.enumerated() where roles[r] == .training {
                         moments.addSquares(base + k * d, columns: c)
                         if gather { gathered.append(contentsOf: v[(k * d)..<((k + 1) * d)]) }
                     }
@@ -212,58 +255,77 @@ extension BarrierDiagnostic {
         } catch {
             throw .learning(error)
         }
+        let matrix = gather ? try learning { () throws(LearningError) in try DenseMatrix(rows: trainingCount, columns: d, values: gathered) } : nil
+        return Prepared(roles: roles, trainingCount: trainingCount, positives: positives, testCount: testCount,
+                        standardization: standardization, gathered: matrix)
+    }
 
-        // 3. The linear SVM (DESIGN 1.3): on the gathered training rows, or one streamed pass per
-        //    function evaluation.
-        let fitted: (model: LinearSVMModel, passes: Int, seconds: Double)
-        if gather {
-            progress?("SVM on \(trainingCount) training rows × \(d) features in memory")
-            let svmStarted = Date()
-            let labels = (0..<n).filter { input.roles[$0] == .training }.map { Double(input.labels[$0]) }
-            fitted = try learning { () throws(LearningError) in
-                let matrix = try DenseMatrix(rows: trainingCount, columns: d, values: gathered)
-                gathered = []
-                let view = try TrainingView(matrix: matrix, columns: columns, standardization: standardization,
+    /// Stages 3–8 on `columns` of the prepared training rows: the SVM (in memory on the gathered
+    /// rows, else one streamed pass per evaluation), one softness pass (storing the softness of
+    /// every row of the run in `storing`, when given), the test rows grouped, `conclude`.
+    mutating func analyze(_ prepared: Prepared, columns: [Int], warmStart: LinearSVMModel?, options: DiagnosticOptions,
+                          full: Bool, storing: StoredSoftnessPrecision?) throws(DiagnosticError) -> (DiagnosticResult, StoredSoftness?) {
+        let n = input.rowCount, roles = prepared.roles, trainingCount = prepared.trainingCount
+        guard !columns.isEmpty else { throw .noFeatures }
+        let all = prepared.standardization
+        let standardization = try learning { () throws(LearningError) in
+            try Standardization(means: columns.map { all.means[$0] }, standardDeviations: columns.map { all.standardDeviations[$0] })
+        }
+
+        // 3. The linear SVM (DESIGN 1.3).
+        let svmStarted = Date()
+        let model: LinearSVMModel
+        if let gathered = prepared.gathered {
+            progress?("SVM on \(trainingCount) training rows × \(columns.count) features in memory")
+            let labels = (0..<n).filter { roles[$0] == .training }.map { Double(input.labels[$0]) }
+            model = try learning { () throws(LearningError) in
+                let view = try TrainingView(matrix: gathered, columns: columns, standardization: standardization,
                                             arithmetic: .reciprocalMultiplication)
-                return (try LinearSVM.fit(view, labels: labels, options: options.svm), 0, Date().timeIntervalSince(svmStarted))
+                return try LinearSVM.fit(view, labels: labels, options: options.svm, warmStart: warmStart)
             }
         } else {
-            let source = StreamedTrainingRows(input: input, standardization: standardization, trainingCount: trainingCount,
-                                              pieceRows: pieceRows)
-            progress?("SVM on \(trainingCount) training rows × \(d) features, one pass over the table per Newton evaluation")
-            fitted = try learning { () throws(LearningError) in
-                try LinearSVM.fit(streaming: source, positives: positives, negatives: trainingCount - positives, options: options.svm)
+            let source = StreamedTrainingRows(input: input, roles: roles, columns: columns, standardization: standardization,
+                                              trainingCount: trainingCount, pieceRows: pieceRows)
+            progress?("SVM on \(trainingCount) training rows × \(columns.count) features, one pass over the table per Newton evaluation")
+            let fitted = try learning { () throws(LearningError) in
+                try LinearSVM.fit(streaming: source, positives: prepared.positives, negatives: trainingCount - prepared.positives,
+                                  options: options.svm, warmStart: warmStart)
             }
+            model = fitted.model
+            passes += fitted.passes
+            progress?(String(format: "SVM: %d passes, %.1f s (%.2f s per pass)", fitted.passes, fitted.seconds,
+                             fitted.seconds / Double(max(fitted.passes, 1))))
         }
-        let model = fitted.model
+        svmSeconds += Date().timeIntervalSince(svmStarted)
         let norm = model.weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard norm > 0, norm.isFinite, model.bias.isFinite else { throw .degenerateModel(weightNorm: norm) }
-        progress?(String(format: "SVM: %d passes, %.1f s (%.2f s per pass)", fitted.passes, fitted.seconds,
-                         fitted.seconds / Double(max(fitted.passes, 1))))
 
         // 4. Softness of every row (DESIGN 1.4); the test rows' (S, R, ΔE) by temperature.
-        progress?("last pass: softness of every row")
+        progress?("pass: softness of every row")
         var stored32: [Float] = [], stored64: [Double] = []
-        let kept = n - input.roles.reduce(0) { $0 + ($1 == .unused ? 1 : 0) }
-        if softnessStorage == .float32 { stored32.reserveCapacity(kept) } else { stored64.reserveCapacity(kept) }
+        let kept = n - roles.reduce(0) { $0 + ($1 == .unused ? 1 : 0) }
+        if storing == .float32 { stored32.reserveCapacity(kept) } else if storing == .float64 { stored64.reserveCapacity(kept) }
         var entries = [[GroupEntry]](repeating: [], count: input.temperatures.count)
         var trainingTemperatures = Set<Double>()
         var correct = 0, testSeen = 0
+        let table = input, d = table.features.featureCount
         try pieces { (range, values) throws(DiagnosticError) in
             let matrix = try learning { () throws(LearningError) in try DenseMatrix(rows: range.count, columns: d, values: values) }
             let s = Softness.values(matrix, columns: columns, standardization, weights: model.weights, bias: model.bias, norm: norm)
             for (k, r) in range.enumerated() {
-                let role = input.roles[r]
+                // The test rows' barriers are indexed by the table's test rows, whatever the roles.
+                let barrierIndex = testSeen
+                if table.roles[r] == .test { testSeen += 1 }
+                let role = roles[r]
                 if role == .unused { continue }
-                if softnessStorage == .float32 { stored32.append(Float(s[k])) } else { stored64.append(s[k]) }
-                let y = Double(input.labels[r])
-                let t = Int(input.temperatureIndex[r])
+                if storing == .float32 { stored32.append(Float(s[k])) } else if storing == .float64 { stored64.append(s[k]) }
+                let y = Double(table.labels[r])
+                let t = Int(table.temperatureIndex[r])
                 if role == .training {
                     if (s[k] > 0 ? 1.0 : -1.0) == y { correct += 1 }
-                    trainingTemperatures.insert(input.temperatures[t])
+                    trainingTemperatures.insert(table.temperatures[t])
                 } else {
-                    entries[t].append(GroupEntry(s: s[k], y: y, e: input.testEnergyBarrier?[testSeen] ?? 0))
-                    testSeen += 1
+                    entries[t].append(GroupEntry(s: s[k], y: y, e: table.testEnergyBarrier?[barrierIndex] ?? 0))
                 }
             }
         }
@@ -278,13 +340,17 @@ extension BarrierDiagnostic {
                                     trainingRowCount: trainingCount)
 
         // 5–8. As in memory.
-        progress?("logistic fits, Arrhenius lines and bootstrap on the \(testCount) test rows")
-        let result = try conclude(trained, featureNames: input.featureNames, trainingPositives: positives,
-                                  trainingTemperatures: trainingTemperatures, groups: groups, testPopulation: input.testPopulation,
-                                  hasEnergyBarrier: input.testEnergyBarrier != nil, options: options, full: true)
-        return StreamedDiagnosticResult(result: result, softness: softnessStorage == .float32 ? .float32(stored32) : .float64(stored64),
-                                        passes: 3 + fitted.passes, svmSeconds: fitted.seconds,
-                                        seconds: Date().timeIntervalSince(started))
+        progress?("logistic fits, Arrhenius lines\(full ? " and bootstrap" : "") on the \(prepared.testCount) test rows")
+        let result = try BarrierDiagnostic.conclude(trained, featureNames: columns.map { input.featureNames[$0] },
+                                                    trainingPositives: prepared.positives, trainingTemperatures: trainingTemperatures,
+                                                    groups: groups, testPopulation: input.testPopulation,
+                                                    hasEnergyBarrier: input.testEnergyBarrier != nil, options: options, full: full)
+        let softness: StoredSoftness? = switch storing {
+        case .float32: .float32(stored32)
+        case .float64: .float64(stored64)
+        case nil: nil
+        }
+        return (result, softness)
     }
 }
 
@@ -298,6 +364,8 @@ public enum StoredSoftnessPrecision: String, Sendable {
 /// training rows (the raw row of training row k·4096).
 struct StreamedTrainingRows: TrainingRowSource {
     let input: StreamedDiagnosticInput
+    let roles: [StreamedDiagnosticInput.Role]
+    let columns: [Int]
     let standardization: Standardization
     let rowCount: Int
     let pieceRows: Int
@@ -305,16 +373,19 @@ struct StreamedTrainingRows: TrainingRowSource {
     private let checkpoints: [Int]
     private static let stride = 4096
 
-    var columnCount: Int { input.features.featureCount }
+    var columnCount: Int { columns.count }
 
-    init(input: StreamedDiagnosticInput, standardization: Standardization, trainingCount: Int, pieceRows: Int) {
+    init(input: StreamedDiagnosticInput, roles: [StreamedDiagnosticInput.Role], columns: [Int], standardization: Standardization,
+         trainingCount: Int, pieceRows: Int) {
         self.input = input
+        self.roles = roles
+        self.columns = columns
         self.standardization = standardization
         rowCount = trainingCount
         self.pieceRows = pieceRows
         var points: [Int] = [], seen = 0
         points.reserveCapacity(trainingCount / Self.stride + 1)
-        for (r, role) in input.roles.enumerated() where role == .training {
+        for (r, role) in roles.enumerated() where role == .training {
             if seen % Self.stride == 0 { points.append(r) }
             seen += 1
         }
@@ -323,7 +394,7 @@ struct StreamedTrainingRows: TrainingRowSource {
 
     func forEachPiece(of rows: Range<Int>, _ body: (TrainingView, UnsafeBufferPointer<Double>) -> Void) throws(LearningError) {
         guard !rows.isEmpty else { return }
-        let roles = input.roles, n = roles.count, d = columnCount
+        let n = roles.count, d = input.features.featureCount
         // Table row of training row rows.lowerBound.
         var raw = checkpoints[rows.lowerBound / Self.stride]
         var skip = rows.lowerBound % Self.stride
@@ -347,10 +418,85 @@ struct StreamedTrainingRows: TrainingRowSource {
                 if remaining == 0 { break }
             }
             let matrix = try DenseMatrix(rows: range.count, columns: d, values: values)
-            let view = try TrainingView(matrix: matrix, rows: picked, columns: Array(0..<d), standardization: standardization,
+            let view = try TrainingView(matrix: matrix, rows: picked, columns: columns, standardization: standardization,
                                         arithmetic: .reciprocalMultiplication)
             labels.withUnsafeBufferPointer { body(view, $0) }
             raw = range.upperBound
         }
+    }
+}
+
+extension RecursiveFeatureElimination {
+    /// `run(_:options:minimumFeatures:progress:)` on a table streamed from disk: the same path,
+    /// bitwise the same steps (every step's SVM warm-started from the previous one, its own
+    /// softness pass), the standardization computed once. Without bootstrap replicates: each would
+    /// refit every step's SVM on a resample of the whole table.
+    /// - Throws: `.invalidOption` for `bootstrapSamples` > 0 or a bad `minimumFeatures`, and what
+    ///   `BarrierDiagnostic.runStreamed` throws.
+    public static func runStreamed(_ input: StreamedDiagnosticInput, options: DiagnosticOptions = .init(), minimumFeatures: Int = 1,
+                                   pieceRows: Int = 1 << 16, trainingMemory: Int = 0,
+                                   firstPass: ((Range<Int>, [Double]) -> Void)? = nil, log: ((String) -> Void)? = nil,
+                                   progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> RFEResult {
+        try options.validate()
+        let d = input.features.featureCount
+        guard minimumFeatures >= 1, minimumFeatures <= d else {
+            throw .invalidOption(name: "minimumFeatures", reason: "must be between 1 and the number of features \(d) (got \(minimumFeatures))")
+        }
+        guard options.bootstrapSamples == 0 else {
+            throw .invalidOption(name: "bootstrapSamples", reason: "out of core, rfe runs without bootstrap replicates (each would refit the SVM of every step on a resample of the whole table); use --bootstrap 0, or --memory large enough to load the table")
+        }
+        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, trainingMemory: trainingMemory, progress: log)
+        let prepared = try analysis.prepare(roles: input.roles, firstPass: firstPass)
+        let (steps, _) = try path(featureNames: input.featureNames, minimumFeatures: minimumFeatures, total: d - minimumFeatures + 1,
+                                  progress: progress) { (kept, warm) throws(DiagnosticError) in
+            try analysis.analyze(prepared, columns: kept, warmStart: warm, options: options, full: false, storing: nil).0
+        }
+        return finish(steps, curves: [], replicates: 0)
+    }
+}
+
+extension Scan {
+    /// `run(_:trainingSizes:cValues:seeds:options:progress:)` on a table streamed from disk: the
+    /// same subsets (the same seeded draws from the training rows) and bitwise the same cells.
+    /// Each subset is standardized in two passes (and gathered into memory when it fits in
+    /// `trainingMemory`) and kept while its N is scanned (a role byte per row, per seed); each
+    /// cell takes the SVM's passes and one softness pass.
+    /// - Throws: as `run`, and the read errors of `BarrierDiagnostic.runStreamed`.
+    public static func runStreamed(_ input: StreamedDiagnosticInput, trainingSizes: [Int], cValues: [Double], seeds: [UInt64],
+                                   options: DiagnosticOptions = .init(), pieceRows: Int = 1 << 16, trainingMemory: Int = 0,
+                                   firstPass: ((Range<Int>, [Double]) -> Void)? = nil, log: ((String) -> Void)? = nil,
+                                   progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> [ScanCell] {
+        let n = input.rowCount
+        var training: [UInt32] = [], wide: [Int] = []
+        let narrow = n <= Int(UInt32.max)
+        for r in 0..<n where input.roles[r] == .training {
+            if narrow { training.append(UInt32(r)) } else { wide.append(r) }
+        }
+        let available = narrow ? training.count : wide.count
+        guard available > 0 else { throw .noTrainingRows }
+        guard input.roles.contains(.test) else { throw .emptyTestSplit }
+        try validate(trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, features: input.features.featureCount, available: available)
+        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, trainingMemory: trainingMemory, progress: log)
+        var first = firstPass
+        // The subsets of the current N (one per seed, the same for every C) and their preparations.
+        var cached: [(subset: [Int], prepared: StreamedAnalysis.Prepared)] = []
+        let analyzeCell = { (subset: [Int], cellOptions: DiagnosticOptions) throws(DiagnosticError) -> DiagnosticResult in
+            if cached.first?.subset.count != subset.count { cached = [] }
+            let prepared: StreamedAnalysis.Prepared
+            if let hit = cached.first(where: { $0.subset == subset }) {
+                prepared = hit.prepared
+            } else {
+                var roles = input.roles.map { $0 == .training ? StreamedDiagnosticInput.Role.unused : $0 }
+                for r in subset { roles[r] = .training }
+                prepared = try analysis.prepare(roles: roles, firstPass: first)
+                first = nil
+                cached.append((subset, prepared))
+            }
+            return try analysis.analyze(prepared, columns: Array(0..<input.features.featureCount), warmStart: nil,
+                                        options: cellOptions, full: false, storing: nil).0
+        }
+        return narrow
+            ? try cells(training, trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, options: options, progress: progress, analyzeCell: analyzeCell)
+            : try cells(wide, trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, options: options, progress: progress, analyzeCell: analyzeCell)
     }
 }

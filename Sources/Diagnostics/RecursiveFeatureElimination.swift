@@ -83,15 +83,39 @@ public enum RecursiveFeatureElimination {
         let split = RowSplit(input)
         let pathSteps = d - minimumFeatures + 1
         let total = pathSteps + options.bootstrapSamples
-        var kept = Array(0..<d)
+        let (steps, models) = try path(featureNames: input.featureNames, minimumFeatures: minimumFeatures, total: total,
+                                       progress: progress) { (kept, warm) throws(DiagnosticError) in
+            try BarrierDiagnostic.analyze(input, columns: kept, trainingRows: split.training, testRows: split.test,
+                                          options: options, warmStart: warm, full: false)
+        }
+
+        // Bootstrap curves, in batches of one replicate per core so progress can be reported.
+        let replicates = options.bootstrapSamples
+        var curves: [[Double?]] = []
+        let batch = Parallel.threadCount()
+        while curves.count < replicates {
+            let first = curves.count, count = min(batch, replicates - first)
+            curves += Parallel.map(count) { k in
+                replicateCurve(input, split: split, steps: steps, models: models, options: options, replicate: first + k)
+            }
+            progress(pathSteps + curves.count, total)
+        }
+        return finish(steps, curves: curves, replicates: replicates)
+    }
+
+    /// The elimination path: `analyzeStep(kept, warmStart)` on every column, then on one column
+    /// fewer each step (the smallest |w_j| dropped, ties to the higher column index), warm-started
+    /// from the remaining weights, down to `minimumFeatures`; the steps and their models.
+    static func path(featureNames: [String], minimumFeatures: Int, total: Int, progress: (Int, Int) -> Void,
+                     analyzeStep: ([Int], LinearSVMModel?) throws(DiagnosticError) -> DiagnosticResult)
+        throws(DiagnosticError) -> (steps: [RFEStep], models: [LinearSVMModel]) {
+        var kept = Array(featureNames.indices)
         var warm: LinearSVMModel? = nil
         var steps: [RFEStep] = [], models: [LinearSVMModel] = []
         while true {
-            let result = try BarrierDiagnostic.analyze(input, columns: kept, trainingRows: split.training,
-                                                       testRows: split.test, options: options,
-                                                       warmStart: warm, full: false)
+            let result = try analyzeStep(kept, warm)
             let w = result.model.weights
-            var step = RFEStep(kept: kept, keptNames: kept.map { input.featureNames[$0] }, removed: nil,
+            var step = RFEStep(kept: kept, keptNames: kept.map { featureNames[$0] }, removed: nil,
                                variance: result.varianceOfInferredBarrier, varianceError: nil,
                                testAccuracy: result.testAccuracy, weights: w, slope: result.truth?.slope,
                                report: result.model.report, warnings: result.warnings)
@@ -110,18 +134,13 @@ public enum RecursiveFeatureElimination {
             progress(steps.count, total)
             if step.removed == nil { break }
         }
+        return (steps, models)
+    }
 
-        // Bootstrap curves, in batches of one replicate per core so progress can be reported.
-        let replicates = options.bootstrapSamples
-        var curves: [[Double?]] = []
-        let batch = Parallel.threadCount()
-        while curves.count < replicates {
-            let first = curves.count, count = min(batch, replicates - first)
-            curves += Parallel.map(count) { k in
-                replicateCurve(input, split: split, steps: steps, models: models, options: options, replicate: first + k)
-            }
-            progress(pathSteps + curves.count, total)
-        }
+    /// Error bars from the bootstrap `curves` (one Var(ΔE_inf) per step per replicate), the peak,
+    /// the recommended step and how often each step was chosen.
+    static func finish(_ steps: [RFEStep], curves: [[Double?]], replicates: Int) -> RFEResult {
+        var steps = steps
         for k in steps.indices {
             let values = curves.compactMap { $0[k] }
             steps[k].varianceError = values.count >= 2 ? Statistics.meanAndSampleSD(values)?.sd : nil

@@ -50,30 +50,48 @@ public enum Scan {
         let split = RowSplit(input)
         guard !split.training.isEmpty else { throw .noTrainingRows }
         guard !split.test.isEmpty else { throw .emptyTestSplit }
+        let d = input.featureCount
+        try validate(trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, features: d, available: split.training.count)
+
+        let test = split.test
+        return try cells(Array(split.training), trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, options: options,
+                         progress: progress) { (subset, cellOptions) throws(DiagnosticError) in
+            try BarrierDiagnostic.analyze(input, columns: Array(0..<d), trainingRows: subset, testRows: test,
+                                          options: cellOptions, warmStart: nil, full: false)
+        }
+    }
+
+    /// Checks the N, C and seed lists against `d` features and `available` training rows.
+    static func validate(trainingSizes: [Int], cValues: [Double], seeds: [UInt64], features d: Int,
+                         available: Int) throws(DiagnosticError) {
         guard !trainingSizes.isEmpty else { throw .invalidOption(name: "trainingSizes", reason: "give at least one N") }
         guard !cValues.isEmpty else { throw .invalidOption(name: "cValues", reason: "give at least one C") }
         guard !seeds.isEmpty else { throw .invalidOption(name: "seeds", reason: "give at least one seed") }
-        let d = input.featureCount
-        for n in trainingSizes where n < d + 2 || n > split.training.count {
+        for n in trainingSizes where n < d + 2 || n > available {
             throw .invalidOption(name: "trainingSizes",
-                                 reason: "N = \(n) must be between d + 2 = \(d + 2) and the \(split.training.count) training rows available")
+                                 reason: "N = \(n) must be between d + 2 = \(d + 2) and the \(available) training rows available")
         }
         for c in cValues where !(c.isFinite && c > 0) { throw .invalidRegularization(c) }
+    }
 
+    /// The cells, N-major then C: for each N and seed a subset of `training` (`sample`), fitted
+    /// at every C by `analyzeCell(subset, options)`.
+    static func cells<I: FixedWidthInteger>(_ training: [I], trainingSizes: [Int], cValues: [Double], seeds: [UInt64],
+                                            options: DiagnosticOptions, progress: (Int, Int) -> Void,
+                                            analyzeCell: ([Int], DiagnosticOptions) throws(DiagnosticError) -> DiagnosticResult)
+        throws(DiagnosticError) -> [ScanCell] {
         let total = trainingSizes.count * cValues.count * seeds.count
         var done = 0
         var cells: [ScanCell] = []
         for n in trainingSizes {
-            let subsets = seeds.map { sample(split.training, count: n, seed: $0) }
+            let subsets = seeds.map { sample(training, count: n, seed: $0) }
             for c in cValues {
                 var cellOptions = options
                 cellOptions.svm.c = c
                 var slopes: [Double] = [], accuracies: [Double] = [], variances: [Double] = []
                 var converged: [Bool] = []
                 for subset in subsets {
-                    let result = try BarrierDiagnostic.analyze(
-                        input, columns: Array(0..<d), trainingRows: subset, testRows: split.test,
-                        options: cellOptions, warmStart: nil, full: false)
+                    let result = try analyzeCell(subset, cellOptions)
                     if let s = result.truth?.slope { slopes.append(s) }
                     if let v = result.varianceOfInferredBarrier { variances.append(v) }
                     accuracies.append(result.testAccuracy)
@@ -96,13 +114,13 @@ public enum Scan {
 
     /// `count` distinct elements of `rows` by a seeded partial Fisher–Yates shuffle, returned in
     /// ascending order.
-    static func sample(_ rows: some Collection<Int>, count: Int, seed: UInt64) -> [Int] {
-        var pool = Array(rows)
+    static func sample<I: FixedWidthInteger>(_ rows: [I], count: Int, seed: UInt64) -> [Int] {
+        var pool = rows
         var rng = SplitMix64(seed: seed, purpose: .scanSubset, UInt64(count))
         for i in 0..<count {
             let j = i + rng.nextInt(below: pool.count - i)
             pool.swapAt(i, j)
         }
-        return pool[0..<count].sorted()
+        return pool[0..<count].map { Int($0) }.sorted()
     }
 }

@@ -108,8 +108,8 @@ extension LinearSVM {
     /// - Parameters:
     ///   - positives, negatives: training rows with label +1 and −1 (liblinear's stopping rule).
     /// - Returns: the model, the number of data passes and their total time in seconds.
-    /// - Throws: `.lossNotSupportedBySolver` for hinge loss or the dual solver (streaming needs the
-    ///   primal solver), option errors, `.singleClass`, `.columnCountMismatch` for a bad warm
+    /// - Throws: `.invalidOption` for hinge loss or the dual solver (streaming needs the primal
+    ///   solver), option errors, `.singleClass`, `.columnCountMismatch` for a bad warm
     ///   start, and the source's `.rowSource` errors.
     public static func fit(streaming source: any TrainingRowSource, positives: Int, negatives: Int,
                            options: LinearSVMOptions = LinearSVMOptions(),
@@ -124,7 +124,7 @@ extension LinearSVM {
         }
         let solver = resolvedSolver(options.solver, loss: options.loss, rows: source.rowCount, columns: source.columnCount)
         guard options.loss == .squaredHinge, solver == .primalNewton else {
-            throw .lossNotSupportedBySolver(loss: options.loss, solver: solver)
+            throw .invalidOption(name: "solver", reason: "training rows streamed from a file are fitted by the primal Newton solver only (squared hinge loss, at least 20 training rows per feature); got the \(options.loss.rawValue) loss and the \(solver.rawValue) solver — use the squared hinge, or give --memory enough to hold the training rows")
         }
         let objective = StreamedSquaredHingeEvaluator(source: source, c: options.c, threads: options.threadCount)
         let model = try PrimalNewtonSolver(objective: objective, options: options,

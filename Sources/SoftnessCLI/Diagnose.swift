@@ -23,24 +23,14 @@ struct Diagnose: ParsableCommand {
 
     @OptionGroup var printing: JSONOption
 
-    @Option(name: .customLong("memory"), help: "Memory the run may use, e.g. 2G or 500M (default: half of this machine's memory). A schema-v1 table whose features do not fit (as float64) is diagnosed out of core: its features are read again from the file for every pass, with the same results.")
-    var memory: String?
-
-    @Option(name: .customLong("piece-rows"), help: .hidden)
-    var pieceRows: Int = 1 << 16
-
-    func validate() throws {
-        guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be ≥ 1, got \(pieceRows)") }
-        if let memory, InputLimits.parseSize(memory) == nil { throw ValidationError("--memory must be a size such as 2G, 500M or a number of bytes, got \(memory)") }
-    }
+    @OptionGroup(title: "Memory") var memory: MemoryOptions
 
     func run() throws {
         let name = results.runName(default: "diagnose")
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
-        let limit = memory.flatMap { InputLimits.parseSize($0) } ?? InputLimits.memoryBudget
-        if let (table, spare) = try OutOfCore.table(input, limit: limit, softness: results.softnessStorage, seed: svm.seed, pieceRows: pieceRows) {
-            try runOutOfCore(table, limit: limit, spare: spare, store: store, name: name)
+        if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed) {
+            try runOutOfCore(table, spare: spare, store: store, name: name)
             return
         }
         let loaded = try input.load(seed: svm.seed, results: results)
@@ -62,12 +52,10 @@ struct Diagnose: ParsableCommand {
     }
 
     /// The diagnostic of a table larger than `limit`, streamed from the file (`StreamedTable`).
-    private func runOutOfCore(_ table: StreamedTable, limit: Int, spare: Int, store: ResultStore, name: String) throws {
-        let started = Date()
+    private func runOutOfCore(_ table: StreamedTable, spare: Int, store: ResultStore, name: String) throws {
         let (streamed, digest) = try naming(input.file) {
-            try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: pieceRows, trainingMemory: spare) { line in
-                printError(String(format: "diagnose: [%6.1f s] %@", Date().timeIntervalSince(started), line))
-            }
+            try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: memory.pieceRows, trainingMemory: spare,
+                               progress: memory.log("diagnose", since: Date()))
         }
         let result = streamed.result
         printError(String(format: "diagnose: %d passes over %@ in %.1f s (SVM %.1f s)", streamed.passes, input.file, streamed.seconds, streamed.svmSeconds))
@@ -79,7 +67,7 @@ struct Diagnose: ParsableCommand {
             print(Self.render(result, file: input.file))
         }
         var parameters = svm.parameters
-        parameters["out_of_core_memory_limit"] = .integer(limit)
+        parameters["out_of_core_memory_limit"] = .integer(memory.limit)
         try storeRun(results, store: store, digest: digest, name: name, parameters: parameters) { run in
             if let split = table.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
             try ResultWriting.write(result, softness: streamed.softness, to: run)

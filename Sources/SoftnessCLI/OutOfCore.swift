@@ -1,7 +1,30 @@
+import ArgumentParser
 import Foundation
 import HDF5
 import ParticleTable
 import Workflows
+
+/// `--memory LIMIT` of the commands that can run out of core (diagnose, rfe, scan).
+struct MemoryOptions: ParsableArguments {
+    @Option(name: .customLong("memory"), help: "Memory the run may use, e.g. 2G or 500M (default: half of this machine's memory). A schema-v1 table whose features do not fit (as float64) is read out of core: its features are read again from the file for every pass, with the same results.")
+    var memory: String?
+
+    @Option(name: .customLong("piece-rows"), help: .hidden)
+    var pieceRows: Int = 1 << 16
+
+    func validate() throws {
+        guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be ≥ 1, got \(pieceRows)") }
+        if let memory, InputLimits.parseSize(memory) == nil { throw ValidationError("--memory must be a size such as 2G, 500M or a number of bytes, got \(memory)") }
+    }
+
+    /// The limit in bytes.
+    var limit: Int { memory.flatMap { InputLimits.parseSize($0) } ?? InputLimits.memoryBudget }
+
+    /// The progress lines of an out-of-core run, timed from `started`.
+    func log(_ command: String, since started: Date) -> (String) -> Void {
+        { line in printError(String(format: "%@: [%6.1f s] %@", command, Date().timeIntervalSince(started), line)) }
+    }
+}
 
 /// When a command's table is diagnosed out of core, and the messages that say so.
 enum OutOfCore {
@@ -10,7 +33,10 @@ enum OutOfCore {
     /// they fit); nil when the whole table fits (or is not a schema-v1 table, read in memory).
     /// - Throws: `WorkflowError.outOfCore` when selections are asked for, or when even the
     ///   out-of-core run needs more than `limit`.
-    static func table(_ input: InputArguments, limit: Int, softness: FeatureStorage, seed: UInt64, pieceRows: Int) throws -> (table: StreamedTable, spare: Int)? {
+    ///   - extraBytes: what the command keeps beside `StreamedTable.streamedBytes` (given the table).
+    static func table(_ input: InputArguments, memory: MemoryOptions, softness: FeatureStorage, seed: UInt64,
+                      extraBytes: (StreamedTable) -> Int = { _ in 0 }) throws -> (table: StreamedTable, spare: Int)? {
+        let limit = memory.limit, pieceRows = memory.pieceRows
         guard try input.layout.datasetMapping().isSchema else { return nil }
         try DamagedFileProbe.check(input.file)
         let shape = try naming(input.file) { try StreamedTable.shape(path: input.file) }
@@ -22,7 +48,7 @@ enum OutOfCore {
         }
         let table = try naming(input.file) { try StreamedTable(path: input.file, testFraction: input.testFraction, seed: seed) }
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        let streamed = table.streamedBytes(softness: softness, pieceRows: pieceRows, threads: threads)
+        let streamed = table.streamedBytes(softness: softness, pieceRows: pieceRows, threads: threads) + extraBytes(table)
         guard streamed <= limit else {
             throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(gigabytes(streamed)) in memory (\(table.testRows) test rows at about 96 bytes each, 4–8 bytes per row); raise --memory or hold out fewer test rows")
         }

@@ -24,10 +24,34 @@ struct RFE: ParsableCommand {
 
     @OptionGroup var printing: JSONOption
 
+    @OptionGroup(title: "Memory") var memory: MemoryOptions
+
     func run() throws {
         let name = results.runName(default: "rfe")
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
+        if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed) {
+            let names = table.input.featureNames
+            guard minFeatures >= 1, minFeatures <= names.count else {
+                throw ValidationError("--min-features must be in 1...\(names.count), got \(minFeatures)")
+            }
+            let bar = ProgressBar("rfe")
+            let (rfe, digest) = try naming(input.file) {
+                try table.withDigest { firstPass in
+                    try RecursiveFeatureElimination.runStreamed(table.input, options: svm.options, minimumFeatures: minFeatures,
+                                                                pieceRows: memory.pieceRows, trainingMemory: spare, firstPass: firstPass,
+                                                                log: memory.log("rfe", since: Date())) { done, total in bar.update(done, of: total) }
+                }
+            }
+            try report(rfe, names: names)
+            var parameters = svm.parameters.merging(["min_features": .integer(minFeatures)]) { $1 }
+            parameters["out_of_core_memory_limit"] = .integer(memory.limit)
+            try storeRun(results, store: store, digest: digest, name: name, parameters: parameters) { run in
+                if let split = table.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
+                try ResultWriting.write(rfe, featureNames: names, to: run)
+            }
+            return
+        }
         let loaded = try input.load(seed: svm.seed, results: results)
         guard minFeatures >= 1, minFeatures <= loaded.input.featureCount else {
             throw ValidationError("--min-features must be in 1...\(loaded.input.featureCount), got \(minFeatures)")
@@ -38,15 +62,20 @@ struct RFE: ParsableCommand {
                 bar.update(done, of: total)
             }
         }
+        try report(rfe, names: loaded.input.featureNames)
+        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": .integer(minFeatures)]) { $1 }, loaded: loaded) { run in
+            try ResultWriting.write(rfe, featureNames: loaded.input.featureNames, to: run)
+        }
+    }
+
+    /// Warnings to stderr, the table (or JSON) to stdout.
+    private func report(_ rfe: RFEResult, names: [String]) throws {
         for step in rfe.steps { warnIfNotConverged(step.report, context: "rfe with \(step.kept.count) features") }
         for warning in rfe.warnings { printError("warning: rfe: \(warning)") }
         if printing.json {
             try printJSON(WithVerdict(rfe, verdict: Verdict.sentence(for: rfe)))
         } else {
-            print(Self.render(rfe, names: loaded.input.featureNames))
-        }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters.merging(["min_features": .integer(minFeatures)]) { $1 }, loaded: loaded) { run in
-            try ResultWriting.write(rfe, featureNames: loaded.input.featureNames, to: run)
+            print(Self.render(rfe, names: names))
         }
     }
 

@@ -24,6 +24,8 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var printing: JSONOption
 
+    @OptionGroup(title: "Memory") var memory: MemoryOptions
+
     func run() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         let ns = sizes.values.map { Int($0) }
@@ -32,27 +34,49 @@ struct ScanCommand: ParsableCommand {
         let name = results.runName(default: "scan")
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
-        let loaded = try input.load(seed: svm.seed, results: results)
-        let bar = ProgressBar("scan")
-        let cells = try naming(input.file) { try Diagnostics.Scan.run(loaded.input, trainingSizes: ns, cValues: cValues.values, seeds: (1...seeds).map(UInt64.init),
-                                             options: svm.options) { done, total in bar.update(done, of: total) } }
-        if printing.json {
-            try printJSON(cells)
-        } else {
-            print("     N          C   slope (mean ± sd)   accuracy (mean ± sd)   Var(ΔE_inf)   converged")
-            for cell in cells {
-                print(String(format: "%6d %10g   %7@ ± %-7@    %.4f ± %.4f        %8@      %d/%d", cell.n, cell.c,
-                             cell.slopeMean.map { String(format: "%.4f", $0) } ?? "—", cell.slopeSD.map { String(format: "%.4f", $0) } ?? "—",
-                             cell.accuracyMean, cell.accuracySD, cell.varianceMean.map { String(format: "%.3f", $0) } ?? "—",
-                             cell.converged.filter { $0 }.count, cell.converged.count))
-            }
-        }
         var parameters = svm.parameters
         parameters["n"] = .integers(ns)
         parameters["c_values"] = .reals(cValues.values)
         parameters["seeds"] = .integer(seeds)
+        let bar = ProgressBar("scan")
+        let seedList = (1...seeds).map(UInt64.init)
+        // Out of core: a role byte per row per seed, the training rows' indices twice (4 bytes).
+        if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed,
+                                                    extraBytes: { $0.rows * (seeds + 8) }) {
+            let (cells, digest) = try naming(input.file) {
+                try table.withDigest { firstPass in
+                    try Diagnostics.Scan.runStreamed(table.input, trainingSizes: ns, cValues: cValues.values, seeds: seedList, options: svm.options,
+                                                     pieceRows: memory.pieceRows, trainingMemory: spare, firstPass: firstPass,
+                                                     log: memory.log("scan", since: Date())) { done, total in bar.update(done, of: total) }
+                }
+            }
+            try show(cells)
+            parameters["out_of_core_memory_limit"] = .integer(memory.limit)
+            try storeRun(results, store: store, digest: digest, name: name, parameters: parameters) { run in
+                if let split = table.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
+                try ResultWriting.write(cells, to: run)
+            }
+            return
+        }
+        let loaded = try input.load(seed: svm.seed, results: results)
+        let cells = try naming(input.file) { try Diagnostics.Scan.run(loaded.input, trainingSizes: ns, cValues: cValues.values, seeds: seedList,
+                                             options: svm.options) { done, total in bar.update(done, of: total) } }
+        try show(cells)
         try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: parameters, loaded: loaded) { run in
             try ResultWriting.write(cells, to: run)
         }
+    }
+
+    /// Prints the cells as JSON or as a table.
+    private func show(_ cells: [ScanCell]) throws {
+        guard !printing.json else { return try printJSON(cells) }
+        var lines = ["     N          C   slope (mean ± sd)   accuracy (mean ± sd)   Var(ΔE_inf)   converged"]
+        for cell in cells {
+            lines.append(String(format: "%6d %10g   %7@ ± %-7@    %.4f ± %.4f        %8@      %d/%d", cell.n, cell.c,
+                                cell.slopeMean.map { String(format: "%.4f", $0) } ?? "—", cell.slopeSD.map { String(format: "%.4f", $0) } ?? "—",
+                                cell.accuracyMean, cell.accuracySD, cell.varianceMean.map { String(format: "%.3f", $0) } ?? "—",
+                                cell.converged.filter { $0 }.count, cell.converged.count))
+        }
+        print(lines.joined(separator: "\n"))
     }
 }

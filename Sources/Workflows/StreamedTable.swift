@@ -124,38 +124,45 @@ public final class StreamedTable {
                                          threads: threads, softnessBytes: softness == .float32 ? 4 : 8)
     }
 
-    /// Runs the out-of-core diagnostic (`trainingMemory`: see `BarrierDiagnostic.runStreamed`) and returns it with the input digest (`ParticleTableReader`'s
-    /// fingerprint of features, labels, temperature and split, computed on the first pass).
+    /// Runs the out-of-core diagnostic (`trainingMemory`: see `BarrierDiagnostic.runStreamed`) and
+    /// returns it with the input digest.
     /// - Throws: `DiagnosticError` (a read failure as `.learning(.rowSource)` naming file, dataset and row).
     public func diagnose(options: DiagnosticOptions, softness: FeatureStorage, pieceRows: Int = 1 << 16,
                          trainingMemory: Int = 0, progress: ((String) -> Void)? = nil) throws -> (result: StreamedDiagnosticResult, digest: String) {
-        var digest = FNV1a64()
-        let streamed = try BarrierDiagnostic.runStreamed(input, options: options, softnessStorage: softness == .float32 ? .float32 : .float64,
-                                                         pieceRows: pieceRows, trainingMemory: trainingMemory, firstPass: { _, values in digest.add(values) },
-                                                         progress: progress)
+        try withDigest { firstPass in
+            try BarrierDiagnostic.runStreamed(input, options: options, softnessStorage: softness == .float32 ? .float32 : .float64,
+                                              pieceRows: pieceRows, trainingMemory: trainingMemory, firstPass: firstPass,
+                                              progress: progress)
+        }
+    }
+
+    /// Runs `body` (an out-of-core run that reads every row in order on its first pass and hands
+    /// each piece to the closure it is given) and returns its result with the input digest:
+    /// `ParticleTableReader`'s fingerprint of features, labels, temperature and split, the
+    /// features taken from that first pass.
+    public func withDigest<R>(_ body: (@escaping (Range<Int>, [Double]) -> Void) throws -> R) throws -> (result: R, digest: String) {
+        let digest = DigestBox()
+        let result = try body { _, values in digest.value.add(values) }
+        var fingerprint = digest.value
         let block = 1 << 16
-        var start = 0
-        while start < rows {
-            let range = start..<min(rows, start + block)
-            digest.add(range.map { Double(input.labels[$0]) })
-            start = range.upperBound
-        }
-        start = 0
-        while start < rows {
-            let range = start..<min(rows, start + block)
-            digest.add(range.map { input.temperatures[Int(input.temperatureIndex[$0])] })
-            start = range.upperBound
-        }
-        if splitFromFile {
-            start = 0
+        func add<T>(_ values: (Range<Int>) -> [T], _ adding: (inout FNV1a64, [T]) -> Void) {
+            var start = 0
             while start < rows {
                 let range = start..<min(rows, start + block)
-                digest.add(range.map { input.roles[$0] == .test ? UInt8(1) : 0 })
+                adding(&fingerprint, values(range))
                 start = range.upperBound
             }
         }
-        return (streamed, digest.hex)
+        add({ $0.map { Double(self.input.labels[$0]) } }) { $0.add($1) }
+        add({ $0.map { self.input.temperatures[Int(self.input.temperatureIndex[$0])] } }) { $0.add($1) }
+        if splitFromFile { add({ $0.map { self.input.roles[$0] == .test ? UInt8(1) : 0 } }) { $0.add($1) } }
+        return (result, fingerprint.hex)
     }
+}
+
+/// The digest a first pass adds to (a reference, so the pass's closure can hold it).
+private final class DigestBox: @unchecked Sendable {
+    var value = FNV1a64()
 }
 
 /// `/features` of a table read in row pieces, one read at a time (libhdf5 is not thread-safe; the

@@ -30,14 +30,14 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
 /// `softness diagnose --memory LIMIT` on tables whose in-memory run does not fit the limit: the
 /// features are streamed from the file for every pass and every dataset of the run is bit for bit
 /// that of the in-memory run (Kob–Andersen tables with /balanced; a toy-like table without /split,
-/// float64 softness); a NaN deep in the table is a message naming the file, dataset and row, with
+/// float64 softness), and so are rfe (without bootstrap) and scan runs; a NaN deep in the table is a message naming the file, dataset and row, with
 /// nothing written; asking for a row selection out of core is refused.
 @Suite(.tags(.slow)) struct OutOfCoreCLITests {
-    static func expectSameRuns(_ dir: URL, results: String, _ a: String, _ b: String) throws {
+    static func expectSameRuns(_ dir: URL, results: String, _ a: String, _ b: String, minimum: Int = 20) throws {
         let runs = dir.appendingPathComponent(results.replacingOccurrences(of: ".results.h5", with: ".results.runs"))
         let first = try runDatasets(runs.appendingPathComponent("\(a).h5").path)
         let second = try runDatasets(runs.appendingPathComponent("\(b).h5").path)
-        #expect(first.count > 20 && first.keys.contains("softness") && first.keys.contains("svm/weights"), "\(first.keys.sorted())")
+        #expect(first.count > minimum, "\(first.keys.sorted())")
         #expect(Set(first.keys) == Set(second.keys))
         for key in first.keys.sorted() { #expect(first[key] == second[key], "\(key) differs") }
     }
@@ -125,6 +125,24 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
             let bad = try softness(["diagnose", "t.h5", "--memory", "lots"], in: dir)
             #expect(bad.status != 0 && bad.stderr.contains("--memory must be a size"), "\(bad.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("t.results.runs/diagnose.h5").path))
+        }
+    }
+
+    @Test func rfeAndScanOutOfCoreEqualTheInMemoryRuns() throws {
+        try withScratch { dir in
+            try Self.writeUnsplitTable(dir.appendingPathComponent("t.h5").path, rows: 6000)
+            let small = ["--memory", "400k", "--piece-rows", "900", "--test-fraction", "0.3"]
+            for (command, extra) in [("rfe", ["--bootstrap", "0"]), ("scan", ["--n", "100,2000", "--c-values", "0.1,1", "--seeds", "2"])] {
+                let inMemory = try softness([command, "t.h5", "--run", "\(command)-memory", "--test-fraction", "0.3"] + extra, in: dir)
+                #expect(inMemory.status == 0, "\(inMemory.stderr)")
+                let streamed = try softness([command, "t.h5", "--run", "\(command)-streamed"] + small + extra, in: dir)
+                #expect(streamed.status == 0, "\(streamed.stderr)")
+                #expect(streamed.stderr.contains("out of core"), "\(streamed.stderr)")
+                #expect(streamed.stdout == inMemory.stdout, "\(command): the same printed table")
+                try Self.expectSameRuns(dir, results: "t.results.h5", "\(command)-memory", "\(command)-streamed", minimum: 4)
+            }
+            let bootstrapped = try softness(["rfe", "t.h5", "--bootstrap", "5"] + small, in: dir)
+            #expect(bootstrapped.status != 0 && bootstrapped.stderr.contains("--bootstrap 0"), "\(bootstrapped.stderr)")
         }
     }
 }

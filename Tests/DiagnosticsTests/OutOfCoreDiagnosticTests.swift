@@ -117,4 +117,37 @@ struct ArrayFeatureRows: FeatureRowReader {
         #expect(bytes == 100_000_000 * 8 + 10_000_000 * 96 + 2 * 2 * 65536 * 160)
         #expect(BarrierDiagnostic.streamedMemory(rows: Int.max / 2, testRows: 1, features: 1, pieceRows: 1, threads: 1, softnessBytes: 8) == Int.max / 2)
     }
+
+    @Test func rfeOutOfCoreEqualsInMemoryStepByStep() throws {
+        let input = try toyInput(variant: .spurious, trainingRows: 3000, testRows: 300)
+        let options = DiagnosticOptions(bootstrapSamples: 0)
+        let reference = try RecursiveFeatureElimination.run(input, options: options, minimumFeatures: 3)
+        let streamed = try RecursiveFeatureElimination.runStreamed(Self.streamed(input), options: options, minimumFeatures: 3, pieceRows: 777)
+        #expect(streamed.steps.count == reference.steps.count && streamed.steps.count == input.featureCount - 2)
+        for (a, b) in zip(streamed.steps, reference.steps) {
+            #expect(a.kept == b.kept && a.removed == b.removed && a.weights == b.weights)
+            #expect(a.variance == b.variance && a.testAccuracy == b.testAccuracy && a.slope == b.slope)
+        }
+        #expect(streamed.recommended == reference.recommended && streamed.peakIndex == reference.peakIndex)
+        #expect(throws: DiagnosticError.self) {
+            try RecursiveFeatureElimination.runStreamed(Self.streamed(input), options: DiagnosticOptions(bootstrapSamples: 2))
+        }
+    }
+
+    @Test(arguments: [0, 1 << 30])
+    func scanOutOfCoreEqualsInMemoryCellByCell(trainingMemory: Int) throws {
+        let input = try toyInput(trainingRows: 4000, testRows: 300)
+        let options = DiagnosticOptions(bootstrapSamples: 0)
+        let sizes = [200, 1500], cs = [0.1, 1.0], seeds: [UInt64] = [1, 2]
+        let reference = try Scan.run(input, trainingSizes: sizes, cValues: cs, seeds: seeds, options: options)
+        let streamed = try Scan.runStreamed(Self.streamed(input), trainingSizes: sizes, cValues: cs, seeds: seeds, options: options,
+                                            pieceRows: 500, trainingMemory: trainingMemory)
+        #expect(streamed.count == 4)
+        for (a, b) in zip(streamed, reference) {
+            #expect(a.n == b.n && a.c == b.c && a.slopes == b.slopes && a.accuracies == b.accuracies && a.variances == b.variances)
+        }
+        #expect(throws: DiagnosticError.self) {
+            try Scan.runStreamed(Self.streamed(input), trainingSizes: [5_000_000], cValues: cs, seeds: seeds)
+        }
+    }
 }
