@@ -30,35 +30,31 @@ struct Diagnose: ParsableCommand {
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
         if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed) {
-            try runOutOfCore(table, spare: spare, store: store, name: name)
+            // A table larger than the limit, streamed from the file (`StreamedTable`).
+            let (streamed, digest) = try naming(input.file) {
+                try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: memory.pieceRows, trainingMemory: spare,
+                                   progress: memory.log("diagnose", since: Date()))
+            }
+            printError(String(format: "diagnose: %d passes over %@ in %.1f s (SVM %.1f s)", streamed.passes, input.file, streamed.seconds, streamed.svmSeconds))
+            var parameters = svm.parameters
+            parameters["out_of_core_memory_limit"] = .integer(memory.limit)
+            try finish(streamed.result, store: store, digest: digest, name: name, parameters: parameters) { run in
+                if let split = table.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
+                try ResultWriting.write(streamed.result, softness: streamed.softness, to: run)
+            }
             return
         }
         let loaded = try input.load(seed: svm.seed, results: results)
         let result = try naming(input.file) { try BarrierDiagnostic.run(loaded.input, options: svm.options) }
-        warnIfNotConverged(result.model.report, context: "diagnose")
-        for warning in result.warnings { printError("warning: \(warning)") }
-        if printing.json {
-            try printJSON(DiagnosticSummary(result))
-        } else {
-            print(Self.render(result, file: input.file))
-        }
-        try storeRun(results, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
+        try finish(result, store: store, digest: loaded.digest, name: name, parameters: svm.parameters, loaded: loaded) { run in
             try ResultWriting.write(result, softnessStorage: results.softnessStorage, to: run)
-        }
-        if result.arrhenius == nil {
-            printError("\(input.file): no Arrhenius barriers: \(result.warnings.first { $0.contains("Arrhenius") } ?? "test rows at two or more temperatures are needed"); the SVM, softness, logistic fits and accuracies were written.")
-            throw ExitCode(3)
         }
     }
 
-    /// The diagnostic of a table larger than `limit`, streamed from the file (`StreamedTable`).
-    private func runOutOfCore(_ table: StreamedTable, spare: Int, store: ResultStore, name: String) throws {
-        let (streamed, digest) = try naming(input.file) {
-            try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: memory.pieceRows, trainingMemory: spare,
-                               progress: memory.log("diagnose", since: Date()))
-        }
-        let result = streamed.result
-        printError(String(format: "diagnose: %d passes over %@ in %.1f s (SVM %.1f s)", streamed.passes, input.file, streamed.seconds, streamed.svmSeconds))
+    /// Warnings, the printed diagnostic (or JSON), the run written by `write`, exit status 3 without
+    /// Arrhenius barriers.
+    private func finish(_ result: DiagnosticResult, store: ResultStore, digest: String, name: String,
+                        parameters: [String: AttributeValue], loaded: LoadedInput? = nil, write: (Group) throws -> Void) throws {
         warnIfNotConverged(result.model.report, context: "diagnose")
         for warning in result.warnings { printError("warning: \(warning)") }
         if printing.json {
@@ -66,12 +62,7 @@ struct Diagnose: ParsableCommand {
         } else {
             print(Self.render(result, file: input.file))
         }
-        var parameters = svm.parameters
-        parameters["out_of_core_memory_limit"] = .integer(memory.limit)
-        try storeRun(results, store: store, digest: digest, name: name, parameters: parameters) { run in
-            if let split = table.generatedSplit { try ResultWriting.writeGeneratedSplit(split, to: run) }
-            try ResultWriting.write(result, softness: streamed.softness, to: run)
-        }
+        try storeRun(results, store: store, digest: digest, name: name, parameters: parameters, loaded: loaded, body: write)
         if result.arrhenius == nil {
             printError("\(input.file): no Arrhenius barriers: \(result.warnings.first { $0.contains("Arrhenius") } ?? "test rows at two or more temperatures are needed"); the SVM, softness, logistic fits and accuracies were written.")
             throw ExitCode(3)

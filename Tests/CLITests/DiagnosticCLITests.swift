@@ -4,10 +4,13 @@ import SeededRandom
 import HDF5
 
 /// Writes a small particle table; `mutate` may break it.
+/// With `writesSplit` false the table has no /split; `nanAt` puts a NaN in column 1 of that row.
 func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Double] = [0.5, 1.0],
-                        labels: ((Int) -> Int8)? = nil, feature: ((Int, Int) -> Double)? = nil, split: ((Int) -> UInt8)? = nil) throws {
+                        labels: ((Int) -> Int8)? = nil, feature: ((Int, Int) -> Double)? = nil, split: ((Int) -> UInt8)? = nil,
+                        writesSplit: Bool = true, nanAt: Int? = nil) throws {
     var generator = SplitMix64(seed: 9)
-    let x = (0..<(rows * d)).map { index in feature?(index / d, index % d) ?? Double.random(in: -2...2, using: &generator) }
+    var x = (0..<(rows * d)).map { index in feature?(index / d, index % d) ?? Double.random(in: -2...2, using: &generator) }
+    if let nanAt { x[nanAt * d + 1] = .nan }
     let t = (0..<rows).map { temperatures[$0 % temperatures.count] }
     let y: [Int8] = (0..<rows).map { row in
         if let labels { return labels(row) }
@@ -21,7 +24,7 @@ func writeTable(_ path: String, rows: Int = 400, d: Int = 3, temperatures: [Doub
     try file.createStringDataset("feature_names", values: (0..<d).map { "f\($0)" })
     try file.createDataset("labels", values: y)
     try file.createDataset("temperature", values: t)
-    try file.createDataset("split", values: (0..<rows).map { split?($0) ?? UInt8(($0 / 2) % 2) })
+    if writesSplit { try file.createDataset("split", values: (0..<rows).map { split?($0) ?? UInt8(($0 / 2) % 2) }) }
     file.close()
 }
 

@@ -1,7 +1,6 @@
 import Foundation
 import HDF5
 import Testing
-import SeededRandom
 
 /// Every dataset of a run file (recursively), numbers as Double and strings as text, by path.
 func runDatasets(_ path: String) throws -> [String: [String]] {
@@ -67,25 +66,9 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
         }
     }
 
-    /// A schema-v1 table without /split (rows split at random, seeded), float64 features.
+    /// A schema-v1 table without /split (rows split at random, seeded), float64 features, three temperatures.
     static func writeUnsplitTable(_ path: String, rows: Int, nanAt: Int? = nil) throws {
-        var generator = SplitMix64(seed: 5)
-        let d = 3
-        var x = (0..<(rows * d)).map { _ in Double.random(in: -2...2, using: &generator) }
-        if let nanAt { x[nanAt * d + 1] = .nan }
-        let t = (0..<rows).map { [0.5, 0.7, 1.0][$0 % 3] }
-        let y: [Int8] = (0..<rows).map { row in
-            let barrier = x[row * d] + 0.5 * x[row * d + 1]
-            return Double.random(in: 0..<1, using: &generator) < 1 / (1 + exp(barrier / t[row])) ? 1 : -1
-        }
-        let file = try File.create(path)
-        try file.setAttribute("schema", .string("softness.particles"))
-        try file.setAttribute("schema_version", .integer(1))
-        try file.createDataset("features", values: x, shape: [rows, d])
-        try file.createStringDataset("feature_names", values: (0..<d).map { "f\($0)" })
-        try file.createDataset("labels", values: y)
-        try file.createDataset("temperature", values: t)
-        file.close()
+        try writeTable(path, rows: rows, temperatures: [0.5, 0.7, 1.0], writesSplit: false, nanAt: nanAt)
     }
 
     @Test func aRandomSplitAndFloat64SoftnessOutOfCoreEqualTheInMemoryRun() throws {
