@@ -53,14 +53,23 @@ public struct CampaignPlan: Sendable, Equatable {
     }
 
     /// True for names of trajectories that discovery picks up: LAMMPS dumps `.dump`,
-    /// `.lammpstrj`, `.txt` (each optionally `.gz`) and H5MD `.h5`, `.h5md`; never hidden files,
-    /// results files (`.results.h5`) or partial files.
+    /// `.lammpstrj`, `.txt` (each optionally `.gz` or `.zst`) and H5MD `.h5`, `.h5md`; never hidden
+    /// files, results files (`.results.h5`) or partial files.
     public static func isTrajectoryName(_ name: String) -> Bool {
         let lower = name.lowercased()
         guard !lower.hasPrefix("."), !lower.hasSuffix(".results.h5") else { return false }
-        let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
+        let stem = withoutCompressionSuffix(lower)
         if [".dump", ".lammpstrj", ".txt"].contains(where: stem.hasSuffix) { return true }
-        return !lower.hasSuffix(".gz") && (lower.hasSuffix(".h5") || lower.hasSuffix(".h5md"))
+        return stem == lower && (lower.hasSuffix(".h5") || lower.hasSuffix(".h5md"))
+    }
+
+    /// Suffixes of compressed text files (gzip, Zstandard).
+    public static let compressionSuffixes = [".gz", ".zst"]
+
+    /// `name` without a trailing `.gz` or `.zst` (any case).
+    public static func withoutCompressionSuffix(_ name: String) -> String {
+        guard let suffix = compressionSuffixes.first(where: { name.lowercased().hasSuffix($0) }) else { return name }
+        return String(name.dropLast(suffix.count))
     }
 
     /// Reads the plan `source`: a directory (searched recursively, skipping hidden folders,

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The estimate is from the file on disk: a label → featurize of a trajectory holds about twice
 /// its uncompressed text in memory (positions of every frame for p_hop, the p_hop table, one
-/// frame's features); gzip text is taken as 4× its compressed size, other files at their size.
+/// frame's features); gzip and Zstandard text is taken as 4× its compressed size, other files at their size.
 public final class MemoryBudget: @unchecked Sendable {
     /// The limit in bytes.
     public let limit: Int
@@ -20,7 +20,8 @@ public final class MemoryBudget: @unchecked Sendable {
     /// Bytes a file at `path` is expected to need (0 when its size cannot be read).
     public static func estimate(path: String) -> Int {
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        let text = path.hasSuffix(".gz") ? size.multipliedReportingOverflow(by: 4) : (size, false)
+        let compressed = CampaignPlan.withoutCompressionSuffix(path) != path
+        let text = compressed ? size.multipliedReportingOverflow(by: 4) : (size, false)
         let (need, overflow) = text.0.multipliedReportingOverflow(by: 2)
         return overflow || text.1 ? Int.max / 2 : need
     }

@@ -93,10 +93,9 @@ public struct TemperatureSource: Sendable {
     public static func logCandidates(for path: String) -> [String] {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        var stem = url.lastPathComponent
-        if stem.lowercased().hasSuffix(".gz") { stem = String(stem.dropLast(3)) }
+        let stem = CampaignPlan.withoutCompressionSuffix(url.lastPathComponent)
         let base = URL(fileURLWithPath: stem).deletingPathExtension().lastPathComponent
-        var names = ["\(base).log", "\(base).log.gz", "log.\(base)", "log.lammps", "log.lammps.gz"]
+        var names = ["\(base).log", "\(base).log.gz", "\(base).log.zst", "log.\(base)", "log.lammps", "log.lammps.gz", "log.lammps.zst"]
         if base != stem { names.insert("\(stem).log", at: 0) }
         var seen: Set<String> = []
         return names.filter { seen.insert($0).inserted }.map { folder.appendingPathComponent($0).path }

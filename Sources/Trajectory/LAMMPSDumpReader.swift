@@ -4,8 +4,8 @@ import HDF5
 import Structure
 
 /// Reads a LAMMPS text dump (`dump custom`, `dump atom`; https://docs.lammps.org/dump.html)
-/// one frame at a time. Plain text or gzip (detected by the `1f 8b` magic, decompressed by a
-/// `gzip -dc` child process), streamed through a fixed buffer: memory holds one frame.
+/// one frame at a time. Plain text, gzip or Zstandard (detected by their magic bytes and
+/// decompressed in this process), streamed through a fixed buffer: memory holds one frame.
 ///
 /// Each frame is a sequence of items; `ITEM: TIMESTEP`, `ITEM: NUMBER OF ATOMS` and
 /// `ITEM: BOX BOUNDS` are required, `ITEM: TIME` and `ITEM: UNITS` optional, and
@@ -26,8 +26,9 @@ import Structure
 public final class LAMMPSDumpReader: Trajectory {
     /// Path of the dump file.
     public let path: String
-    /// Whether the file is gzip-compressed.
+    /// Whether the file is compressed (gzip or Zstandard).
     public let isCompressed: Bool
+    private let compression: TrajectoryCompression
     private let lines: TrajectoryLineReader
     private var order = TrajectoryParticleOrder()
     private var framesRead = 0
@@ -35,17 +36,15 @@ public final class LAMMPSDumpReader: Trajectory {
     private let fileSize: Int
     /// Timestep of the previous frame: timesteps must increase.
     private var previousTimestep: Int?
-    /// Deflate expands at most ~1032:1, so a gzip file holds at most this many bytes per byte.
-    static let gzipMaximumRatio = 1032
     /// Bytes of memory per atom of a frame (positions, ids, species, images, parse state), for
     /// the sanity bound on NUMBER OF ATOMS.
     static let bytesPerAtom = 64
     private var columns: LAMMPSDumpColumns?
 
-    /// Opens `path` (plain or gzip) for reading; nothing but the first two bytes is read yet.
+    /// Opens `path` (plain, gzip or Zstandard) for reading; nothing but the first bytes is read yet.
     ///
     /// - Throws: `TrajectoryError` `.unreadable` when the file cannot be opened,
-    ///   `.decompression` when gzip cannot be started.
+    ///   `.decompression` when the decoder cannot be started.
     public convenience init(path: String) throws {
         try self.init(path: path, bufferCapacity: 1 << 22)
     }
@@ -54,22 +53,22 @@ public final class LAMMPSDumpReader: Trajectory {
     /// exercise refills; the buffer grows when a single line is longer).
     init(path: String, bufferCapacity: Int) throws {
         self.path = path
-        let magic = try trajectoryFilePrefix(path, count: 2)
-        isCompressed = magic == [0x1f, 0x8b]
+        let (source, compression) = try TrajectoryCompression.open(path)
+        self.compression = compression
+        isCompressed = compression != .none
         fileSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? Int.max
-        let source: TrajectoryByteSource = isCompressed ? try TrajectoryGzipSource(path: path) : try TrajectoryFileSource(path: path)
         lines = TrajectoryLineReader(source: source, path: path, capacity: bufferCapacity)
     }
 
     /// Refuses a NUMBER OF ATOMS that the file cannot hold (each atom line has at least two
-    /// bytes per column; a gzip file expands at most `gzipMaximumRatio` times) or that would not
+    /// bytes per column; a compressed file expands at most `TrajectoryCompression.maximumRatio` times) or that would not
     /// fit in memory, before anything is allocated for it.
     private func checkAtomCount(_ count: Int, columns: Int, line: Int, frame: Int, timestep: Int) throws {
-        let (capacity, overflow) = fileSize.multipliedReportingOverflow(by: isCompressed ? Self.gzipMaximumRatio : 1)
+        let (capacity, overflow) = fileSize.multipliedReportingOverflow(by: compression.maximumRatio)
         let maximumInFile = overflow ? Int.max : capacity / (2 * Swift.max(columns, 1))
         if count > maximumInFile {
             throw failure(.malformed, line: line, frame: frame, timestep: timestep,
-                          "frame \(frame) declares NUMBER OF ATOMS \(count), but a \(fileSize)-byte \(isCompressed ? "gzip " : "")file can hold at most \(maximumInFile) atom lines of \(columns) columns")
+                          "frame \(frame) declares NUMBER OF ATOMS \(count), but a \(fileSize)-byte \(compression == .gzip ? "gzip " : compression == .zstd ? "Zstandard " : "")file can hold at most \(maximumInFile) atom lines of \(columns) columns")
         }
         if !InputLimits.fitsInMemory(count, stride: Self.bytesPerAtom) {
             throw failure(.malformed, line: line, frame: frame, timestep: timestep,

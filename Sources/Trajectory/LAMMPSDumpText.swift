@@ -5,7 +5,7 @@ import Foundation
 ///
 /// It only splits the text into frames (the header lines up to `ITEM: ATOMS`, the column names,
 /// the atom lines in file order with the id of each); values are checked by `LAMMPSDumpReader`,
-/// which should read the same file alongside. Plain or gzip, one frame in memory.
+/// which should read the same file alongside. Plain, gzip or Zstandard, one frame in memory.
 public final class LAMMPSDumpText {
     /// One frame's text.
     public struct Frame: Sendable {
@@ -26,13 +26,11 @@ public final class LAMMPSDumpText {
     private let lines: TrajectoryLineReader
     private var framesRead = 0
 
-    /// Opens `path` (plain or gzip).
+    /// Opens `path` (plain, gzip or Zstandard).
     /// - Throws: `TrajectoryError` `.unreadable` or `.decompression`.
     public init(path: String) throws {
         self.path = path
-        let magic = try trajectoryFilePrefix(path, count: 2)
-        let source: TrajectoryByteSource = magic == [0x1f, 0x8b] ? try TrajectoryGzipSource(path: path) : try TrajectoryFileSource(path: path)
-        lines = TrajectoryLineReader(source: source, path: path)
+        lines = TrajectoryLineReader(source: try TrajectoryCompression.open(path).source, path: path)
     }
 
     private func failure(_ kind: TrajectoryError.Kind, _ message: String) -> TrajectoryError {

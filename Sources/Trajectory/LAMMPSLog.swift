@@ -20,9 +20,7 @@ public enum LAMMPSLog {
     /// Reads `path` and returns its last thermostat, nil when the log has none.
     /// - Throws: `TrajectoryError` when the file cannot be read or decompressed.
     public static func lastThermostat(path: String) throws -> Thermostat? {
-        let magic = try trajectoryFilePrefix(path, count: 2)
-        let source: TrajectoryByteSource = magic == [0x1f, 0x8b] ? try TrajectoryGzipSource(path: path) : try TrajectoryFileSource(path: path)
-        let lines = TrajectoryLineReader(source: source, path: path)
+        let lines = TrajectoryLineReader(source: try TrajectoryCompression.open(path).source, path: path)
         var found: Thermostat?
         while let line = try lines.nextLine() {
             guard line.count >= 4, line[0] == UInt8(ascii: "f"), line[1] == UInt8(ascii: "i"), line[2] == UInt8(ascii: "x") else { continue }

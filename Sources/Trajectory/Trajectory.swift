@@ -19,7 +19,7 @@ public protocol Trajectory {
 
 /// The trajectory file formats `softness` reads.
 public enum TrajectoryFormat: String, Sendable, CaseIterable, CustomStringConvertible {
-    /// LAMMPS text dump (`dump custom` / `dump atom`), plain or gzip-compressed.
+    /// LAMMPS text dump (`dump custom` / `dump atom`), plain, gzip- or Zstandard-compressed.
     /// Spec: https://docs.lammps.org/dump.html
     case lammpsDump = "lammps-dump"
     /// H5MD, HDF5 for molecular data. Spec: https://www.nongnu.org/h5md/h5md.html
@@ -30,7 +30,7 @@ public enum TrajectoryFormat: String, Sendable, CaseIterable, CustomStringConver
 
     /// The format of the file at `path`, decided by its content: the HDF5 signature
     /// (`\x89HDF\r\n\x1a\n` at byte 0, 512, 1024, … — the user-block positions) means H5MD;
-    /// anything else (plain text, or gzip whose magic is `1f 8b`) is read as a LAMMPS dump.
+    /// anything else (plain text, gzip `1f 8b`, Zstandard `28 b5 2f fd`) is read as a LAMMPS dump.
     /// An HDF5 file named `*.dump` is still H5MD, a text file named `*.h5` a LAMMPS dump.
     ///
     /// - Throws: `TrajectoryError` `.unreadable` if the file cannot be opened.

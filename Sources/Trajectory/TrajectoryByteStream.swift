@@ -1,5 +1,6 @@
 import Foundation
 import CISAL
+import CZstd
 import HDF5
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,37 @@ import Glibc
 import Darwin
 #endif
 
-/// A forward-only source of bytes: a plain file or a gzip file inflated on the fly.
+/// How a trajectory or log file is stored, from its first bytes.
+enum TrajectoryCompression: Sendable {
+    case none, gzip, zstd
+
+    /// `1f 8b` gzip, `28 b5 2f fd` Zstandard, anything else plain text.
+    init(magic: [UInt8]) {
+        if magic.starts(with: [0x1f, 0x8b]) { self = .gzip } else if magic.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { self = .zstd } else { self = .none }
+    }
+
+    /// Bytes one compressed byte can expand to at most (deflate ~1032:1; a Zstandard frame can
+    /// describe any size, so its bound is the decompression-bomb limit of `TrajectoryZstdSource`).
+    var maximumRatio: Int {
+        switch self {
+        case .none: return 1
+        case .gzip: return 1032
+        case .zstd: return TrajectoryZstdSource.maximumRatio
+        }
+    }
+
+    /// Opens the file as a plain, gzip or Zstandard byte source, as its first bytes say.
+    static func open(_ path: String) throws -> (source: TrajectoryByteSource, compression: TrajectoryCompression) {
+        let compression = TrajectoryCompression(magic: try trajectoryFilePrefix(path, count: 4))
+        switch compression {
+        case .none: return (try TrajectoryFileSource(path: path), compression)
+        case .gzip: return (try TrajectoryGzipSource(path: path), compression)
+        case .zstd: return (try TrajectoryZstdSource(path: path), compression)
+        }
+    }
+}
+
+/// A forward-only source of bytes: a plain file, or a gzip or Zstandard file decompressed on the fly.
 protocol TrajectoryByteSource: AnyObject {
     /// Reads up to `count` bytes into `buffer`; returns 0 at the end of the data.
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int
@@ -162,6 +193,90 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
     deinit {
         file.close()
         state.deallocate()
+        input.deallocate()
+    }
+}
+
+/// The decompressed bytes of a Zstandard file (`.zst`, libzstd's streaming decoder, in this
+/// process). Concatenated frames are read one after the other as `zstd -d` does; every frame's
+/// checksum is checked when it has one. Decompression stops with an error past `maximumRatio`
+/// times the file's size (a decompression bomb), as for gzip.
+final class TrajectoryZstdSource: TrajectoryByteSource {
+    private let file: TrajectoryFileSource
+    private let path: String
+    private let stream: OpaquePointer
+    private let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inputCapacity)
+    private static let inputCapacity = 1 << 20
+    private var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
+    private var endOfFile = false
+    private var finished = false
+    /// 0 between frames (or before the first), else what the decoder still expects of this frame.
+    private var frameOpen = false
+    private var produced = 0
+    private let limit: Int
+    /// Decompressed bytes allowed per byte of the file.
+    static let maximumRatio = TrajectoryGzipSource.maximumRatio
+    /// Below this many decompressed bytes the ratio is not checked.
+    static let ratioFloor = TrajectoryGzipSource.ratioFloor
+
+    init(path: String) throws {
+        self.path = path
+        file = try TrajectoryFileSource(path: path)
+        guard let stream = ZSTD_createDStream() else {
+            file.close()
+            throw TrajectoryError(.decompression, file: path, message: "cannot start the Zstandard decoder (out of memory)")
+        }
+        self.stream = stream
+        let compressed = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+        let (allowed, overflow) = compressed.multipliedReportingOverflow(by: Self.maximumRatio)
+        limit = overflow ? Int.max : max(allowed, Self.ratioFloor)
+        ZSTD_initDStream(stream)
+    }
+
+    private func damaged(_ what: String) -> TrajectoryError {
+        TrajectoryError(.decompression, file: path, message: "damaged Zstandard data: \(what); check the file with `zstd -t`")
+    }
+
+    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+        while !finished {
+            if inBuffer.pos == inBuffer.size && !endOfFile {
+                let n = try file.read(into: input, count: Self.inputCapacity)
+                if n == 0 { endOfFile = true } else { inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0) }
+            }
+            if inBuffer.pos == inBuffer.size && endOfFile {
+                finished = true
+                if frameOpen || produced == 0 {
+                    throw damaged(produced == 0 && !frameOpen ? "the file holds no complete Zstandard frame" : "the file ends in the middle of a frame (truncated?)")
+                }
+                break
+            }
+            var outBuffer = ZSTD_outBuffer(dst: UnsafeMutableRawPointer(buffer), size: count, pos: 0)
+            let hint = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
+            if ZSTD_isError(hint) != 0 {
+                throw damaged(String(cString: ZSTD_getErrorName(hint)))
+            }
+            // 0: a frame ended (another may follow); otherwise more input or output is due.
+            frameOpen = hint != 0
+            if outBuffer.pos > 0 {
+                produced += outBuffer.pos
+                if produced > limit {
+                    close()
+                    throw TrajectoryError(.decompression, file: path, message: "decompresses to more than \(limit >> 20) MiB, over \(Self.maximumRatio) times its size: a decompression bomb or not a trajectory; if it is a real dump, decompress it first (zstd -d) and give the plain file")
+                }
+                return outBuffer.pos
+            }
+        }
+        return 0
+    }
+
+    func close() {
+        finished = true
+        file.close()
+    }
+
+    deinit {
+        file.close()
+        ZSTD_freeDStream(stream)
         input.deallocate()
     }
 }

@@ -21,13 +21,14 @@ private func folder(_ files: [String: String]) throws -> URL {
             "h5md/a.h5": "x", "h5md/b.h5md": "x", "notes.log": "x", "log.lammps": "x", ".hidden.dump": "x", ".git/c.dump": "x",
             "table.results.h5": "x", "out/files/t.table.h5": "x", "archive.tar.gz": "x", "T0.60/run4.log": "x",
             "earlier/.softness-batch": "x", "earlier/files/a.table.h5": "x", "earlier/groups/all.table.h5": "x",
-            "h5md/t.results.runs/diagnose.h5": "x",
+            "h5md/t.results.runs/diagnose.h5": "x", "T0.70/run5.dump.zst": "x", "T0.70/run5.h5.zst": "x",
         ])
         defer { try? FileManager.default.removeItem(at: root) }
         let plan = try CampaignPlan.discover(root.path, excluding: [root.appendingPathComponent("out").path])
         #expect(plan.kind == .directory)
         #expect(plan.entries.map(\.key) == ["T0.50/run1.dump", "T0.50/run2.lammpstrj.gz", "T0.60/deep/er/run3.txt", "T0.60/run4.dump.gz",
-                                            "h5md/a.h5", "h5md/b.h5md"])
+                                            "T0.70/run5.dump.zst", "h5md/a.h5", "h5md/b.h5md"])
+        #expect(TemperatureSource.logCandidates(for: "/x/run5.dump.zst").contains("/x/run5.log.zst"))
         #expect(plan.entries.allSatisfy { $0.group == "all" && $0.temperature == nil })
         #expect(plan.entries[0].path == root.path + "/T0.50/run1.dump")
         #expect(plan.groups == ["all"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CZstd
 @testable import Trajectory
 import HDF5
 import Structure
@@ -241,6 +242,65 @@ private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
             let trailing = directory.appendingPathComponent("trailing.dump.gz")
             try (data + Data("garbage".utf8)).write(to: trailing)
             #expect(readingError(trailing.path)?.description.contains("7 bytes after the end of the compressed data are not another gzip member") == true)
+        }
+    }
+
+    /// `data` as one Zstandard frame (with its content checksum), by libzstd itself.
+    private func zstd(_ data: Data) throws -> Data {
+        let context = try #require(ZSTD_createCCtx())
+        defer { ZSTD_freeCCtx(context) }
+        ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
+        var out = Data(count: ZSTD_compressBound(data.count))
+        let size = out.withUnsafeMutableBytes { target in
+            data.withUnsafeBytes { source in
+                ZSTD_compress2(context, target.baseAddress, target.count, source.baseAddress, source.count)
+            }
+        }
+        #expect(ZSTD_isError(size) == 0)
+        return out.prefix(size)
+    }
+
+    @Test func zstandardCompressedDumpReadsLikeThePlainOne() throws {
+        try withTemporaryDirectory { directory in
+            let plain = fixture("orthogonal_unwrapped.dump")
+            let text = try Data(contentsOf: URL(fileURLWithPath: plain))
+            let frame = try zstd(text)
+            let compressed = directory.appendingPathComponent("copy.dump.zst")
+            try frame.write(to: compressed)
+            #expect(try TrajectoryFormat.detect(path: compressed.path) == .lammpsDump)
+            let reader = try LAMMPSDumpReader(path: compressed.path)
+            #expect(reader.isCompressed)
+            let expected = try readAll(path: plain)
+            let frames = try readAll(path: compressed.path)
+            #expect(frames.count == expected.count && frames.count > 1)
+            for (a, b) in zip(frames, expected) {
+                #expect(a.ids == b.ids && a.positions == b.positions && a.box == b.box && a.timestep == b.timestep && a.time == b.time)
+            }
+            // Two frames one after the other read as one stream, as `zstd -d` reads them.
+            let half = text.count / 2
+            let cut = (text.prefix(half).lastIndex(of: UInt8(ascii: "\n")) ?? half) + 1
+            let joined = directory.appendingPathComponent("frames.dump.zst")
+            try (try zstd(text.prefix(cut)) + zstd(text.suffix(from: cut))).write(to: joined)
+            let both = try readAll(path: joined.path)
+            #expect(both.count == expected.count && zip(both, expected).allSatisfy { $0.positions == $1.positions && $0.timestep == $1.timestep })
+
+            // Truncated, a wrong checksum, bytes after the last frame: named decompression errors.
+            let truncated = directory.appendingPathComponent("truncated.dump.zst")
+            try frame.prefix(frame.count / 2).write(to: truncated)
+            #expect(readingError(truncated.path)?.kind == .decompression)
+            #expect(readingError(truncated.path)?.description == truncated.path + ": damaged Zstandard data: the file ends in the middle of a frame (truncated?); check the file with `zstd -t`")
+            var wrong = frame
+            wrong[wrong.count - 1] ^= 0x01
+            let checksum = directory.appendingPathComponent("checksum.dump.zst")
+            try wrong.write(to: checksum)
+            #expect(readingError(checksum.path)?.description.contains("damaged Zstandard data: Restored data doesn't match checksum") == true,
+                    "\(String(describing: readingError(checksum.path)))")
+            let trailing = directory.appendingPathComponent("trailing.dump.zst")
+            try (frame + Data("garbage".utf8)).write(to: trailing)
+            #expect(readingError(trailing.path)?.description.contains("damaged Zstandard data") == true)
+            let empty = directory.appendingPathComponent("empty.dump.zst")
+            try Data([0x28, 0xb5, 0x2f, 0xfd]).write(to: empty)
+            #expect(readingError(empty.path)?.kind == .decompression)
         }
     }
 
