@@ -3,7 +3,7 @@
 # the dependencies that Package.swift declares (`swift package dump-package`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-system="Foundation FoundationXML Dispatch Glibc Darwin Testing XCTest"
+system="Foundation FoundationXML Dispatch Glibc Darwin Testing XCTest Synchronization"
 python3 - "$system" <<'PY'
 import json, subprocess, sys, glob, os, re
 system = set(sys.argv[1].split())
