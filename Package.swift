@@ -106,7 +106,7 @@ let package = Package(
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
         // it depends on SoftnessCLI only so that the executable is built first.
         .testTarget(name: "CampaignTests", dependencies: ["Campaign"]),
-        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange", "Trajectory",
+        .testTarget(name: "CLITests", dependencies: ["SoftnessCLI", "HDF5", "ParticleTable", "SeededRandom", "Interchange", "Trajectory", "CZstd",
                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CZstd
 import SeededRandom
 
 /// Runs `softness arguments` in `dir`, killing it after `timeout` seconds. Returns how it ended.
@@ -144,6 +145,18 @@ private func mutate(_ base: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
             gzip.waitUntilExit()
             try #require(gzip.terminationStatus == 0)
             try campaign(base: "base.dump.gz", extension: "dump.gz", seed: 4,
+                         commands: [["label", "FILE", "-o", "l.h5", "--force", "--half-window", "2", "--quiet-window", "2"]], in: dir)
+        }
+    }
+
+    @Test func mutatedZstandardDumpsNeverCrashOrHang() throws {
+        try withScratch { dir in
+            let text = Data(syntheticDump(frames: 12, atoms: 40).utf8)
+            var frame = Data(count: ZSTD_compressBound(text.count))
+            let size = frame.withUnsafeMutableBytes { out in text.withUnsafeBytes { ZSTD_compress(out.baseAddress, out.count, $0.baseAddress, $0.count, 19) } }
+            try #require(ZSTD_isError(size) == 0)
+            try frame.prefix(size).write(to: dir.appendingPathComponent("base.dump.zst"))
+            try campaign(base: "base.dump.zst", extension: "dump.zst", seed: 6,
                          commands: [["label", "FILE", "-o", "l.h5", "--force", "--half-window", "2", "--quiet-window", "2"]], in: dir)
         }
     }
