@@ -23,7 +23,7 @@ enum TrajectoryCompression: Sendable {
         switch self {
         case .none: return 1
         case .gzip: return 1032
-        case .zstd: return TrajectoryZstdSource.maximumRatio
+        case .zstd: return DecompressionBound.maximumRatio
         }
     }
 
@@ -107,18 +107,12 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
     private var endOfFile = false
     private var finished = false
     private var produced = 0
-    private let limit: Int
-    /// Decompressed bytes allowed per byte of the gzip file.
-    static let maximumRatio = 200
-    /// Below this many decompressed bytes the ratio is not checked (small, repetitive test files).
-    static let ratioFloor = 64 << 20
+    private var bound: DecompressionBound
 
     init(path: String) throws {
         self.path = path
         file = try TrajectoryFileSource(path: path)
-        let compressed = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
-        let (allowed, overflow) = compressed.multipliedReportingOverflow(by: Self.maximumRatio)
-        limit = overflow ? Int.max : max(allowed, Self.ratioFloor)
+        bound = DecompressionBound(path: path, tool: "gzip -dc")
         UnsafeMutableRawPointer(state).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<inflate_state>.size)
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
@@ -175,10 +169,7 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
             }
             if n > 0 {
                 produced += n
-                if produced > limit {
-                    close()
-                    throw TrajectoryError(.decompression, file: path, message: "decompresses to more than \(limit >> 20) MiB, over \(Self.maximumRatio) times its size: a decompression bomb or not a trajectory; if it is a real dump, decompress it first (gzip -dc) and give the plain file")
-                }
+                do { try bound.add(n) } catch { close(); throw error }
                 return n
             }
         }
@@ -194,6 +185,37 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
         file.close()
         state.deallocate()
         input.deallocate()
+    }
+}
+
+/// The decompression-bomb bound of a compressed trajectory: at most `maximumRatio` decompressed
+/// bytes per byte of the file (text dumps of coordinates compress 2–10 times, a bomb ~1000 times),
+/// not checked below `ratioFloor` (small, repetitive test files).
+struct DecompressionBound {
+    /// Decompressed bytes allowed per byte of the file.
+    static let maximumRatio = 200
+    /// Below this many decompressed bytes the ratio is not checked.
+    static let ratioFloor = 64 << 20
+    let path: String
+    /// The command that decompresses such a file by hand, for the message.
+    let tool: String
+    let limit: Int
+    private var produced = 0
+
+    init(path: String, tool: String) {
+        self.path = path
+        self.tool = tool
+        let compressed = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+        let (allowed, overflow) = compressed.multipliedReportingOverflow(by: Self.maximumRatio)
+        limit = overflow ? Int.max : max(allowed, Self.ratioFloor)
+    }
+
+    /// Counts `bytes` more decompressed bytes.
+    /// - Throws: `.decompression` once they exceed the limit.
+    mutating func add(_ bytes: Int) throws {
+        produced += bytes
+        guard produced > limit else { return }
+        throw TrajectoryError(.decompression, file: path, message: "decompresses to more than \(limit >> 20) MiB, over \(Self.maximumRatio) times its size: a decompression bomb or not a trajectory; if it is a real dump, decompress it first (\(tool)) and give the plain file")
     }
 }
 
@@ -213,11 +235,7 @@ final class TrajectoryZstdSource: TrajectoryByteSource {
     /// 0 between frames (or before the first), else what the decoder still expects of this frame.
     private var frameOpen = false
     private var produced = 0
-    private let limit: Int
-    /// Decompressed bytes allowed per byte of the file.
-    static let maximumRatio = TrajectoryGzipSource.maximumRatio
-    /// Below this many decompressed bytes the ratio is not checked.
-    static let ratioFloor = TrajectoryGzipSource.ratioFloor
+    private var bound: DecompressionBound
 
     init(path: String) throws {
         self.path = path
@@ -227,9 +245,7 @@ final class TrajectoryZstdSource: TrajectoryByteSource {
             throw TrajectoryError(.decompression, file: path, message: "cannot start the Zstandard decoder (out of memory)")
         }
         self.stream = stream
-        let compressed = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
-        let (allowed, overflow) = compressed.multipliedReportingOverflow(by: Self.maximumRatio)
-        limit = overflow ? Int.max : max(allowed, Self.ratioFloor)
+        bound = DecompressionBound(path: path, tool: "zstd -d")
         ZSTD_initDStream(stream)
     }
 
@@ -259,10 +275,7 @@ final class TrajectoryZstdSource: TrajectoryByteSource {
             frameOpen = hint != 0
             if outBuffer.pos > 0 {
                 produced += outBuffer.pos
-                if produced > limit {
-                    close()
-                    throw TrajectoryError(.decompression, file: path, message: "decompresses to more than \(limit >> 20) MiB, over \(Self.maximumRatio) times its size: a decompression bomb or not a trajectory; if it is a real dump, decompress it first (zstd -d) and give the plain file")
-                }
+                do { try bound.add(outBuffer.pos) } catch { close(); throw error }
                 return outBuffer.pos
             }
         }
