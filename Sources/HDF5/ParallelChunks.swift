@@ -79,20 +79,26 @@ struct ChunkPipeline {
             let chunkIndex = firstChunk + offset
             let chunkFirstRow = chunkIndex * rowsPerChunk
             let origin = [hsize_t(chunkFirstRow)] + [hsize_t](repeating: 0, count: rank - 1)
-            ErrorStack.silence()
-            var stored: hsize_t = 0
-            guard H5Dget_chunk_storage_size(dataset.handle.id, origin, &stored) >= 0, stored > 0 else {
-                failure.record(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
-                                         message: "cannot locate chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
-                return
+            let read: Result<[UInt8], HDF5Error> = HDF5Library.serialized {
+                ErrorStack.silence()
+                var stored: hsize_t = 0
+                guard H5Dget_chunk_storage_size(dataset.handle.id, origin, &stored) >= 0, stored > 0 else {
+                    return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
+                                              message: "cannot locate chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
+                }
+                var raw = [UInt8](repeating: 0, count: Int(stored))
+                var mask: UInt32 = 0
+                let status = raw.withUnsafeMutableBytes { H5Dread_chunk(dataset.handle.id, chdf5_p_default(), origin, &mask, $0.baseAddress) }
+                guard status >= 0, mask == 0 else {
+                    return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
+                                              message: "cannot read chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
+                }
+                return .success(raw)
             }
-            var raw = [UInt8](repeating: 0, count: Int(stored))
-            var mask: UInt32 = 0
-            let status = raw.withUnsafeMutableBytes { H5Dread_chunk(dataset.handle.id, chdf5_p_default(), origin, &mask, $0.baseAddress) }
-            guard status >= 0, mask == 0 else {
-                failure.record(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
-                                         message: "cannot read chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
-                return
+            let raw: [UInt8]
+            switch read {
+            case let .success(bytes): raw = bytes
+            case let .failure(error): failure.record(error); return
             }
             let inflated = raw.withUnsafeBytes { DeflateCodec.inflate($0, room: chunkBytes) }
             guard case .bytes(let plain) = inflated, plain.count == chunkBytes else {
@@ -234,6 +240,26 @@ struct ChunkPipeline {
             e += 1
             j += 1
         }
+    }
+}
+
+/// Whether the linked libhdf5 is its thread-safe build, and the lock that stands in for it when
+/// not: the raw-chunk calls of `ChunkPipeline` come from several threads, and so do reads of one
+/// file by several threads (out-of-core passes).
+public enum HDF5Library {
+    /// True for a thread-safe build (`H5is_library_threadsafe`; Debian's and conda-forge's are).
+    public static let isThreadSafe: Bool = {
+        var flag: hbool_t = false
+        return H5is_library_threadsafe(&flag) >= 0 && flag
+    }()
+    private static let lock = NSLock()
+
+    /// Runs `body`, under a process-wide lock unless the library serializes its calls itself.
+    public static func serialized<R>(_ body: () throws -> R) rethrows -> R {
+        if isThreadSafe { return try body() }
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 }
 

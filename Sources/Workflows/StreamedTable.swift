@@ -165,11 +165,14 @@ private final class DigestBox: @unchecked Sendable {
     var value = FNV1a64()
 }
 
-/// `/features` of a table read in row pieces, one read at a time (libhdf5 is not thread-safe; the
-/// read inflates its chunks on every core itself).
+/// `/features` of a table read in row pieces. Several threads may read at once when libhdf5 is its
+/// thread-safe build (Debian's, conda-forge's; it serializes its own calls): each read inflates
+/// its chunks on every core outside libhdf5, so one thread's inflating overlaps another's. With
+/// another build, reads take turns (a lock of its own: the raw-chunk calls inside a read take
+/// `HDF5Library.serialized` on the pipeline's worker threads).
 final class TableFeatureRows: FeatureRowReader, @unchecked Sendable {
     private let blocks: ParticleTableBlocks
-    private let lock = NSLock()
+    private let turns = NSLock()
     let rowCount: Int
     let featureCount: Int
 
@@ -180,8 +183,9 @@ final class TableFeatureRows: FeatureRowReader, @unchecked Sendable {
     }
 
     func features(_ range: Range<Int>) throws -> [Double] {
-        lock.lock()
-        defer { lock.unlock() }
+        if HDF5Library.isThreadSafe { return try blocks.features(range) }
+        turns.lock()
+        defer { turns.unlock() }
         return try blocks.features(range)
     }
 }
