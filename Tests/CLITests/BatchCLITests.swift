@@ -480,7 +480,7 @@ func sha(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPa
             #expect(result.status == 4)
             let files = try #require(try batchSummary(result)["files"] as? [[String: Any]])
             #expect(files.count == 1 && files[0]["status"] as? String == "failed")
-            #expect((files[0]["error"] as? String ?? "").contains("runs/a.dump: no temperature: no manifest temperature and no --temperature-from; no LAMMPS log beside it (a.dump.log, a.log, a.log.gz, log.a, log.lammps, log.lammps.gz)"), "\(files[0])")
+            #expect((files[0]["error"] as? String ?? "").contains("runs/a.dump: no temperature: no manifest temperature and no --temperature-from; no LAMMPS log beside it (a.dump.log, a.log, a.log.gz, a.log.zst, log.a, log.lammps, log.lammps.gz, log.lammps.zst)"), "\(files[0])")
             #expect(try Data(contentsOf: dir.appendingPathComponent("runs/a.dump")) == Data("x".utf8))
             let again = try batchSummary(try softness(["batch", "runs", "-o", "out", "--json"], in: dir))
             #expect(again["processed"] as? Int == 0 && again["skipped"] as? Int == 1 && again["failed"] as? Int == 1, "the same failure is not redone")
