@@ -78,7 +78,9 @@ public struct StreamedDiagnosticInput: Sendable {
 
 /// Per-row softness of the rows of a run, in the precision it is stored in.
 public enum StoredSoftness: Sendable {
+    /// S rounded to float32 (the default storage, relative rounding ≤ 6·10⁻⁸).
     case float32([Float])
+    /// S as computed.
     case float64([Double])
 
     /// Number of rows.
@@ -354,9 +356,12 @@ struct StreamedAnalysis {
     }
 }
 
-/// The precision per-row softness is stored in.
+/// The precision per-row softness is stored in (`ParticleTable.FeatureStorage` one layer up).
 public enum StoredSoftnessPrecision: String, Sendable {
-    case float32, float64
+    /// 4 bytes per row.
+    case float32
+    /// 8 bytes per row.
+    case float64
 }
 
 /// The training rows of a `StreamedDiagnosticInput` as the SVM sees them: standardized views of
