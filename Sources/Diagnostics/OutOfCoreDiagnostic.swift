@@ -291,7 +291,9 @@ struct StreamedAnalysis {
             progress?("SVM on \(trainingCount) training rows × \(columns.count) features, one pass over the table per Newton evaluation")
             let fitted = try learning { () throws(LearningError) in
                 try LinearSVM.fit(streaming: source, positives: prepared.positives, negatives: trainingCount - prepared.positives,
-                                  options: options.svm, warmStart: warmStart)
+                                  options: options.svm, warmStart: warmStart) { pass, objective, gradient, seconds in
+                    progress?(String(format: "SVM pass %d: f = %.6g, |grad f| = %.3g, %.2f s", pass, objective, gradient, seconds))
+                }
             }
             model = fitted.model
             passes += fitted.passes

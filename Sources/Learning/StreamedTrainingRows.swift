@@ -31,9 +31,13 @@ final class StreamedSquaredHingeEvaluator: SquaredHingeObjective {
     private(set) var passes = 0
     private(set) var passSeconds = 0.0
 
-    init(source: any TrainingRowSource, c: Double, threads: Int?) {
+    /// Called after every pass with (passes so far, objective f, ‖∇f‖, seconds of the pass).
+    let onPass: ((Int, Double, Double, Double) -> Void)?
+
+    init(source: any TrainingRowSource, c: Double, threads: Int?, onPass: ((Int, Double, Double, Double) -> Void)? = nil) {
         self.source = source
         self.threads = threads
+        self.onPass = onPass
         sums = SquaredHingeSums(rowCount: source.rowCount, columns: source.columnCount, c: c)
     }
 
@@ -67,8 +71,11 @@ final class StreamedSquaredHingeEvaluator: SquaredHingeObjective {
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         passes += 1
-        passSeconds += Date().timeIntervalSince(started)
-        return sums.evaluation(at: w)
+        let seconds = Date().timeIntervalSince(started)
+        passSeconds += seconds
+        let evaluation = sums.evaluation(at: w)
+        onPass?(passes, evaluation.objective, euclideanNorm(evaluation.gradient), seconds)
+        return evaluation
     }
 
     func gradientAtZero() throws(LearningError) -> [Double] {
@@ -107,13 +114,14 @@ extension LinearSVM {
     /// The caller has checked labels and values (the source is read only by the solver).
     /// - Parameters:
     ///   - positives, negatives: training rows with label +1 and −1 (liblinear's stopping rule).
+    ///   - onPass: called after every evaluation pass with (passes so far, f, ‖∇f‖, seconds), for progress.
     /// - Returns: the model, the number of data passes and their total time in seconds.
     /// - Throws: `.invalidOption` for hinge loss or the dual solver (streaming needs the primal
     ///   solver), option errors, `.singleClass`, `.columnCountMismatch` for a bad warm
     ///   start, and the source's `.rowSource` errors.
     public static func fit(streaming source: any TrainingRowSource, positives: Int, negatives: Int,
-                           options: LinearSVMOptions = LinearSVMOptions(),
-                           warmStart: LinearSVMModel? = nil) throws(LearningError) -> (model: LinearSVMModel, passes: Int, seconds: Double) {
+                           options: LinearSVMOptions = LinearSVMOptions(), warmStart: LinearSVMModel? = nil,
+                           onPass: ((Int, Double, Double, Double) -> Void)? = nil) throws(LearningError) -> (model: LinearSVMModel, passes: Int, seconds: Double) {
         try validateOptions(options)
         guard source.columnCount > 0 else { throw .noColumns }
         guard source.rowCount > 0 else { throw .noRows }
@@ -126,7 +134,7 @@ extension LinearSVM {
         guard options.loss == .squaredHinge, solver == .primalNewton else {
             throw .invalidOption(name: "solver", reason: "training rows streamed from a file are fitted by the primal Newton solver only (squared hinge loss, at least 20 training rows per feature); got the \(options.loss.rawValue) loss and the \(solver.rawValue) solver — use the squared hinge, or give --memory enough to hold the training rows")
         }
-        let objective = StreamedSquaredHingeEvaluator(source: source, c: options.c, threads: options.threadCount)
+        let objective = StreamedSquaredHingeEvaluator(source: source, c: options.c, threads: options.threadCount, onPass: onPass)
         let model = try PrimalNewtonSolver(objective: objective, options: options,
                                            classCounts: ClassCounts(positives: positives, negatives: negatives, columns: source.columnCount))
             .solve(warmStart: warmStart)
