@@ -286,6 +286,7 @@ struct StreamedAnalysis {
                 return try LinearSVM.fit(view, labels: labels, options: options.svm, warmStart: warmStart)
             }
         } else {
+            let progress = self.progress
             let source = StreamedTrainingRows(input: input, roles: roles, columns: columns, standardization: standardization,
                                               trainingCount: trainingCount, pieceRows: pieceRows)
             progress?("SVM on \(trainingCount) training rows × \(columns.count) features, one pass over the table per Newton evaluation")
