@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The toy story of the paper, end to end, on built-in defaults (called by `make demo`):
-# generate -> inspect -> validate -> diagnose (symmetric, N = 10^3 and 10^5) -> rfe (spurious),
+# generate -> inspect -> validate -> diagnose (symmetric, N = 10^3 and 10^5, in memory and out of core) -> rfe (spurious),
 # then a short verdict. Files go to ${DEMO_DIR:-scratch/demo}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,13 @@ step "2. validation"
 run validate "$dir/symmetric.h5"
 step "3. diagnose with N = 10^5 training rows"
 run diagnose "$dir/symmetric.h5" --run N100000 --overwrite
+step "3b. the same table out of core: --memory below what it needs in memory, so the features are read from the file for every pass"
+run diagnose "$dir/symmetric.h5" --run N100000-out-of-core --overwrite --memory 30M --piece-rows 16384
+if [ "$(grep -A40 -e '--run N100000 --overwrite$' "$log" | grep -m1 '^verdict')" = "$(grep -A60 -e '--run N100000-out-of-core' "$log" | grep -m1 '^verdict')" ]; then
+  echo "out of core: the same verdict as in memory (and the same numbers: every dataset of the two runs is equal)" | tee -a "$log"
+else
+  echo "out of core: the verdict DIFFERS from the in-memory run" | tee -a "$log"; exit 1
+fi
 step "4. diagnose with N = 10^3 training rows (same test rows)"
 run generate --variant symmetric -n 1000 --test-rows 20000 --seed 1 -o "$dir/symmetric-N1000.h5" --force
 run diagnose "$dir/symmetric-N1000.h5" --run N1000 --overwrite

@@ -413,17 +413,23 @@ struct StreamedTrainingRows: TrainingRowSource {
             }
             raw += 1
         }
-        var remaining = rows.count
-        while remaining > 0, raw < n {
-            let range = raw..<min(n, raw + pieceRows)
+        // One past the table row of the last training row wanted.
+        var end = raw, wanted = rows.count
+        while wanted > 0 {
+            if roles[end] == .training { wanted -= 1 }
+            end += 1
+        }
+        while raw < end {
+            // Pieces end on multiples of pieceRows (the passes' grid, whole chunks of the file)
+            // and at the last row wanted: a chunk is inflated once per pass, or twice where two
+            // blocks meet inside it.
+            let range = raw..<min(end, (raw / pieceRows + 1) * pieceRows, n)
             let values: [Double]
             do { values = try input.features.features(range) } catch { throw .rowSource(message: "\(error)") }
             var picked: [UInt32] = [], labels: [Double] = []
             for (k, r) in range.enumerated() where roles[r] == .training {
                 picked.append(UInt32(k))
                 labels.append(Double(input.labels[r]))
-                remaining -= 1
-                if remaining == 0 { break }
             }
             let matrix = try DenseMatrix(rows: range.count, columns: d, values: values)
             let view = try TrainingView(matrix: matrix, rows: picked, columns: columns, standardization: standardization,
