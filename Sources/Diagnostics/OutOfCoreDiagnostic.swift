@@ -185,16 +185,18 @@ struct StreamedAnalysis {
         var gathered: DenseMatrix?
     }
 
-    /// Calls `body` with consecutive pieces of every row of the table (one pass).
+    /// Calls `body` with consecutive pieces of every row of the table (one pass), in order. The
+    /// next piece is read on another thread while `body` works on the current one, so reading
+    /// (inflating) overlaps the pass's arithmetic; at most two pieces are in memory.
     mutating func pieces(_ body: (Range<Int>, [Double]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
-        let n = input.rowCount
-        var start = 0
-        while start < n {
-            let range = start..<min(n, start + pieceRows)
-            let values: [Double]
-            do { values = try input.features.features(range) } catch { throw .learning(.rowSource(message: "\(error)")) }
-            try body(range, values)
-            start = range.upperBound
+        let n = input.rowCount, step = pieceRows, reader = input.features
+        func range(at start: Int) -> Range<Int> { start..<min(n, start + step) }
+        var ahead: PieceRead? = n > 0 ? PieceRead(reader, range(at: 0)) : nil
+        while let current = ahead {
+            let values = try current.values()
+            let next = current.range.upperBound
+            ahead = next < n ? PieceRead(reader, range(at: next)) : nil
+            try body(current.range, values)
         }
         passes += 1
     }
@@ -514,3 +516,27 @@ extension Scan {
             : try cells(wide, trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, options: options, progress: progress, analyzeCell: analyzeCell)
     }
 }
+
+/// One piece of features being read on a background thread (`StreamedAnalysis.pieces`).
+private final class PieceRead: @unchecked Sendable {
+    let range: Range<Int>
+    private var result: Result<[Double], DiagnosticError> = .success([])
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ reader: any FeatureRowReader, _ range: Range<Int>) {
+        self.range = range
+        DispatchQueue.global().async { [self] in
+            do { result = .success(try reader.features(range)) } catch {
+                result = .failure(.learning(.rowSource(message: "\(error)")))
+            }
+            done.signal()
+        }
+    }
+
+    /// Waits for the read and returns its values.
+    func values() throws(DiagnosticError) -> [Double] {
+        done.wait()
+        return try result.get()
+    }
+}
+
