@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import Parallel
 import ParticleTable
 
@@ -43,7 +44,7 @@ public struct BatchRequest: Sendable {
     /// A request; `jobs` and `cores` are raised to at least 1.
     public init(plan: CampaignPlan, settings: CampaignSettings, layout: BatchLayout, mode: BatchMode = .whole,
                 shard: ShardAssignment = .whole, jobs: Int = 1, cores: Int = Parallel.threadCount(), retryFailed: Bool = false,
-                memoryLimit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2, commandLine: String = "softness batch") {
+                memoryLimit: Int = InputLimits.memoryBudget, commandLine: String = "softness batch") {
         self.memoryLimit = memoryLimit
         self.commandLine = commandLine
         self.plan = plan

@@ -63,7 +63,7 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
     }
 
     /// The number of elements of `shape`, refused (before anything is allocated) when it
-    /// overflows or would take more than half of this machine's memory as `T`: a damaged or
+    /// overflows or would take more than `InputLimits.memoryBudget` as `T`: a damaged or
     /// hostile extent must give an error, not an abort in the allocator.
     func allocatableCount<T>(_ shape: [Int], of _: T.Type) throws -> Int {
         var count = 1

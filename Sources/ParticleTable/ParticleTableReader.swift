@@ -292,7 +292,7 @@ public enum ParticleTableReader {
         let rows = mapping.transpose ? shape[1] : shape[0], d = mapping.transpose ? shape[0] : (shape.count == 2 ? shape[1] : 1)
         let (values, overflow) = rows.multipliedReportingOverflow(by: max(d, 1))
         if overflow || !InputLimits.fitsInMemory(values, stride: MemoryLayout<Double>.stride) {
-            throw ParticleDataError.mapping(file: path, dataset: mapping.features, message: "holds \(rows) × \(d) values (\(String(format: "%.1f GB", Double(rows) * Double(max(d, 1)) * 8 / 1e9)) in memory as float64), more than \(InputLimits.memoryBudgetDescription); use a subset of the rows or a machine with more memory")
+            throw ParticleDataError.mapping(file: path, dataset: mapping.features, message: "holds \(rows) × \(d) values (\(String(format: "%.1f GB", Double(rows) * Double(max(d, 1)) * 8 / 1e9)) in memory as float64), more than \(InputLimits.memoryBudgetDescription); use a subset of the rows, a machine with more memory, or (schema-v1 tables) diagnose, rfe or scan, which run out of core")
         }
         let featureType = try featuresSet.elementType()
         guard featureType.isFloatingPoint || featureType.isInteger else {

@@ -38,7 +38,7 @@ struct Batch: ParsableCommand {
     @Option(help: "Files processed at once; each gets cores / jobs threads (default 1, or the config's jobs).")
     var jobs: Int?
 
-    @Option(help: "Memory the files in progress may need together, e.g. 8G (default: half of this machine's memory); a file starts only when its estimate (about twice its uncompressed size) fits.")
+    @Option(help: "Memory the files in progress may need together, e.g. 8G (default: half of the memory available: the machine's, or less under a Slurm job or cgroup limit); a file starts only when its estimate (about twice its uncompressed size) fits.")
     var memory: String?
 
     @Flag(help: "Also run recursive feature elimination on each group (run 'rfe' of its results file).")
@@ -106,7 +106,7 @@ struct Batch: ParsableCommand {
         let cores = environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) } ?? Parallel.threadCount()
         let request = BatchRequest(plan: discovered, settings: settings, layout: layout, mode: mode, shard: mode == .merge ? .whole : shardAssignment,
                                    jobs: jobs ?? settings.jobs ?? 1, cores: cores, retryFailed: retryFailed,
-                                   memoryLimit: memory.flatMap { InputLimits.parseSize($0) } ?? Int(clamping: ProcessInfo.processInfo.physicalMemory) / 2,
+                                   memoryLimit: memory.flatMap { InputLimits.parseSize($0) } ?? InputLimits.memoryBudget,
                                    commandLine: outputCommandLine)
         let progress = BatchProgress(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try BatchRunner.run(request, preflight: { path in try DamagedFileProbe.check(path) },

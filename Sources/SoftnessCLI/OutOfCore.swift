@@ -6,7 +6,7 @@ import Workflows
 
 /// `--memory LIMIT` of the commands that can run out of core (diagnose, rfe, scan).
 struct MemoryOptions: ParsableArguments {
-    @Option(name: .customLong("memory"), help: "Memory the run may use, e.g. 2G or 500M (default: half of this machine's memory). A schema-v1 table whose features do not fit (as float64) is read out of core: its features are read again from the file for every pass, with the same results.")
+    @Option(name: .customLong("memory"), help: "Memory the run may use, e.g. 2G or 500M (default: half of the memory available: the machine's, or less under a Slurm job or cgroup limit). A schema-v1 table whose features do not fit (as float64) is read out of core: its features are read again from the file for every pass, with the same results.")
     var memory: String?
 
     @Option(name: .customLong("piece-rows"), help: "Out of core: table rows read at a time (their features as float64 on every thread are part of the memory).")
