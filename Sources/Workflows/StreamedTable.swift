@@ -118,10 +118,11 @@ public final class StreamedTable {
         splitFromFile = blocks.hasSplit
     }
 
-    /// Bytes the out-of-core run holds in memory (`BarrierDiagnostic.streamedMemory`).
+    /// Bytes the out-of-core run holds in memory (`BarrierDiagnostic.streamedMemory`, plus the
+    /// random split of a table without `/split`, a byte per row).
     public func streamedBytes(softness: FeatureStorage, pieceRows: Int, threads: Int) -> Int {
         BarrierDiagnostic.streamedMemory(rows: rows, testRows: testRows, features: input.featureNames.count, pieceRows: pieceRows,
-                                         threads: threads, softnessBytes: softness == .float32 ? 4 : 8)
+                                         threads: threads, softnessBytes: softness == .float32 ? 4 : 8) + (generatedSplit == nil ? 0 : rows)
     }
 
     /// Runs the out-of-core diagnostic (`trainingMemory`: see `BarrierDiagnostic.runStreamed`) and
