@@ -102,26 +102,41 @@ public struct ParticleTableSummary: Codable, Sendable {
     /// Counts rows per (temperature, split) and class, block by block.
     struct CellCounter {
         struct Key: Hashable { let temperature: Double; let split: Int }
-        private var counts: [Key: Cell] = [:]
+        private var slots: [Key: Int] = [:]
+        private var keys: [Key] = []
+        private var tallies: [Cell] = []
 
         mutating func add(labels: [Int64], temperature: [Double], split: [Int64]?) {
+            // Rows come in runs of one (temperature, split): look the cell up when the key changes.
+            var last: Key? = nil, slot = 0
             for i in labels.indices {
                 let splitValue = split.map { Int($0[i]) } ?? -1
                 let key = Key(temperature: temperature[i], split: splitValue)
-                var cell = counts[key] ?? Cell(temperature: key.temperature, split: ParticleTableSummary.splitName(splitValue),
-                                               rows: 0, rearranging: 0, notRearranging: 0, otherLabels: 0)
-                cell.rows += 1
-                switch labels[i] {
-                case 1: cell.rearranging += 1
-                case -1: cell.notRearranging += 1
-                default: cell.otherLabels += 1
+                if key != last {
+                    if let known = slots[key] {
+                        slot = known
+                    } else {
+                        slot = tallies.count
+                        slots[key] = slot
+                        keys.append(key)
+                        tallies.append(Cell(temperature: key.temperature, split: ParticleTableSummary.splitName(splitValue),
+                                            rows: 0, rearranging: 0, notRearranging: 0, otherLabels: 0))
+                    }
+                    last = key
                 }
-                counts[key] = cell
+                tallies[slot].rows += 1
+                switch labels[i] {
+                case 1: tallies[slot].rearranging += 1
+                case -1: tallies[slot].notRearranging += 1
+                default: tallies[slot].otherLabels += 1
+                }
             }
         }
 
         /// The cells in (temperature, split) order.
-        var cells: [Cell] { counts.sorted { ($0.key.temperature, $0.key.split) < ($1.key.temperature, $1.key.split) }.map(\.value) }
+        var cells: [Cell] {
+            tallies.indices.sorted { (keys[$0].temperature, keys[$0].split) < (keys[$1].temperature, keys[$1].split) }.map { tallies[$0] }
+        }
     }
 
     static func splitName(_ value: Int) -> String {
