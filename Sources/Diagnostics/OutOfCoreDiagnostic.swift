@@ -175,14 +175,14 @@ struct StreamedAnalysis {
     }
 
     /// A set of training rows with its standardization (all columns) and, when they fit in
-    /// `trainingMemory`, the rows themselves (raw, all columns, in table order).
+    /// `trainingMemory`, the rows themselves (raw, all columns, in table order) and their labels.
     struct Prepared {
         var roles: [StreamedDiagnosticInput.Role]
         var trainingCount: Int
         var positives: Int
         var testCount: Int
         var standardization: Standardization
-        var gathered: DenseMatrix?
+        var gathered: (rows: DenseMatrix, labels: [Double])?
     }
 
     /// Calls `body` with consecutive pieces of every row of the table (one pass), in order. The
@@ -259,9 +259,13 @@ struct StreamedAnalysis {
         } catch {
             throw .learning(error)
         }
-        let matrix = gather ? try learning { () throws(LearningError) in try DenseMatrix(rows: trainingCount, columns: d, values: gathered) } : nil
+        var rows: (DenseMatrix, [Double])? = nil
+        if gather {
+            let matrix = try learning { () throws(LearningError) in try DenseMatrix(rows: trainingCount, columns: d, values: gathered) }
+            rows = (matrix, (0..<n).filter { roles[$0] == .training }.map { Double(input.labels[$0]) })
+        }
         return Prepared(roles: roles, trainingCount: trainingCount, positives: positives, testCount: testCount,
-                        standardization: standardization, gathered: matrix)
+                        standardization: standardization, gathered: rows)
     }
 
     /// Stages 3–8 on `columns` of the prepared training rows: the SVM (in memory on the gathered
@@ -281,11 +285,10 @@ struct StreamedAnalysis {
         let model: LinearSVMModel
         if let gathered = prepared.gathered {
             progress?("SVM on \(trainingCount) training rows × \(columns.count) features in memory")
-            let labels = (0..<n).filter { roles[$0] == .training }.map { Double(input.labels[$0]) }
             model = try learning { () throws(LearningError) in
-                let view = try TrainingView(matrix: gathered, columns: columns, standardization: standardization,
+                let view = try TrainingView(matrix: gathered.rows, columns: columns, standardization: standardization,
                                             arithmetic: .reciprocalMultiplication)
-                return try LinearSVM.fit(view, labels: labels, options: options.svm, warmStart: warmStart)
+                return try LinearSVM.fit(view, labels: gathered.labels, options: options.svm, warmStart: warmStart)
             }
         } else {
             let progress = self.progress

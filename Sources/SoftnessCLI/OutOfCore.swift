@@ -42,7 +42,7 @@ enum OutOfCore {
         let shape = try naming(input.file) { try StreamedTable.shape(path: input.file) }
         let need = StreamedTable.inMemoryBytes(rows: shape.rows, features: shape.features)
         guard need > limit else { return nil }
-        let sizes = "\(shape.rows) rows × \(shape.features) features need about \(gigabytes(need)) in memory, more than the limit of \(gigabytes(limit))"
+        let sizes = "\(shape.rows) rows × \(shape.features) features need about \(sizeText(need)) in memory, more than the limit of \(sizeText(limit))"
         if input.selectionRun != nil || input.hasTableSelection {
             throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and an out-of-core run takes the whole table: drop --selection/--temperatures/--species/--frames/--columns, or raise --memory")
         }
@@ -50,15 +50,15 @@ enum OutOfCore {
         let threads = ProcessInfo.processInfo.activeProcessorCount
         let streamed = table.streamedBytes(softness: softness, pieceRows: pieceRows, threads: threads) + extraBytes(table)
         guard streamed <= limit else {
-            throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(gigabytes(streamed)) in memory (\(table.testRows) test rows at about 96 bytes each, 4–8 bytes per row); raise --memory or hold out fewer test rows")
+            throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(sizeText(streamed)) in memory (\(table.testRows) test rows at about 96 bytes each, 4–8 bytes per row); raise --memory or hold out fewer test rows")
         }
         for note in table.notes { printError("note: \(note)") }
-        printError("note: \(sizes): diagnosing out of core (the features are read from the file for every pass; about \(gigabytes(streamed)) in memory)")
+        printError("note: \(sizes): diagnosing out of core (the features are read from the file for every pass; about \(sizeText(streamed)) in memory)")
         return (table, limit - streamed)
     }
 
     /// "2.15 GB", "310 MB", "96 kB".
-    static func gigabytes(_ bytes: Int) -> String {
+    static func sizeText(_ bytes: Int) -> String {
         let value = Double(bytes)
         if value >= 1e9 { return String(format: "%.2f GB", value / 1e9) }
         return value >= 1e6 ? String(format: "%.0f MB", value / 1e6) : String(format: "%.0f kB", value / 1e3)

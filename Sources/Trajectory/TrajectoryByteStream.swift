@@ -98,21 +98,13 @@ final class TrajectoryFileSource: TrajectoryByteSource {
 /// the other as gzip does; every member's CRC-32 and length are checked. Decompression stops with
 /// an error past `maximumRatio` times the file's size (a decompression bomb).
 final class TrajectoryGzipSource: TrajectoryByteSource {
-    private let file: TrajectoryFileSource
-    private let path: String
+    private let input: CompressedInput
+    private var path: String { input.path }
     private let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
-    /// Compressed bytes read from the file; igzip keeps a pointer into it between calls.
-    private let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inputCapacity)
-    private static let inputCapacity = 1 << 20
-    private var endOfFile = false
     private var finished = false
-    private var produced = 0
-    private var bound: DecompressionBound
 
     init(path: String) throws {
-        self.path = path
-        file = try TrajectoryFileSource(path: path)
-        bound = DecompressionBound(path: path, tool: "gzip -dc")
+        input = try CompressedInput(path: path, tool: "gzip -dc")
         UnsafeMutableRawPointer(state).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<inflate_state>.size)
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
@@ -122,13 +114,9 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
     /// Refills the input buffer when it is empty; false at the end of the file.
     private func refill() throws -> Bool {
         if state.pointee.avail_in > 0 { return true }
-        if endOfFile { return false }
-        let n = try file.read(into: input, count: Self.inputCapacity)
-        if n == 0 {
-            endOfFile = true
-            return false
-        }
-        state.pointee.next_in = input
+        let n = try input.refill()
+        if n == 0 { return false }
+        state.pointee.next_in = input.buffer
         state.pointee.avail_in = UInt32(n)
         return true
     }
@@ -153,7 +141,7 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
                 state.pointee.avail_in = available
             }
             if !more && state.pointee.avail_in == 0 {
-                throw damaged(produced == 0 && state.pointee.total_out == 0 ? "the file is empty or holds no complete gzip header"
+                throw damaged(input.bound.produced == 0 && state.pointee.total_out == 0 ? "the file is empty or holds no complete gzip header"
                                                                                : "the file ends in the middle of the compressed data (truncated?)")
             }
             state.pointee.next_out = buffer
@@ -168,8 +156,7 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
             default: throw damaged("invalid deflate data (igzip status \(status))")
             }
             if n > 0 {
-                produced += n
-                do { try bound.add(n) } catch { close(); throw error }
+                do { try input.bound.add(n) } catch { close(); throw error }
                 return n
             }
         }
@@ -178,13 +165,43 @@ final class TrajectoryGzipSource: TrajectoryByteSource {
 
     func close() {
         finished = true
-        file.close()
+        input.close()
     }
+
+    deinit { state.deallocate() }
+}
+
+/// The compressed bytes of a trajectory file, read 1 MiB at a time into one buffer (the decoders
+/// keep pointers into it between calls), with the decompression-bomb bound of what they produce.
+final class CompressedInput {
+    let path: String
+    /// The bytes read last (`capacity` at most).
+    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    static let capacity = 1 << 20
+    var bound: DecompressionBound
+    private let file: TrajectoryFileSource
+    private var endOfFile = false
+
+    /// Opens `path`; `tool` is the command that decompresses it by hand (for the bomb message).
+    init(path: String, tool: String) throws {
+        self.path = path
+        do { file = try TrajectoryFileSource(path: path) } catch { buffer.deallocate(); throw error }
+        bound = DecompressionBound(path: path, tool: tool)
+    }
+
+    /// Reads the next bytes of the file into `buffer`; 0 at the end of the file (and after).
+    func refill() throws -> Int {
+        if endOfFile { return 0 }
+        let n = try file.read(into: buffer, count: Self.capacity)
+        if n == 0 { endOfFile = true }
+        return n
+    }
+
+    func close() { file.close() }
 
     deinit {
         file.close()
-        state.deallocate()
-        input.deallocate()
+        buffer.deallocate()
     }
 }
 
@@ -200,7 +217,8 @@ struct DecompressionBound {
     /// The command that decompresses such a file by hand, for the message.
     let tool: String
     let limit: Int
-    private var produced = 0
+    /// Decompressed bytes so far.
+    private(set) var produced = 0
 
     init(path: String, tool: String) {
         self.path = path
@@ -224,28 +242,21 @@ struct DecompressionBound {
 /// checksum is checked when it has one. Decompression stops with an error past `maximumRatio`
 /// times the file's size (a decompression bomb), as for gzip.
 final class TrajectoryZstdSource: TrajectoryByteSource {
-    private let file: TrajectoryFileSource
-    private let path: String
+    private let input: CompressedInput
+    private var path: String { input.path }
     private let stream: OpaquePointer
-    private let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inputCapacity)
-    private static let inputCapacity = 1 << 20
     private var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-    private var endOfFile = false
     private var finished = false
-    /// 0 between frames (or before the first), else what the decoder still expects of this frame.
+    /// True inside a frame (the decoder expects more of it), false between frames.
     private var frameOpen = false
-    private var produced = 0
-    private var bound: DecompressionBound
 
     init(path: String) throws {
-        self.path = path
-        file = try TrajectoryFileSource(path: path)
+        input = try CompressedInput(path: path, tool: "zstd -d")
         guard let stream = ZSTD_createDStream() else {
-            file.close()
+            input.close()
             throw TrajectoryError(.decompression, file: path, message: "cannot start the Zstandard decoder (out of memory)")
         }
         self.stream = stream
-        bound = DecompressionBound(path: path, tool: "zstd -d")
         ZSTD_initDStream(stream)
     }
 
@@ -255,16 +266,17 @@ final class TrajectoryZstdSource: TrajectoryByteSource {
 
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
         while !finished {
-            if inBuffer.pos == inBuffer.size && !endOfFile {
-                let n = try file.read(into: input, count: Self.inputCapacity)
-                if n == 0 { endOfFile = true } else { inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0) }
-            }
-            if inBuffer.pos == inBuffer.size && endOfFile {
-                finished = true
-                if frameOpen || produced == 0 {
-                    throw damaged(produced == 0 && !frameOpen ? "the file holds no complete Zstandard frame" : "the file ends in the middle of a frame (truncated?)")
+            if inBuffer.pos == inBuffer.size {
+                let n = try input.refill()
+                if n == 0 {
+                    finished = true
+                    let produced = input.bound.produced
+                    if frameOpen || produced == 0 {
+                        throw damaged(produced == 0 && !frameOpen ? "the file holds no complete Zstandard frame" : "the file ends in the middle of a frame (truncated?)")
+                    }
+                    break
                 }
-                break
+                inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input.buffer), size: n, pos: 0)
             }
             var outBuffer = ZSTD_outBuffer(dst: UnsafeMutableRawPointer(buffer), size: count, pos: 0)
             let hint = ZSTD_decompressStream(stream, &outBuffer, &inBuffer)
@@ -274,8 +286,7 @@ final class TrajectoryZstdSource: TrajectoryByteSource {
             // 0: a frame ended (another may follow); otherwise more input or output is due.
             frameOpen = hint != 0
             if outBuffer.pos > 0 {
-                produced += outBuffer.pos
-                do { try bound.add(outBuffer.pos) } catch { close(); throw error }
+                do { try input.bound.add(outBuffer.pos) } catch { close(); throw error }
                 return outBuffer.pos
             }
         }
@@ -284,14 +295,10 @@ final class TrajectoryZstdSource: TrajectoryByteSource {
 
     func close() {
         finished = true
-        file.close()
+        input.close()
     }
 
-    deinit {
-        file.close()
-        ZSTD_freeDStream(stream)
-        input.deallocate()
-    }
+    deinit { ZSTD_freeDStream(stream) }
 }
 
 /// Line-by-line access to a byte source through one reusable buffer (1 MiB, grown only for a
