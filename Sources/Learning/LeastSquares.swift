@@ -25,38 +25,41 @@ public enum LeastSquares {
     public static func line(x: [Double], y: [Double], weights: [Double]? = nil) -> LineFit? {
         let n = x.count
         guard y.count == n, weights.map({ $0.count == n }) ?? true else { return nil }
-        var sw = 0.0, sx = 0.0, sy = 0.0, used = 0
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            guard w > 0 else { continue }
-            guard x[i].isFinite, y[i].isFinite, w.isFinite else { return nil }
+        return line { visit in for i in 0..<n { visit(x[i], y[i], weights?[i] ?? 1) } }
+    }
+
+    /// `line` through the points (x, y, weight) that `points` visits, in the same order on each
+    /// of its three calls (so points can be read from a file in pieces).
+    public static func line(_ points: ((Double, Double, Double) -> Void) -> Void) -> LineFit? {
+        var sw = 0.0, sx = 0.0, sy = 0.0, used = 0, finite = true
+        points { x, y, w in
+            guard w > 0 else { return }
+            guard x.isFinite, y.isFinite, w.isFinite else { finite = false; return }
             used += 1
-            sw += w; sx += w * x[i]; sy += w * y[i]
+            sw += w; sx += w * x; sy += w * y
         }
-        guard used >= 2, sw > 0 else { return nil }
+        guard finite, used >= 2, sw > 0 else { return nil }
         let mx = sx / sw, my = sy / sw
         var sxx = 0.0, sxy = 0.0, syy = 0.0
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            guard w > 0 else { continue }
-            let dx = x[i] - mx, dy = y[i] - my
+        points { x, y, w in
+            guard w > 0 else { return }
+            let dx = x - mx, dy = y - my
             sxx += w * dx * dx; sxy += w * dx * dy; syy += w * dy * dy
         }
         guard sxx > 0, sxx.isFinite else { return nil }
         let slope = sxy / sxx
         let intercept = my - slope * mx
         var ssRes = 0.0
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            guard w > 0 else { continue }
-            let r = y[i] - (slope * x[i] + intercept)
+        points { x, y, w in
+            guard w > 0 else { return }
+            let r = y - (slope * x + intercept)
             ssRes += w * r * r
         }
         let r2: Double
         if syy > 0 { r2 = 1 - ssRes / syy } else { r2 = 1 }
         return LineFit(slope: slope, intercept: intercept, rSquared: r2, residualSumOfSquares: ssRes,
-                          slopeError: (1 / sxx).squareRoot(),
-                          interceptError: (1 / sw + mx * mx / sxx).squareRoot(),
-                          slopeInterceptCovariance: -mx / sxx)
+                       slopeError: (1 / sxx).squareRoot(),
+                       interceptError: (1 / sw + mx * mx / sxx).squareRoot(),
+                       slopeInterceptCovariance: -mx / sxx)
     }
 }

@@ -62,54 +62,79 @@ private struct Logistic1DState {
     }
 }
 
-/// One pass: negative log-likelihood, gradient and Hessian at (a, b).
-@inline(__always)
-private func logisticPass(_ s: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
-                          _ w: UnsafeBufferPointer<Double>?, _ a: Double, _ b: Double) -> Logistic1DState {
-    var st = Logistic1DState()
-    let n = s.count
-    var i = 0
-    while i < n {
-        let wi = w?[i] ?? 1
-        if wi != 0 {
-            let si = s[i]
-            let yi = y[i]
-            let m = yi * (a + b * si)
-            let q: Double  // σ(−m), probability of the wrong label
-            if m > 0 {
-                let e = exp(-m)
-                st.f += wi * log1p(e)
-                q = e / (1 + e)
-            } else {
-                let e = exp(m)
-                st.f += wi * (log1p(e) - m)
-                q = 1 / (1 + e)
-            }
-            st.addDerivatives(q: q, weight: wi, label: yi, softness: si)
-        }
-        i += 1
-    }
-    return st
+/// The rows of a one-predictor logistic fit, visited in consecutive pieces in one fixed order:
+/// the softness s, the labels y (±1) and, optionally, the weights of each piece. Every sum of a
+/// fit runs piece after piece in that order, so a fit over pieces equals the fit over the
+/// concatenated arrays bit for bit, whatever the piece sizes.
+public protocol LogisticRows {
+    /// Calls `body` with every piece in order: its first row's position, s, y and the weights
+    /// (nil: all 1; a weight of 0 leaves the row out).
+    func forEachPiece(_ body: (_ offset: Int, _ s: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+                               _ weights: UnsafeBufferPointer<Double>?) -> Void)
 }
 
-/// One pass: gradient and Hessian only (one exp per row, no log) at (a, b).
-@inline(__always)
-private func logisticDerivativePass(_ s: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
-                                    _ w: UnsafeBufferPointer<Double>?, _ a: Double, _ b: Double) -> Logistic1DState {
-    var st = Logistic1DState()
-    let n = s.count
-    var i = 0
-    while i < n {
-        let wi = w?[i] ?? 1
-        if wi != 0 {
-            let si = s[i]
-            let yi = y[i]
-            let q = 1 / (1 + exp(yi * (a + b * si)))  // σ(−m); exp overflow gives q = 0, correct
-            st.addDerivatives(q: q, weight: wi, label: yi, softness: si)
-        }
-        i += 1
+/// Rows held in arrays: one piece.
+public struct LogisticArrays: LogisticRows {
+    public var s: [Double], y: [Double], weights: [Double]?
+
+    /// Softness `s`, labels `y` (±1, same length) and optional non-negative weights.
+    public init(s: [Double], y: [Double], weights: [Double]? = nil) {
+        self.s = s
+        self.y = y
+        self.weights = weights
     }
-    return st
+
+    public func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
+        s.withUnsafeBufferPointer { sp in
+            y.withUnsafeBufferPointer { yp in
+                if let weights { weights.withUnsafeBufferPointer { body(0, sp, yp, $0) } } else { body(0, sp, yp, nil) }
+            }
+        }
+    }
+}
+
+extension LogisticRows {
+    /// One pass: negative log-likelihood, gradient and Hessian at (a, b).
+    fileprivate func pass(_ a: Double, _ b: Double) -> Logistic1DState {
+        var st = Logistic1DState()
+        forEachPiece { _, s, y, w in
+            for i in 0..<s.count {
+                let wi = w?[i] ?? 1
+                guard wi != 0 else { continue }
+                let si = s[i]
+                let yi = y[i]
+                let m = yi * (a + b * si)
+                let q: Double  // σ(−m), probability of the wrong label
+                if m > 0 {
+                    let e = exp(-m)
+                    st.f += wi * log1p(e)
+                    q = e / (1 + e)
+                } else {
+                    let e = exp(m)
+                    st.f += wi * (log1p(e) - m)
+                    q = 1 / (1 + e)
+                }
+                st.addDerivatives(q: q, weight: wi, label: yi, softness: si)
+            }
+        }
+        return st
+    }
+
+    /// One pass: gradient and Hessian only (one exp per row, no log) at (a, b).
+    fileprivate func derivativePass(_ a: Double, _ b: Double) -> Logistic1DState {
+        var st = Logistic1DState()
+        forEachPiece { _, s, y, w in
+            for i in 0..<s.count {
+                let wi = w?[i] ?? 1
+                guard wi != 0 else { continue }
+                let si = s[i]
+                let yi = y[i]
+                let q = 1 / (1 + exp(yi * (a + b * si)))  // σ(−m); exp overflow gives q = 0, correct
+                st.addDerivatives(q: q, weight: wi, label: yi, softness: si)
+            }
+        }
+        return st
+    }
 }
 
 /// The one-predictor logistic fits used by the diagnostics.
@@ -118,31 +143,29 @@ public enum Logistic1D {
     /// bootstrap replicate started at the full-data fit): gradient/Hessian passes only. Returns nil
     /// when the steps do not shrink (the caller then uses the safeguarded `fit`).
     public static func refine(s: [Double], y: [Double], weights: [Double]?, start: (Double, Double),
-                          tolerance: Double = 1e-10, maxIterations: Int = 20) -> (Double, Double)? {
-        s.withUnsafeBufferPointer { sp in
-            y.withUnsafeBufferPointer { yp in
-                func run(_ wp: UnsafeBufferPointer<Double>?) -> (Double, Double)? {
-                    var (a, b) = start
-                    var previous = Double.infinity
-                    for _ in 0..<maxIterations {
-                        let st = logisticDerivativePass(sp, yp, wp, a, b)
-                        let det = st.haa * st.hbb - st.hab * st.hab
-                        guard det > 0, det.isFinite else { return nil }
-                        let da = -(st.hbb * st.ga - st.hab * st.gb) / det
-                        let db = -(st.haa * st.gb - st.hab * st.ga) / det
-                        let size = max(abs(da), abs(db))
-                        guard size.isFinite, size < previous || size <= 1e-12 else { return nil }
-                        previous = size
-                        a += da
-                        b += db
-                        if size <= tolerance * (1 + max(abs(a), abs(b))) { return (a, b) }
-                    }
-                    return nil
-                }
-                if let weights { return weights.withUnsafeBufferPointer { run($0) } }
-                return run(nil)
-            }
+                              tolerance: Double = 1e-10, maxIterations: Int = 20) -> (Double, Double)? {
+        refine(LogisticArrays(s: s, y: y, weights: weights), start: start, tolerance: tolerance, maxIterations: maxIterations)
+    }
+
+    /// `refine` over rows in pieces.
+    public static func refine(_ rows: some LogisticRows, start: (Double, Double), tolerance: Double = 1e-10,
+                              maxIterations: Int = 20) -> (Double, Double)? {
+        var (a, b) = start
+        var previous = Double.infinity
+        for _ in 0..<maxIterations {
+            let st = rows.derivativePass(a, b)
+            let det = st.haa * st.hbb - st.hab * st.hab
+            guard det > 0, det.isFinite else { return nil }
+            let da = -(st.hbb * st.ga - st.hab * st.gb) / det
+            let db = -(st.haa * st.gb - st.hab * st.ga) / det
+            let size = max(abs(da), abs(db))
+            guard size.isFinite, size < previous || size <= 1e-12 else { return nil }
+            previous = size
+            a += da
+            b += db
+            if size <= tolerance * (1 + max(abs(a), abs(b))) { return (a, b) }
         }
+        return nil
     }
 
     /// Fits logit P(y = +1 | s) = a + b·s by unpenalized maximum likelihood.
@@ -151,18 +174,26 @@ public enum Logistic1D {
     ///   - weights: optional non-negative multiplicities (bootstrap counts).
     ///   - start: starting (a, b); default (log(n₊/n₋), 0).
     public static func fit(s: [Double], y: [Double], weights: [Double]? = nil, start: (Double, Double)? = nil,
-                       tolerance: Double = 1e-10, maxIterations: Int = 100) -> Result<Logistic1DFit, Logistic1DFailure> {
+                           tolerance: Double = 1e-10, maxIterations: Int = 100) -> Result<Logistic1DFit, Logistic1DFailure> {
+        fit(LogisticArrays(s: s, y: y, weights: weights), start: start, tolerance: tolerance, maxIterations: maxIterations)
+    }
+
+    /// `fit` over rows in pieces (one pass per trial step).
+    public static func fit(_ rows: some LogisticRows, start: (Double, Double)? = nil, tolerance: Double = 1e-10,
+                           maxIterations: Int = 100) -> Result<Logistic1DFit, Logistic1DFailure> {
         // Existence of the MLE: both classes present and not separated by a threshold in s.
         var wPos = 0.0, wNeg = 0.0
         var minPos = Double.infinity, maxPos = -Double.infinity
         var minNeg = Double.infinity, maxNeg = -Double.infinity
-        for i in 0..<s.count {
-            let wi = weights?[i] ?? 1
-            guard wi > 0 else { continue }
-            if y[i] > 0 {
-                wPos += wi; minPos = min(minPos, s[i]); maxPos = max(maxPos, s[i])
-            } else {
-                wNeg += wi; minNeg = min(minNeg, s[i]); maxNeg = max(maxNeg, s[i])
+        rows.forEachPiece { _, s, y, weights in
+            for i in 0..<s.count {
+                let wi = weights?[i] ?? 1
+                guard wi > 0 else { continue }
+                if y[i] > 0 {
+                    wPos += wi; minPos = min(minPos, s[i]); maxPos = max(maxPos, s[i])
+                } else {
+                    wNeg += wi; minNeg = min(minNeg, s[i]); maxNeg = max(maxNeg, s[i])
+                }
             }
         }
         if wPos == 0 { return .failure(.singleClass(label: -1)) }
@@ -170,83 +201,86 @@ public enum Logistic1D {
         if minPos == maxPos && minNeg == maxNeg && minPos == minNeg { return .failure(.singular) }
         if maxNeg <= minPos || maxPos <= minNeg { return .failure(.separable) }
 
-        return s.withUnsafeBufferPointer { sp in
-            y.withUnsafeBufferPointer { yp in
-                func run(_ wp: UnsafeBufferPointer<Double>?) -> Result<Logistic1DFit, Logistic1DFailure> {
-                    var a = start?.0 ?? log(wPos / wNeg)
-                    var b = start?.1 ?? 0
-                    var cur = logisticPass(sp, yp, wp, a, b)
-                    var iterations = 0
-                    var converged = false
-                    while iterations < maxIterations {
-                        let det = cur.haa * cur.hbb - cur.hab * cur.hab
-                        guard det > 0, det.isFinite else { return .failure(.singular) }
-                        let da = -(cur.hbb * cur.ga - cur.hab * cur.gb) / det
-                        let db = -(cur.haa * cur.gb - cur.hab * cur.ga) / det
-                        // Newton decrement λ² = −∇f·Δ (twice the predicted decrease of −log L).
-                        let decrement = cur.ga * da + cur.gb * db
-                        let smallStep = max(abs(da), abs(db)) <= tolerance * (1 + max(abs(a), abs(b)))
-                        // Inside the quadratic-convergence region the predicted decrease is below the
-                        // rounding noise of Σ log(1 + e^{−m}) (~1e-16·f·√n): take the full Newton step
-                        // without a line search, whose comparison would be dominated by rounding.
-                        if smallStep || -decrement <= 1e-12 * max(1, cur.f) {
-                            a += da
-                            b += db
-                            iterations += 1
-                            cur = logisticPass(sp, yp, wp, a, b)
-                            converged = true
-                            break
-                        }
-                        var t = 1.0
-                        var accepted = false
-                        for _ in 0..<40 {
-                            let trial = logisticPass(sp, yp, wp, a + t * da, b + t * db)
-                            if trial.f <= cur.f + 1e-4 * t * decrement {
-                                a += t * da
-                                b += t * db
-                                cur = trial
-                                accepted = true
-                                break
-                            }
-                            t *= 0.5
-                        }
-                        if !accepted {
-                            // At the optimum up to rounding: the Newton decrement is negligible.
-                            converged = -decrement <= 1e-12 * max(1, abs(cur.f))
-                            break
-                        }
-                        iterations += 1
-                    }
-                    let det = cur.haa * cur.hbb - cur.hab * cur.hab
-                    guard det > 0, det.isFinite, a.isFinite, b.isFinite else { return .failure(.singular) }
-                    return .success(Logistic1DFit(intercept: a, slope: b,
-                                                  interceptError: (cur.hbb / det).squareRoot(),
-                                                  slopeError: (cur.haa / det).squareRoot(),
-                                                  interceptSlopeCovariance: -cur.hab / det,
-                                                  iterations: iterations, converged: converged,
-                                                  logLikelihood: -cur.f))
-                }
-                if let weights {
-                    return weights.withUnsafeBufferPointer { run($0) }
-                }
-                return run(nil)
+        var a = start?.0 ?? log(wPos / wNeg)
+        var b = start?.1 ?? 0
+        var cur = rows.pass(a, b)
+        var iterations = 0
+        var converged = false
+        while iterations < maxIterations {
+            let det = cur.haa * cur.hbb - cur.hab * cur.hab
+            guard det > 0, det.isFinite else { return .failure(.singular) }
+            let da = -(cur.hbb * cur.ga - cur.hab * cur.gb) / det
+            let db = -(cur.haa * cur.gb - cur.hab * cur.ga) / det
+            // Newton decrement λ² = −∇f·Δ (twice the predicted decrease of −log L).
+            let decrement = cur.ga * da + cur.gb * db
+            let smallStep = max(abs(da), abs(db)) <= tolerance * (1 + max(abs(a), abs(b)))
+            // Inside the quadratic-convergence region the predicted decrease is below the
+            // rounding noise of Σ log(1 + e^{−m}) (~1e-16·f·√n): take the full Newton step
+            // without a line search, whose comparison would be dominated by rounding.
+            if smallStep || -decrement <= 1e-12 * max(1, cur.f) {
+                a += da
+                b += db
+                iterations += 1
+                cur = rows.pass(a, b)
+                converged = true
+                break
             }
+            var t = 1.0
+            var accepted = false
+            for _ in 0..<40 {
+                let trial = rows.pass(a + t * da, b + t * db)
+                if trial.f <= cur.f + 1e-4 * t * decrement {
+                    a += t * da
+                    b += t * db
+                    cur = trial
+                    accepted = true
+                    break
+                }
+                t *= 0.5
+            }
+            if !accepted {
+                // At the optimum up to rounding: the Newton decrement is negligible.
+                converged = -decrement <= 1e-12 * max(1, abs(cur.f))
+                break
+            }
+            iterations += 1
         }
+        let det = cur.haa * cur.hbb - cur.hab * cur.hab
+        guard det > 0, det.isFinite, a.isFinite, b.isFinite else { return .failure(.singular) }
+        return .success(Logistic1DFit(intercept: a, slope: b,
+                                      interceptError: (cur.hbb / det).squareRoot(),
+                                      slopeError: (cur.haa / det).squareRoot(),
+                                      interceptSlopeCovariance: -cur.hab / det,
+                                      iterations: iterations, converged: converged,
+                                      logLikelihood: -cur.f))
     }
 
     /// `fit` for large groups: a fit on a systematic subsample (every k-th row of ~4096)
     /// supplies the starting point, so the full-data Newton loop needs only a few passes. The result
     /// is the same maximum-likelihood fit (to the stopping tolerance).
     public static func fitLarge(s: [Double], y: [Double]) -> Result<Logistic1DFit, Logistic1DFailure> {
-        let n = s.count
+        fitLarge(LogisticArrays(s: s, y: y), count: s.count)
+    }
+
+    /// `fitLarge` over `count` unweighted rows in pieces (one extra pass picks the subsample).
+    public static func fitLarge(_ rows: some LogisticRows, count n: Int) -> Result<Logistic1DFit, Logistic1DFailure> {
         var start: (Double, Double)? = nil
         if n >= 16_384 {
             let k = n / 4096
-            let picks = Swift.stride(from: k / 2, to: n, by: k)
-            if case let .success(rough) = fit(s: picks.map { s[$0] }, y: picks.map { y[$0] }, tolerance: 1e-6) {
+            var ps: [Double] = [], py: [Double] = []
+            rows.forEachPiece { offset, s, y, _ in
+                // Rows k/2, k/2 + k, … of the whole sequence.
+                var i = offset <= k / 2 ? k / 2 - offset : (k - (offset - k / 2) % k) % k
+                while i < s.count {
+                    ps.append(s[i])
+                    py.append(y[i])
+                    i += k
+                }
+            }
+            if case let .success(rough) = fit(s: ps, y: py, tolerance: 1e-6) {
                 start = (rough.intercept, rough.slope)
             }
         }
-        return fit(s: s, y: y, start: start)
+        return fit(rows, start: start)
     }
 }

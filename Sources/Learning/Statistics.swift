@@ -4,11 +4,21 @@ import Foundation
 public enum Statistics {
     /// Population variance Σ(x − x̄)²/n (numpy's default, ddof = 0); 0 for fewer than 2 values.
     public static func populationVariance(_ x: [Double]) -> Double {
-        guard x.count >= 2 else { return 0 }
-        let mean = x.reduce(0, +) / Double(x.count)
+        populationVariance { visit in for v in x { visit(v) } }
+    }
+
+    /// `populationVariance` of the values `values` visits (in the same order on each of its two calls).
+    public static func populationVariance(_ values: ((Double) -> Void) -> Void) -> Double {
+        var n = 0, sum = 0.0
+        values { v in
+            n += 1
+            sum += v
+        }
+        guard n >= 2 else { return 0 }
+        let mean = sum / Double(n)
         var s = 0.0
-        for v in x { s += (v - mean) * (v - mean) }
-        return s / Double(x.count)
+        values { v in s += (v - mean) * (v - mean) }
+        return s / Double(n)
     }
 
     /// Mean and sample standard deviation (n − 1 in the denominator; 0 for a single value).
@@ -24,11 +34,17 @@ public enum Statistics {
     /// Quantile of ascending-sorted data with linear interpolation between order statistics
     /// (numpy's default "linear" method): position h = (n − 1)·p.
     public static func sortedQuantile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }  // callers never pass empty data
-        let h = Double(sorted.count - 1) * min(max(p, 0), 1)
+        sortedQuantile(count: sorted.count, p) { sorted[$0] }
+    }
+
+    /// `sortedQuantile` of `count` ascending values given by rank (0-based) by `value`.
+    public static func sortedQuantile(count: Int, _ p: Double, _ value: (Int) -> Double) -> Double {
+        guard count > 0 else { return 0 }  // callers never pass empty data
+        let h = Double(count - 1) * min(max(p, 0), 1)
         let lo = Int(h.rounded(.down))
-        let hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+        let hi = min(lo + 1, count - 1)
+        let low = value(lo), high = hi == lo ? low : value(hi)
+        return low + (h - Double(lo)) * (high - low)
     }
 
     /// P(χ²_k ≥ chiSquared): the p-value of a fit's χ² with `degreesOfFreedom` k, the

@@ -16,6 +16,17 @@ public func mix64(_ value: UInt64) -> UInt64 {
     return z ^ (z >> 31)
 }
 
+/// P(K ≤ k) of a Poisson(1) variable for k = 0…19 (the last entry is 1 to rounding).
+public let poissonOneCDF: [Double] = {
+    var cdf: [Double] = [], p = exp(-1.0), sum = 0.0
+    for k in 0..<20 {
+        if k > 0 { p /= Double(k) }
+        sum += p
+        cdf.append(sum)
+    }
+    return cdf
+}()
+
 /// Golden-ratio increment of SplitMix64.
 public let splitMixGamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
@@ -67,6 +78,25 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     @inlinable @inline(__always)
     public mutating func nextInt(below bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+
+    /// The value the `index`-th call of `next()` (0-based) would return, without advancing the
+    /// stream: SplitMix64's state is a counter, so any position of a stream is reached directly.
+    @inlinable @inline(__always)
+    public func value(at index: Int) -> UInt64 {
+        mix64(state &+ (UInt64(truncatingIfNeeded: index) &+ 1) &* splitMixGamma)
+    }
+
+    /// A Poisson(1) count (P(k) = e⁻¹/k!) drawn by inversion from `value(at: index)`: how often
+    /// item `index` appears in a Poisson bootstrap resample (Hanley & MacGibbon, Comput. Methods
+    /// Programs Biomed. 83, 57 (2006)), the form of resampling with replacement that needs no
+    /// other item's draw, so a resample can be generated piece by piece.
+    @inlinable @inline(__always)
+    public func poissonOne(at index: Int) -> Int {
+        let u = (Double(value(at: index) >> 11) + 0.5) * 0x1p-53
+        var k = 0
+        while k < poissonOneCDF.count - 1, u > poissonOneCDF[k] { k += 1 }
+        return k
     }
 
     /// Two independent N(0, 1) values (Marsaglia polar method).
