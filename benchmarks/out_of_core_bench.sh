@@ -5,6 +5,7 @@
 # row of RAM) and every dataset of the two runs compared with h5diff.
 #   bash benchmarks/out_of_core_bench.sh                      # 10^8 rows, --memory 2G (7.7 GB file)
 #   ROWS=10000000 LIMIT=300M COMPARE=1 bash benchmarks/out_of_core_bench.sh
+#   TEST=7000000 bash benchmarks/out_of_core_bench.sh       # half the rows test rows: they go through TMPDIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-100000000}
@@ -14,14 +15,15 @@ DIR=${DIR:-scratch/out-of-core}
 SOFTNESS=${SOFTNESS:-.build/release/softness}
 [ -x "$SOFTNESS" ] || swift build -c release --product softness
 mkdir -p "$DIR"
-TEST=$(( ROWS / 100 ))                 # 1 % of the rows per test temperature (7 temperatures)
+TEST=${TEST:-$(( ROWS / 100 ))}        # test rows per test temperature (7 temperatures; default 1 % of the rows)
 TRAIN=$(( ROWS - 7 * TEST ))
-TABLE="$DIR/table-$ROWS.h5"
+TABLE="$DIR/table-$ROWS-$TEST.h5"
 if [ ! -f "$TABLE" ]; then
     /usr/bin/time -f "generate: %e s wall, %M kB peak RSS" "$SOFTNESS" generate -n "$TRAIN" --test-rows "$TEST" \
         --relevant 10 --noise 10 --storage float32 -o "$TABLE"
 fi
-rm -rf "$DIR/table-$ROWS.results.h5" "$DIR/table-$ROWS.results.runs"
+RESULTS="$DIR/table-$ROWS-$TEST.results"
+rm -rf "$RESULTS.h5" "$RESULTS.runs"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "table: $TABLE, $(du -h "$TABLE" | cut -f1)"
 /usr/bin/time -f "out of core: %e s wall, %U s user, %M kB peak RSS" "$SOFTNESS" diagnose "$TABLE" --memory "$LIMIT" --run ooc > "$DIR/ooc.out"
@@ -29,7 +31,7 @@ if [ "$COMPARE" = 1 ]; then
     /usr/bin/time -f "in memory:   %e s wall, %U s user, %M kB peak RSS" "$SOFTNESS" diagnose "$TABLE" --run memory > "$DIR/memory.out"
     cmp -s "$DIR/ooc.out" "$DIR/memory.out" && echo "printed diagnostics identical"
     # Only provenance attributes (command_line, created) may differ; every dataset must be equal.
-    h5diff -c "$DIR/table-$ROWS.results.runs/memory.h5" "$DIR/table-$ROWS.results.runs/ooc.h5" \
+    h5diff -c "$RESULTS.runs/memory.h5" "$RESULTS.runs/ooc.h5" \
         | grep -v -e "command_line" -e "created" -e "differences found" || echo "every dataset identical"
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -174,11 +174,10 @@ public enum BarrierDiagnostic {
             caveats.append(caveat)
         }
         let trainingTemperatures = trainingTemperatureSet.sorted()
-        let testRowCount = groups.reduce(0) { $0 + $1.softness.count }
-        let correct = groups.map(\.correctPredictions)
-        var accuracyByTemperature = zip(groups, correct).map { group, correct in
-            TemperatureAccuracy(temperature: group.temperature, accuracy: Double(correct) / Double(group.softness.count),
-                                rows: group.softness.count, rearrangingFraction: group.rearrangingFraction,
+        let testRowCount = groups.reduce(0) { $0 + $1.count }
+        var accuracyByTemperature = groups.map { group in
+            TemperatureAccuracy(temperature: group.temperature, accuracy: Double(group.correct) / Double(group.count),
+                                rows: group.count, rearrangingFraction: group.rearrangingFraction,
                                 isTrainingTemperature: group.isTraining, varianceOfInferredBarrier: nil)
         }
         let balance = Self.testBalance(groups, natural: testPopulation == .natural)
@@ -190,9 +189,9 @@ public enum BarrierDiagnostic {
         }
         let atTraining = groups.filter(\.isTraining)
         func pooledAccuracy(_ include: (TemperatureGroup) -> Bool) -> (accuracy: Double, rows: Int) {
-            let chosen = groups.indices.filter { include(groups[$0]) }
-            let rows = chosen.reduce(0) { $0 + groups[$1].softness.count }
-            return (Double(chosen.reduce(0) { $0 + correct[$1] }) / Double(rows), rows)
+            let chosen = groups.filter(include)
+            let rows = chosen.reduce(0) { $0 + $1.count }
+            return (Double(chosen.reduce(0) { $0 + $1.correct }) / Double(rows), rows)
         }
         let pooled = pooledAccuracy { _ in true }
         let testAccuracy: (accuracy: Double, rows: Int)
@@ -209,8 +208,9 @@ public enum BarrierDiagnostic {
 
         // 6. Arrhenius (DESIGN 1.6).
         var arrhenius: ArrheniusFit? = nil
+        let softnessRange = Self.softnessQuantiles(groups)
         if logistic.fits.count >= 2 {
-            let grid = ArrheniusFit.softnessGrid(groups.flatMap(\.softness), count: options.softnessGridCount)
+            let grid = ArrheniusFit.evenGrid(low: softnessRange.low, high: softnessRange.high, count: options.softnessGridCount)
             let fit = try ArrheniusFit(logistic: logistic.fits, softnessGrid: grid)
             arrhenius = fit
             warnings += fit.warnings
@@ -230,10 +230,12 @@ public enum BarrierDiagnostic {
         if let fit = arrhenius, !atTraining.isEmpty {
             variance = VarianceDiagnostic.variance(atTraining, fit)
             if hasEnergyBarrier {
-                let inferred = atTraining.flatMap { $0.softness.map { fit.deltaE($0) } }
-                let trueBarrier = atTraining.flatMap { $0.energy ?? [] }
-                truth = TruthCheck(inferred: inferred, trueBarrier: trueBarrier)
-                if truth != nil, full { truthDensity = Histogram.of(trueBarrier, inferred, bins: Self.histogramBins) }
+                // (true ΔE, ΔE_inf) of every test row at the training temperature(s), in order.
+                let pairs: ((Double, Double) -> Void) -> Void = { visit in
+                    for g in atTraining { g.forEachRow { s, e in visit(e, fit.deltaE(s)) } }
+                }
+                truth = TruthCheck(pairs)
+                if truth != nil, full { truthDensity = Histogram.of(pairs, bins: Self.histogramBins) }
                 if truth == nil { warnings.append("Truth check skipped: the true ΔE is constant over the test rows at the training temperature(s).") }
             }
             if full, options.bootstrapSamples > 0 {
@@ -245,6 +247,7 @@ public enum BarrierDiagnostic {
             }
         }
 
+        for group in groups { try group.checkStorage() }
         return DiagnosticResult(
             columns: trained.columns, featureNames: featureNames,
             standardization: trained.standardization, model: model, softness: trained.softness,
@@ -254,10 +257,20 @@ public enum BarrierDiagnostic {
             accuracyByTemperature: accuracyByTemperature, trainingTemperatures: trainingTemperatures,
             testTemperatures: groups.map(\.temperature), trainingRowCount: trained.trainingRowCount,
             testRowCount: testRowCount, varianceOfInferredBarrier: variance,
-            varianceRows: variance == nil ? 0 : atTraining.reduce(0) { $0 + $1.softness.count },
+            varianceRows: variance == nil ? 0 : atTraining.reduce(0) { $0 + $1.count },
             varianceError: varianceError, bootstrapReplicates: replicates, warnings: warnings, caveats: caveats,
-            empiricalRates: full ? EmpiricalRates.count(groups, binCount: options.softnessGridCount) : nil,
-            softnessHistogram: full ? Histogram.of(groups.flatMap(\.softness), bins: Self.histogramBins) : nil, truthDensity: truthDensity)
+            empiricalRates: full ? EmpiricalRates.count(groups, range: softnessRange, binCount: options.softnessGridCount) : nil,
+            softnessHistogram: full ? Histogram.of({ visit in for g in groups { g.forEachRow { s, _ in visit(s) } } }, bins: Self.histogramBins) : nil, truthDensity: truthDensity)
+    }
+
+    /// The 2.5 % and 97.5 % quantiles of the test rows' S (numpy's linear interpolation, as
+    /// `ArrheniusFit.softnessGrid`): the range of the Arrhenius grid and of the empirical rates.
+    static func softnessQuantiles(_ groups: [TemperatureGroup]) -> (low: Double, high: Double) {
+        let n = groups.reduce(0) { $0 + $1.count }
+        func quantile(_ p: Double) -> Double {
+            Statistics.sortedQuantile(count: n, p) { unionOrderStatistic(groups, rank: $0) }
+        }
+        return (quantile(0.025), quantile(0.975))
     }
 
     /// Bins per axis of the stored distributions (softness histogram, truth density).
@@ -293,7 +306,7 @@ public enum BarrierDiagnostic {
     static func testBalance(_ groups: [TemperatureGroup], natural: Bool = false) -> (warnings: [String], caveats: [VerdictCaveat]) {
         var warnings: [String] = [], imbalanced: [String] = [], sparse: [String] = []
         for g in groups {
-            let plus = g.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }, n = g.labels.count
+            let plus = g.positives, n = g.count
             let minority = min(plus, n - plus)
             let t = String(format: "%g", g.temperature)
             if minority < VerdictRules.minimumRowsPerClass {
@@ -312,19 +325,5 @@ public enum BarrierDiagnostic {
             caveats.append(VerdictCaveat(kind: .fewRowsPerClass, clause: "fewer than \(VerdictRules.minimumRowsPerClass) rows of a class at T = \(sparse.joined(separator: ", "))"))
         }
         return (warnings, caveats)
-    }
-}
-
-extension TemperatureGroup {
-    /// Fraction of the rows with R = +1.
-    var rearrangingFraction: Double {
-        labels.isEmpty ? 0 : Double(labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }) / Double(labels.count)
-    }
-
-    /// Rows whose label sign(S) predicts (+1 iff S > 0).
-    var correctPredictions: Int {
-        var correct = 0
-        for i in 0..<softness.count where (softness[i] > 0 ? 1.0 : -1.0) == labels[i] { correct += 1 }
-        return correct
     }
 }

@@ -37,6 +37,8 @@ public enum DiagnosticError: Error, CustomStringConvertible, Equatable, Sendable
     case degenerateModel(weightNorm: Double)
     /// A binned rearrangement table with inconsistent shapes or values.
     case invalidTable(reason: String)
+    /// The temporary file of an out-of-core run's test rows could not be made, written or read.
+    case temporaryFile(directory: String, reason: String)
     /// An error from the `Learning` module, passed through.
     case learning(LearningError)
 
@@ -75,6 +77,8 @@ public enum DiagnosticError: Error, CustomStringConvertible, Equatable, Sendable
             return "The fitted SVM hyperplane has weight norm \(norm), so softness (distance to the hyperplane) is undefined. The features carry no signal for the labels at this C; check the labels or increase C."
         case let .invalidTable(reason):
             return "Invalid binned rearrangement table: \(reason)."
+        case let .temporaryFile(directory, reason):
+            return "The temporary file of the test rows in \(directory) (TMPDIR): \(reason). Point TMPDIR at a directory with room for about 24 bytes per test row, or raise --memory so that they stay in memory."
         case let .learning(error):
             return error.description
         }

@@ -27,23 +27,24 @@ public struct EmpiricalRates: Sendable, Equatable, Codable {
         rows[t][b] > 0 ? Double(rearranging[t][b]) / Double(rows[t][b]) : nil
     }
 
-    /// Counts the test rows of `groups` (ascending temperature) in `binCount` bins; nil when
-    /// there are no rows or every S is the same.
-    static func count(_ groups: [TemperatureGroup], binCount: Int) -> EmpiricalRates? {
-        let all = groups.flatMap(\.softness)
-        guard binCount > 0, !all.isEmpty else { return nil }
-        let grid = ArrheniusFit.softnessGrid(all, count: 2)
-        guard grid.count == 2, grid[1] > grid[0] else { return nil }
+    /// Counts the test rows of `groups` (ascending temperature) in `binCount` bins over `range`
+    /// (`BarrierDiagnostic.softnessQuantiles`); nil when there are no rows or every S is the same.
+    static func count(_ groups: [TemperatureGroup], range: (low: Double, high: Double), binCount: Int) -> EmpiricalRates? {
+        guard binCount > 0, groups.contains(where: { $0.count > 0 }) else { return nil }
+        let grid = ArrheniusFit.evenGrid(low: range.low, high: range.high, count: 2)
+        guard grid[1] > grid[0] else { return nil }
         let low = grid[0], high = grid[1], width = (high - low) / Double(binCount)
         let edges = (0...binCount).map { $0 == binCount ? high : low + width * Double($0) }
         var rows = [[Int]](repeating: [Int](repeating: 0, count: binCount), count: groups.count)
         var rearranging = rows, outside = [Int](repeating: 0, count: groups.count)
         for (t, group) in groups.enumerated() {
-            for (s, label) in zip(group.softness, group.labels) {
-                guard s >= low, s <= high else { outside[t] += 1; continue }
-                let b = min(binCount - 1, Int((s - low) / width))
-                rows[t][b] += 1
-                if label > 0 { rearranging[t][b] += 1 }
+            group.forEachPiece { _, s, y, _ in
+                for i in 0..<s.count {
+                    guard s[i] >= low, s[i] <= high else { outside[t] += 1; continue }
+                    let b = min(binCount - 1, Int((s[i] - low) / width))
+                    rows[t][b] += 1
+                    if y[i] > 0 { rearranging[t][b] += 1 }
+                }
             }
         }
         return EmpiricalRates(edges: edges, temperatures: groups.map(\.temperature), rows: rows,

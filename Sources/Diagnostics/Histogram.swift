@@ -9,26 +9,38 @@ public struct Histogram: Sendable, Equatable, Codable {
     /// Counts, row-major over (y bin, x bin) for 2-D: counts[yb * nx + xb]; counts[xb] for 1-D.
     public var counts: [Int]
 
-    /// A 1-D histogram of `x` in `bins` equal bins over its range; nil when `x` is empty or
-    /// constant or not finite.
-    static func of(_ x: [Double], bins: Int) -> Histogram? {
-        guard let xEdges = Self.edges(x, bins: bins) else { return nil }
+    /// A 1-D histogram of the values `values` visits (twice, in the same order) in `bins` equal
+    /// bins over their range; nil when they are empty, constant or not finite.
+    static func of(_ values: ((Double) -> Void) -> Void, bins: Int) -> Histogram? {
+        var low = Double.infinity, high = -Double.infinity, finite = true
+        values { x in
+            guard x.isFinite else { finite = false; return }
+            low = min(low, x); high = max(high, x)
+        }
+        guard finite, bins > 0, let xEdges = edges(low, high, bins: bins) else { return nil }
         var counts = [Int](repeating: 0, count: bins)
-        for v in x { counts[Self.bin(v, xEdges)] += 1 }
+        values { x in counts[bin(x, xEdges)] += 1 }
         return Histogram(xEdges: xEdges, yEdges: [], counts: counts)
     }
 
-    /// A 2-D histogram of the pairs (x[i], y[i]) in bins × bins equal bins over their ranges;
-    /// nil when either coordinate is empty, constant or not finite.
-    static func of(_ x: [Double], _ y: [Double], bins: Int) -> Histogram? {
-        guard x.count == y.count, let xEdges = Self.edges(x, bins: bins), let yEdges = Self.edges(y, bins: bins) else { return nil }
+    /// A 2-D histogram of the pairs (x, y) that `pairs` visits (twice, in the same order) in
+    /// bins × bins equal bins over their ranges; nil when either coordinate is empty, constant
+    /// or not finite.
+    static func of(_ pairs: ((Double, Double) -> Void) -> Void, bins: Int) -> Histogram? {
+        var xLow = Double.infinity, xHigh = -Double.infinity, yLow = Double.infinity, yHigh = -Double.infinity
+        var finite = true
+        pairs { x, y in
+            guard x.isFinite, y.isFinite else { finite = false; return }
+            xLow = min(xLow, x); xHigh = max(xHigh, x); yLow = min(yLow, y); yHigh = max(yHigh, y)
+        }
+        guard finite, bins > 0, let xEdges = edges(xLow, xHigh, bins: bins), let yEdges = edges(yLow, yHigh, bins: bins) else { return nil }
         var counts = [Int](repeating: 0, count: bins * bins)
-        for i in x.indices { counts[Self.bin(y[i], yEdges) * bins + Self.bin(x[i], xEdges)] += 1 }
+        pairs { x, y in counts[bin(y, yEdges) * bins + bin(x, xEdges)] += 1 }
         return Histogram(xEdges: xEdges, yEdges: yEdges, counts: counts)
     }
 
-    private static func edges(_ x: [Double], bins: Int) -> [Double]? {
-        guard bins > 0, let low = x.min(), let high = x.max(), low.isFinite, high.isFinite, high > low else { return nil }
+    private static func edges(_ low: Double, _ high: Double, bins: Int) -> [Double]? {
+        guard low.isFinite, high.isFinite, high > low else { return nil }
         return (0...bins).map { $0 == bins ? high : low + (high - low) * Double($0) / Double(bins) }
     }
 

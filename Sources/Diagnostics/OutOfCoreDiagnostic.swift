@@ -108,16 +108,41 @@ public struct StreamedDiagnosticResult: Sendable {
     public var seconds: Double
 }
 
+/// How an out-of-core run uses memory beyond its minimum (`BarrierDiagnostic.streamedMemory`).
+public struct OutOfCoreMemory: Sendable {
+    /// Bytes beyond the minimum: first for the training rows (gathered in the second pass and
+    /// fitted in memory when their d float64 values each fit), then for the test rows (kept in
+    /// memory, `testRowBytes` each, when they all fit). 0: the SVM always streams.
+    public var spare: Int
+    /// Test rows held in memory before they are sorted through a temporary file; nil: as many
+    /// as `spare` leaves room for, and at least `minimumTestRowBuffer`.
+    public var testRowBuffer: Int?
+    /// Directory of the temporary file of test rows (`TMPDIR`, else /tmp).
+    public var temporaryDirectory: String
+
+    /// Bytes a test row takes in memory: (S, R, ΔE) as float64, twice while its group is sorted.
+    public static let testRowBytes = 48
+    /// Test rows an out-of-core run may always hold (48 MB).
+    public static let minimumTestRowBuffer = 1 << 20
+
+    public init(spare: Int = 0, testRowBuffer: Int? = nil,
+                temporaryDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") {
+        self.spare = spare
+        self.testRowBuffer = testRowBuffer
+        self.temporaryDirectory = temporaryDirectory
+    }
+}
+
 extension BarrierDiagnostic {
-    /// Bytes an out-of-core run keeps in memory for a table of `rows` rows, `testRows` of them
-    /// test rows, with `pieceRows`-row pieces of `features` features on `threads` threads:
-    /// 4 bytes per row (label, temperature, role), the stored softness (4 or 8 per row), about 96 per
-    /// test row (their S, R and ΔE, the sort, the copies of S and two bootstrap replicates' counts)
-    /// and two pieces per thread (the values read and their conversion).
+    /// Bytes an out-of-core run keeps in memory at least for a table of `rows` rows, `testRows`
+    /// of them test rows, with `pieceRows`-row pieces of `features` features on `threads` threads:
+    /// 4 bytes per row (label, temperature, role), the stored softness (4 or 8 per row), 48 per
+    /// test row up to `OutOfCoreMemory.minimumTestRowBuffer` of them (more are sorted through a
+    /// temporary file) and two pieces per thread (the values read and their conversion).
     public static func streamedMemory(rows: Int, testRows: Int, features: Int, pieceRows: Int, threads: Int,
                                       softnessBytes: Int) -> Int {
         let perRow = rows.multipliedReportingOverflow(by: 4 + softnessBytes)
-        let perTest = testRows.multipliedReportingOverflow(by: 96)
+        let perTest = min(testRows, OutOfCoreMemory.minimumTestRowBuffer).multipliedReportingOverflow(by: OutOfCoreMemory.testRowBytes)
         let pieces = (2 * threads * min(pieceRows, rows)).multipliedReportingOverflow(by: 8 * max(features, 1))
         if perRow.overflow || perTest.overflow || pieces.overflow { return Int.max / 2 }
         return perRow.partialValue + perTest.partialValue + pieces.partialValue
@@ -129,23 +154,25 @@ extension BarrierDiagnostic {
     ///
     /// Passes over the features: two for the standardization (means, then squared deviations of
     /// the training rows), one per SVM function evaluation (each reads every training row once,
-    /// `threads` blocks at a time), one for the softness of every row. Only the test rows' (S, R,
-    /// ΔE) stay in memory, for the logistic fits, Arrhenius lines, variance and bootstrap.
+    /// `threads` blocks at a time), one for the softness of every row. The test rows' (S, R, ΔE)
+    /// stay in memory when they fit, else they are sorted by temperature and S through a
+    /// temporary file (`TestRowSpill`) and the logistic fits, Arrhenius lines, variance and
+    /// bootstrap read them from it in pieces, with the same numbers.
     /// - Parameters:
     ///   - pieceRows: rows read at a time (≥ 1).
-    ///   - trainingMemory: bytes the training rows may take in memory (d float64 values each); when
-    ///     they fit, the second pass gathers them and the SVM is fitted in memory (the same fit as
-    ///     `run`, dual solver included, without a pass per evaluation). Default 0: always streamed.
+    ///   - memory: how the memory beyond the minimum is used (`OutOfCoreMemory`); when the
+    ///     training rows fit, the second pass gathers them and the SVM is fitted in memory (the
+    ///     same fit as `run`, dual solver included, without a pass per evaluation).
     ///   - firstPass: sees every piece of the first pass, in table order (e.g. to fingerprint it).
     ///   - progress: a line per stage, for the user.
     /// - Throws: `DiagnosticError` as `run`, `.learning(.rowSource)` when the file cannot be read.
     public static func runStreamed(_ input: StreamedDiagnosticInput, options: DiagnosticOptions = .init(),
                                    softnessStorage: StoredSoftnessPrecision = .float32, pieceRows: Int = 1 << 16,
-                                   trainingMemory: Int = 0, firstPass: ((Range<Int>, [Double]) -> Void)? = nil,
+                                   memory: OutOfCoreMemory = .init(), firstPass: ((Range<Int>, [Double]) -> Void)? = nil,
                                    progress: ((String) -> Void)? = nil) throws(DiagnosticError) -> StreamedDiagnosticResult {
         let started = Date()
         try options.validate()
-        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, trainingMemory: trainingMemory, progress: progress)
+        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, memory: memory, progress: progress)
         let prepared = try analysis.prepare(roles: input.roles, firstPass: firstPass)
         let (result, softness) = try analysis.analyze(prepared, columns: Array(0..<input.features.featureCount), warmStart: nil,
                                                       options: options, full: true, storing: softnessStorage)
@@ -161,21 +188,21 @@ extension BarrierDiagnostic {
 struct StreamedAnalysis {
     let input: StreamedDiagnosticInput
     let pieceRows: Int
-    let trainingMemory: Int
+    let memory: OutOfCoreMemory
     let progress: ((String) -> Void)?
     /// Passes over the table so far, and the SVM's time in seconds.
     private(set) var passes = 0
     private(set) var svmSeconds = 0.0
 
-    init(input: StreamedDiagnosticInput, pieceRows: Int, trainingMemory: Int, progress: ((String) -> Void)?) {
+    init(input: StreamedDiagnosticInput, pieceRows: Int, memory: OutOfCoreMemory, progress: ((String) -> Void)?) {
         self.input = input
         self.pieceRows = max(1, pieceRows)
-        self.trainingMemory = trainingMemory
+        self.memory = memory
         self.progress = progress
     }
 
     /// A set of training rows with its standardization (all columns) and, when they fit in
-    /// `trainingMemory`, the rows themselves (raw, all columns, in table order) and their labels.
+    /// `memory.spare`, the rows themselves (raw, all columns, in table order) and their labels.
     struct Prepared {
         var roles: [StreamedDiagnosticInput.Role]
         var trainingCount: Int
@@ -199,6 +226,14 @@ struct StreamedAnalysis {
             try body(current.range, values)
         }
         passes += 1
+    }
+
+    /// Test rows held in memory: all of them when they fit in what `memory.spare` leaves beside
+    /// the gathered training rows, else that many (at least `OutOfCoreMemory.minimumTestRowBuffer`).
+    private func testRowBuffer(_ prepared: Prepared) -> Int {
+        if let rows = memory.testRowBuffer { return rows }
+        let training = prepared.gathered.map { $0.rows.values.count * 8 } ?? 0
+        return max(OutOfCoreMemory.minimumTestRowBuffer, (memory.spare - training) / OutOfCoreMemory.testRowBytes)
     }
 
     /// Checks the rows `roles` marks for training (counts, both classes) and standardizes them:
@@ -226,7 +261,7 @@ struct StreamedAnalysis {
         var moments = ColumnMoments(columns: d)
         let (trainingBytes, overflow) = trainingCount.multipliedReportingOverflow(by: 8 * d)
         // Fewer than 20 rows per feature go to the dual solver, which needs them in memory (they are few).
-        let gather = !overflow && (trainingBytes <= trainingMemory || trainingCount < 20 * d)
+        let gather = !overflow && (trainingBytes <= memory.spare || trainingCount < 20 * d)
         var gathered: [Double] = []
         if gather { gathered.reserveCapacity(trainingCount * d) }
         progress?("pass: means of the \(trainingCount) training rows")
@@ -315,7 +350,8 @@ struct StreamedAnalysis {
         var stored32: [Float] = [], stored64: [Double] = []
         let kept = n - roles.reduce(0) { $0 + ($1 == .unused ? 1 : 0) }
         if storing == .float32 { stored32.reserveCapacity(kept) } else if storing == .float64 { stored64.reserveCapacity(kept) }
-        var entries = [[GroupEntry]](repeating: [], count: input.temperatures.count)
+        var spill = TestRowSpill(temperatureCount: input.temperatures.count, bufferRows: testRowBuffer(prepared),
+                                 hasEnergy: input.testEnergyBarrier != nil, directory: memory.temporaryDirectory)
         var trainingTemperatures = Set<Double>()
         var correct = 0, testSeen = 0
         let table = input, d = table.features.featureCount
@@ -335,15 +371,13 @@ struct StreamedAnalysis {
                     if (s[k] > 0 ? 1.0 : -1.0) == y { correct += 1 }
                     trainingTemperatures.insert(table.temperatures[t])
                 } else {
-                    entries[t].append(GroupEntry(s: s[k], y: y, e: table.testEnergyBarrier?[barrierIndex] ?? 0))
+                    try spill.append(t, GroupEntry(s: s[k], y: y, e: table.testEnergyBarrier?[barrierIndex] ?? 0))
                 }
             }
         }
-        var groups: [TemperatureGroup] = []
-        for t in input.temperatures.indices.sorted(by: { input.temperatures[$0] < input.temperatures[$1] }) where !entries[t].isEmpty {
-            let temperature = input.temperatures[t]
-            groups.append(TemperatureLogistic.group(temperature, isTraining: trainingTemperatures.contains(temperature),
-                                                    entries: &entries[t], hasEnergy: input.testEnergyBarrier != nil))
+        let groups = try spill.groups(temperatures: input.temperatures, trainingTemperatures: trainingTemperatures)
+        if spill.spilled {
+            progress?("the \(prepared.testCount) test rows sorted by temperature and S through a temporary file in \(memory.temporaryDirectory) (\(spill.runCount) sorted runs merged); the fits read them from it")
         }
         let trained = SoftnessModel(columns: columns, standardization: standardization, model: model, weightNorm: norm,
                                     softness: [], trainingAccuracy: Double(correct) / Double(trainingCount),
@@ -453,7 +487,7 @@ extension RecursiveFeatureElimination {
     /// - Throws: `.invalidOption` for `bootstrapSamples` > 0 or a bad `minimumFeatures`, and what
     ///   `BarrierDiagnostic.runStreamed` throws.
     public static func runStreamed(_ input: StreamedDiagnosticInput, options: DiagnosticOptions = .init(), minimumFeatures: Int = 1,
-                                   pieceRows: Int = 1 << 16, trainingMemory: Int = 0,
+                                   pieceRows: Int = 1 << 16, memory: OutOfCoreMemory = .init(),
                                    firstPass: ((Range<Int>, [Double]) -> Void)? = nil, log: ((String) -> Void)? = nil,
                                    progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> RFEResult {
         try options.validate()
@@ -464,7 +498,7 @@ extension RecursiveFeatureElimination {
         guard options.bootstrapSamples == 0 else {
             throw .invalidOption(name: "bootstrapSamples", reason: "out of core, rfe runs without bootstrap replicates (each would refit the SVM of every step on a resample of the whole table); use --bootstrap 0, or --memory large enough to load the table")
         }
-        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, trainingMemory: trainingMemory, progress: log)
+        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, memory: memory, progress: log)
         let prepared = try analysis.prepare(roles: input.roles, firstPass: firstPass)
         let (steps, _) = try path(featureNames: input.featureNames, minimumFeatures: minimumFeatures, total: d - minimumFeatures + 1,
                                   progress: progress) { (kept, warm) throws(DiagnosticError) in
@@ -478,11 +512,11 @@ extension Scan {
     /// `run(_:trainingSizes:cValues:seeds:options:progress:)` on a table streamed from disk: the
     /// same subsets (the same seeded draws from the training rows) and bitwise the same cells.
     /// Each subset is standardized in two passes (and gathered into memory when it fits in
-    /// `trainingMemory`) and kept while its N is scanned (a role byte per row, per seed); each
+    /// `memory.spare`) and kept while its N is scanned (a role byte per row, per seed); each
     /// cell takes the SVM's passes and one softness pass.
     /// - Throws: as `run`, and the read errors of `BarrierDiagnostic.runStreamed`.
     public static func runStreamed(_ input: StreamedDiagnosticInput, trainingSizes: [Int], cValues: [Double], seeds: [UInt64],
-                                   options: DiagnosticOptions = .init(), pieceRows: Int = 1 << 16, trainingMemory: Int = 0,
+                                   options: DiagnosticOptions = .init(), pieceRows: Int = 1 << 16, memory: OutOfCoreMemory = .init(),
                                    firstPass: ((Range<Int>, [Double]) -> Void)? = nil, log: ((String) -> Void)? = nil,
                                    progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> [ScanCell] {
         let n = input.rowCount
@@ -495,7 +529,7 @@ extension Scan {
         guard available > 0 else { throw .noTrainingRows }
         guard input.roles.contains(.test) else { throw .emptyTestSplit }
         try validate(trainingSizes: trainingSizes, cValues: cValues, seeds: seeds, features: input.features.featureCount, available: available)
-        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, trainingMemory: trainingMemory, progress: log)
+        var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, memory: memory, progress: log)
         var first = firstPass
         // The subsets of the current N (one per seed, the same for every C) and their preparations.
         var cached: [(subset: [Int], prepared: StreamedAnalysis.Prepared)] = []

@@ -39,16 +39,6 @@ public struct SkippedTemperature: Sendable, Equatable, Codable {
     public var reason: String
 }
 
-/// Test rows of one temperature in canonical order (ascending S, then label), so that results,
-/// including the bootstrap, do not depend on the order of the input rows.
-struct TemperatureGroup: Sendable {
-    var temperature: Double
-    var isTraining: Bool
-    var softness: [Double]
-    var labels: [Double]
-    var energy: [Double]?
-}
-
 /// Stage 5 of the diagnostic (DESIGN.md §1 item 5): the test rows grouped by temperature and
 /// logit P(R=+1|S,T) = a(T) + b(T)·S fitted by maximum likelihood at each temperature
 /// (`Learning.Logistic1D`), in parallel.
@@ -63,18 +53,17 @@ enum TemperatureLogistic {
     }
 
     static func fit(_ groups: [TemperatureGroup]) -> Fits {
-        let results = Parallel.map(groups.count) { k in Logistic1D.fitLarge(s: groups[k].softness, y: groups[k].labels) }
+        let results = Parallel.map(groups.count) { k in Logistic1D.fitLarge(groups[k], count: groups[k].count) }
         var out = Fits()
         for (k, g) in groups.enumerated() {
-            let n = g.labels.count
+            let n = g.count
             switch results[k] {
             case let .success(fit):
-                let plus = g.labels.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
                 out.fits.append(TemperatureLogisticFit(
                     temperature: g.temperature, intercept: fit.intercept, slope: fit.slope,
                     interceptError: fit.interceptError, slopeError: fit.slopeError,
                     interceptSlopeCovariance: fit.interceptSlopeCovariance, rows: n,
-                    rearrangingFraction: Double(plus) / Double(n), iterations: fit.iterations,
+                    rearrangingFraction: g.rearrangingFraction, iterations: fit.iterations,
                     converged: fit.converged, logLikelihood: fit.logLikelihood))
                 out.fittedGroups.append(k)
                 if !fit.converged {
@@ -116,27 +105,9 @@ enum TemperatureLogistic {
             list.reserveCapacity(rows.count)
             for r in rows { list.append(GroupEntry(s: softness[r], y: labels[r], e: energy?[r] ?? 0)) }
             let t = temperatures[k]
-            return group(t, isTraining: trainingTemperatures.contains(t), entries: &list, hasEnergy: energy != nil)
+            return TemperatureGroup(t, isTraining: trainingTemperatures.contains(t), hasEnergy: energy != nil, entries: &list)
         }
         members = []
         return sorted.sorted { $0.temperature < $1.temperature }
     }
-
-    /// The test rows of one temperature as a group in canonical order: `entries` sorted by
-    /// (S, label, ΔE) and emptied.
-    static func group(_ temperature: Double, isTraining: Bool, entries list: inout [GroupEntry],
-                      hasEnergy: Bool) -> TemperatureGroup {
-        list.sort { p, q in
-            if p.s != q.s { return p.s < q.s }
-            if p.y != q.y { return p.y < q.y }
-            return p.e < q.e
-        }
-        let group = TemperatureGroup(temperature: temperature, isTraining: isTraining, softness: list.map(\.s),
-                                     labels: list.map(\.y), energy: hasEnergy ? list.map(\.e) : nil)
-        list = []
-        return group
-    }
 }
-
-/// (S, R, ΔE) of one test row while its temperature group is sorted.
-struct GroupEntry: Sendable { var s: Double; var y: Double; var e: Double }

@@ -19,11 +19,14 @@ public struct TruthCheck: Sendable, Equatable, Codable {
 }
 
 extension TruthCheck {
-    /// OLS of the inferred barriers on the true ones (DESIGN.md §1 item 7); nil when the true
+    /// OLS of the inferred barriers on the true ones (DESIGN.md §1 item 7) over the pairs
+    /// (true ΔE, ΔE_inf) that `pairs` visits, in the same order on each call; nil when the true
     /// barrier is constant over the rows.
-    init?(inferred: [Double], trueBarrier: [Double]) {
-        guard let line = LeastSquares.line(x: trueBarrier, y: inferred) else { return nil }
+    init?(_ pairs: ((Double, Double) -> Void) -> Void) {
+        guard let line = LeastSquares.line({ visit in withoutActuallyEscaping(visit) { v in pairs { v($0, $1, 1) } } }) else { return nil }
+        var rows = 0
+        pairs { _, _ in rows += 1 }
         self.init(slope: line.slope, intercept: line.intercept, r2: max(0, line.rSquared.isFinite ? line.rSquared : 0),
-                  rows: inferred.count, trueVariance: Statistics.populationVariance(trueBarrier))
+                  rows: rows, trueVariance: Statistics.populationVariance { visit in withoutActuallyEscaping(visit) { v in pairs { e, _ in v(e) } } })
     }
 }

@@ -8,7 +8,9 @@ import SeededRandom
 enum VarianceDiagnostic {
     /// Population variance of ΔE_inf(S) over `groups` (energy² units).
     static func variance(_ groups: [TemperatureGroup], _ arrhenius: ArrheniusFit) -> Double {
-        Statistics.populationVariance(groups.flatMap { $0.softness.map { arrhenius.deltaE($0) } })
+        Statistics.populationVariance { visit in
+            for g in groups { g.forEachRow { s, _ in visit(arrhenius.deltaE(s)) } }
+        }
     }
 
     /// Sample sd of the variance over `replicates` bootstrap replicates of the fitted groups,
@@ -26,40 +28,61 @@ enum VarianceDiagnostic {
         return (error, values.count, warning)
     }
 
-    /// One bootstrap replicate: multinomial resample of each temperature's test rows, refit of
-    /// the logistic and Arrhenius lines, Var(ΔE_inf) over the resampled training-temperature rows.
+    /// One bootstrap replicate: a Poisson resample of each temperature's test rows (row i of the
+    /// canonical order appears Poisson(1) times, `ResampledGroup`), refit of the logistic and
+    /// Arrhenius lines, Var(ΔE_inf) over the resampled training-temperature rows.
     static func bootstrapVariance(_ groups: [TemperatureGroup], starts: [(Double, Double)], replicate: Int,
                                   seed: UInt64) -> Double? {
         var temperatures: [Double] = [], intercepts: [Double] = [], slopes: [Double] = []
-        var trainingCounts: [(group: Int, counts: [Double])] = []
+        var training: [ResampledGroup] = []
         for (k, g) in groups.enumerated() {
-            let n = g.softness.count
-            var rng = SplitMix64(seed: seed, purpose: .bootstrap, UInt64(replicate), g.temperature.bitPattern)
-            var counts = [Double](repeating: 0, count: n)
-            for _ in 0..<n { counts[rng.nextInt(below: n)] += 1 }
-            let refined = Logistic1D.refine(s: g.softness, y: g.labels, weights: counts, start: starts[k])
-                ?? (try? Logistic1D.fit(s: g.softness, y: g.labels, weights: counts, start: starts[k]).get())
-                    .map { ($0.intercept, $0.slope) }
+            let resample = ResampledGroup(group: g, draws: SplitMix64(seed: seed, purpose: .bootstrap, UInt64(replicate), g.temperature.bitPattern))
+            let refined = Logistic1D.refine(resample, start: starts[k])
+                ?? (try? Logistic1D.fit(resample, start: starts[k]).get()).map { ($0.intercept, $0.slope) }
             guard let (a, b) = refined else { return nil }
             temperatures.append(g.temperature)
             intercepts.append(a)
             slopes.append(b)
-            if g.isTraining { trainingCounts.append((k, counts)) }
+            if g.isTraining { training.append(resample) }
         }
         guard let bLine = LeastSquares.line(x: temperatures.map { 1 / $0 }, y: slopes) else { return nil }
         // Var(ΔE_inf) = B1²·Var_w(S): A1 only shifts ΔE_inf.
         var sw = 0.0, ss = 0.0
-        for (k, counts) in trainingCounts {
-            let s = groups[k].softness
-            for i in 0..<s.count { sw += counts[i]; ss += counts[i] * s[i] }
+        for resample in training {
+            resample.forEachPiece { _, s, _, w in
+                guard let w else { return }
+                for i in 0..<s.count { sw += w[i]; ss += w[i] * s[i] }
+            }
         }
         guard sw > 0 else { return nil }
         let mean = ss / sw
         var sq = 0.0
-        for (k, counts) in trainingCounts {
-            let s = groups[k].softness
-            for i in 0..<s.count { sq += counts[i] * (s[i] - mean) * (s[i] - mean) }
+        for resample in training {
+            resample.forEachPiece { _, s, _, w in
+                guard let w else { return }
+                for i in 0..<s.count { sq += w[i] * (s[i] - mean) * (s[i] - mean) }
+            }
         }
         return bLine.slope * bLine.slope * sq / sw
+    }
+}
+
+/// A bootstrap resample of a temperature group: row i (canonical order) weighted by its count
+/// `draws.poissonOne(at: i)` (the Poisson bootstrap, Hanley & MacGibbon 2006; Chamandy et al.,
+/// "Estimating uncertainty for massive data streams", Google 2012). Each count depends only on
+/// the replicate, the temperature and i, so the weights are made piece by piece as the rows are
+/// read — in memory or from the out-of-core run's temporary file — and are the same either way.
+struct ResampledGroup: LogisticRows {
+    let group: TemperatureGroup
+    let draws: SplitMix64
+
+    func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
+        var weights = [Double](repeating: 0, count: min(group.count, group.pieceRows))
+        group.forEachPieceWithBarrier { offset, s, y, _ in
+            weights.withUnsafeMutableBufferPointer { w in
+                for i in 0..<s.count { w[i] = Double(draws.poissonOne(at: offset + i)) }
+                body(offset, s, y, UnsafeBufferPointer(rebasing: w[0..<s.count]))
+            }
+        }
     }
 }

@@ -32,7 +32,7 @@ struct Diagnose: ParsableCommand {
         if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed) {
             // A table larger than the limit, streamed from the file (`StreamedTable`).
             let (streamed, digest) = try naming(input.file) {
-                try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: memory.pieceRows, trainingMemory: spare,
+                try table.diagnose(options: svm.options, softness: results.softnessStorage, pieceRows: memory.pieceRows, memory: memory.plan(spare: spare),
                                    progress: memory.log("diagnose", since: Date()))
             }
             printError(String(format: "diagnose: %d passes over %@ in %.1f s (SVM %.1f s)", streamed.passes, input.file, streamed.seconds, streamed.svmSeconds))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HDF5
 import ParticleTable
+import Diagnostics
 import Workflows
 
 /// `--memory LIMIT` of the commands that can run out of core (diagnose, rfe, scan).
@@ -12,13 +13,20 @@ struct MemoryOptions: ParsableArguments {
     @Option(name: .customLong("piece-rows"), help: "Out of core: table rows read at a time (their features as float64 on every thread are part of the memory).")
     var pieceRows: Int = 1 << 16
 
+    @Option(name: .customLong("test-row-buffer"), help: "Out of core: test rows held in memory (48 bytes each) before they are sorted through a temporary file in TMPDIR (default: all of them when the limit leaves room, else at least 2^20).")
+    var testRowBuffer: Int?
+
     func validate() throws {
         guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be ≥ 1, got \(pieceRows)") }
+        if let testRowBuffer, testRowBuffer < 1 { throw ValidationError("--test-row-buffer must be ≥ 1, got \(testRowBuffer)") }
         if let memory, InputLimits.parseSize(memory) == nil { throw ValidationError("--memory must be a size such as 2G, 500M or a number of bytes, got \(memory)") }
     }
 
     /// The limit in bytes.
     var limit: Int { memory.flatMap { InputLimits.parseSize($0) } ?? InputLimits.memoryBudget }
+
+    /// How an out-of-core run with `spare` bytes beyond its minimum uses them.
+    func plan(spare: Int) -> OutOfCoreMemory { OutOfCoreMemory(spare: spare, testRowBuffer: testRowBuffer) }
 
     /// The progress lines of an out-of-core run, timed from `started`.
     func log(_ command: String, since started: Date) -> (String) -> Void {
@@ -50,7 +58,7 @@ enum OutOfCore {
         let threads = ProcessInfo.processInfo.activeProcessorCount
         let streamed = table.streamedBytes(softness: softness, pieceRows: pieceRows, threads: threads) + extraBytes(table)
         guard streamed <= limit else {
-            throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(sizeText(streamed)) in memory (\(table.testRows) test rows at about 96 bytes each, 4–8 bytes per row); raise --memory or hold out fewer test rows")
+            throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(sizeText(streamed)) in memory (4–8 bytes per row and the features of \(pieceRows)-row pieces on \(threads) threads); raise --memory or lower --piece-rows")
         }
         for note in table.notes { printError("note: \(note)") }
         printError("note: \(sizes): diagnosing out of core (the features are read from the file for every pass; about \(sizeText(streamed)) in memory)")

@@ -39,7 +39,7 @@ struct RFE: ParsableCommand {
             let (rfe, digest) = try naming(input.file) {
                 try table.withDigest { firstPass in
                     try RecursiveFeatureElimination.runStreamed(table.input, options: svm.options, minimumFeatures: minFeatures,
-                                                                pieceRows: memory.pieceRows, trainingMemory: spare, firstPass: firstPass,
+                                                                pieceRows: memory.pieceRows, memory: memory.plan(spare: spare), firstPass: firstPass,
                                                                 log: memory.log("rfe", since: Date())) { done, total in bar.update(done, of: total) }
                 }
             }

@@ -46,7 +46,7 @@ struct ScanCommand: ParsableCommand {
             let (cells, digest) = try naming(input.file) {
                 try table.withDigest { firstPass in
                     try Diagnostics.Scan.runStreamed(table.input, trainingSizes: ns, cValues: cValues.values, seeds: seedList, options: svm.options,
-                                                     pieceRows: memory.pieceRows, trainingMemory: spare, firstPass: firstPass,
+                                                     pieceRows: memory.pieceRows, memory: memory.plan(spare: spare), firstPass: firstPass,
                                                      log: memory.log("scan", since: Date())) { done, total in bar.update(done, of: total) }
                 }
             }

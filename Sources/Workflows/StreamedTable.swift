@@ -125,14 +125,14 @@ public final class StreamedTable {
                                          threads: threads, softnessBytes: softness == .float32 ? 4 : 8) + (generatedSplit == nil ? 0 : rows)
     }
 
-    /// Runs the out-of-core diagnostic (`trainingMemory`: see `BarrierDiagnostic.runStreamed`) and
+    /// Runs the out-of-core diagnostic (`memory`: see `BarrierDiagnostic.runStreamed`) and
     /// returns it with the input digest.
     /// - Throws: `DiagnosticError` (a read failure as `.learning(.rowSource)` naming file, dataset and row).
     public func diagnose(options: DiagnosticOptions, softness: FeatureStorage, pieceRows: Int = 1 << 16,
-                         trainingMemory: Int = 0, progress: ((String) -> Void)? = nil) throws -> (result: StreamedDiagnosticResult, digest: String) {
+                         memory: OutOfCoreMemory = .init(), progress: ((String) -> Void)? = nil) throws -> (result: StreamedDiagnosticResult, digest: String) {
         try withDigest { firstPass in
             try BarrierDiagnostic.runStreamed(input, options: options, softnessStorage: softness == .float32 ? .float32 : .float64,
-                                              pieceRows: pieceRows, trainingMemory: trainingMemory, firstPass: firstPass,
+                                              pieceRows: pieceRows, memory: memory, firstPass: firstPass,
                                               progress: progress)
         }
     }

@@ -36,11 +36,12 @@ import Testing
 
     @Test func histogramsPutEveryValueInExactlyOneBin() throws {
         let x = (0..<1000).map { Double($0 % 37) * 0.25 - 3 }, y = x.map { $0 * $0 }
-        let one = try #require(Histogram.of(x, bins: 10))
+        func values(_ v: [Double]) -> ((Double) -> Void) -> Void { { visit in v.forEach(visit) } }
+        let one = try #require(Histogram.of(values(x), bins: 10))
         #expect(one.counts.count == 10 && one.counts.reduce(0, +) == 1000 && one.xEdges.first == -3 && one.xEdges.last == 6)
-        let two = try #require(Histogram.of(x, y, bins: 8))
+        let two = try #require(Histogram.of({ visit in for i in x.indices { visit(x[i], y[i]) } }, bins: 8))
         #expect(two.counts.count == 64 && two.counts.reduce(0, +) == 1000)
-        #expect(Histogram.of([1, 1, 1], bins: 4) == nil)
-        #expect(Histogram.of([1, .nan], bins: 4) == nil)
+        #expect(Histogram.of(values([1, 1, 1]), bins: 4) == nil)
+        #expect(Histogram.of(values([1, .nan]), bins: 4) == nil)
     }
 }

@@ -65,14 +65,18 @@ struct ArrayFeatureRows: FeatureRowReader {
         #expect(r.trainingRowCount == reference.trainingRowCount && r.testRowCount == reference.testRowCount)
     }
 
-    @Test(arguments: [(1, 1), (7, 2), (1000, 2), (1 << 16, 1)])
-    func streamedEqualsInMemoryBitForBit(pieceRows: Int, threads: Int) throws {
+    /// `testRowBuffer` below the test rows sorts them through a temporary file.
+    @Test(arguments: [(1, 1, nil), (7, 2, 1), (1000, 2, 333), (1 << 16, 1, 4899)] as [(Int, Int, Int?)])
+    func streamedEqualsInMemoryBitForBit(pieceRows: Int, threads: Int, testRowBuffer: Int?) throws {
         let input = try toyInput(trainingRows: 6000, testRows: 700)
         var options = DiagnosticOptions(bootstrapSamples: 4)
         options.svm.threadCount = threads
         let reference = try BarrierDiagnostic.run(input, options: options)
+        var lines: [String] = []
         let streamed = try BarrierDiagnostic.runStreamed(Self.streamed(input), options: options, softnessStorage: .float64,
-                                                         pieceRows: pieceRows)
+                                                         pieceRows: pieceRows, memory: OutOfCoreMemory(testRowBuffer: testRowBuffer),
+                                                         progress: { lines.append($0) })
+        #expect(lines.contains { $0.contains("temporary file") } == (testRowBuffer != nil), "\(lines)")
         Self.expectSame(streamed, reference)
         #expect(streamed.passes >= 4 + reference.model.report.iterations,
                 "two standardization passes, one per Newton evaluation (≥ iterations + 1), one softness pass")
@@ -114,7 +118,7 @@ struct ArrayFeatureRows: FeatureRowReader {
     @Test func theMemoryEstimateCountsRowsTestRowsAndPieces() {
         let bytes = BarrierDiagnostic.streamedMemory(rows: 100_000_000, testRows: 10_000_000, features: 20, pieceRows: 1 << 16,
                                                      threads: 2, softnessBytes: 4)
-        #expect(bytes == 100_000_000 * 8 + 10_000_000 * 96 + 2 * 2 * 65536 * 160)
+        #expect(bytes == 100_000_000 * 8 + (1 << 20) * 48 + 2 * 2 * 65536 * 160, "test rows beyond 2^20 go to a temporary file")
         #expect(BarrierDiagnostic.streamedMemory(rows: Int.max / 2, testRows: 1, features: 1, pieceRows: 1, threads: 1, softnessBytes: 8) == Int.max / 2)
     }
 
@@ -141,7 +145,7 @@ struct ArrayFeatureRows: FeatureRowReader {
         let sizes = [200, 1500], cs = [0.1, 1.0], seeds: [UInt64] = [1, 2]
         let reference = try Scan.run(input, trainingSizes: sizes, cValues: cs, seeds: seeds, options: options)
         let streamed = try Scan.runStreamed(Self.streamed(input), trainingSizes: sizes, cValues: cs, seeds: seeds, options: options,
-                                            pieceRows: 500, trainingMemory: trainingMemory)
+                                            pieceRows: 500, memory: OutOfCoreMemory(spare: trainingMemory))
         #expect(streamed.count == 4)
         for (a, b) in zip(streamed, reference) {
             #expect(a.n == b.n && a.c == b.c && a.slopes == b.slopes && a.accuracies == b.accuracies && a.variances == b.variances)
