@@ -83,6 +83,19 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
             try Self.expectSameRuns(dir, results: "t.results.h5", "memory", "streamed")
             let split = try runDatasets(dir.appendingPathComponent("t.results.runs/streamed.h5").path)["split"]
             #expect(split?.count == 6000, "the random split is stored with the run")
+            // Test rows beyond --test-row-buffer go through a temporary file in TMPDIR, which is gone afterwards.
+            let temporary = dir.appendingPathComponent("tmp")
+            try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+            let spilled = try softness(["diagnose", "t.h5", "--run", "spilled", "--memory", "400k", "--piece-rows", "777",
+                                        "--test-row-buffer", "97"] + common, in: dir, environment: ["TMPDIR": temporary.path])
+            #expect(spilled.status == 0, "\(spilled.stderr)")
+            #expect(spilled.stderr.contains("sorted by temperature and S through a temporary file in \(temporary.path)"), "\(spilled.stderr)")
+            try Self.expectSameRuns(dir, results: "t.results.h5", "memory", "spilled")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty, "nothing left in TMPDIR")
+            let nowhere = try softness(["diagnose", "t.h5", "--run", "nowhere", "--memory", "400k", "--piece-rows", "777", "--test-row-buffer", "97"] + common,
+                                       in: dir, environment: ["TMPDIR": dir.appendingPathComponent("missing").path])
+            #expect(nowhere.status != 0 && nowhere.stderr.contains("missing") && nowhere.stderr.contains("TMPDIR"), "\(nowhere.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("t.results.runs/nowhere.h5").path))
         }
     }
 
