@@ -31,7 +31,9 @@ if [ "$COMPARE" = 1 ]; then
     /usr/bin/time -f "in memory:   %e s wall, %U s user, %M kB peak RSS" "$SOFTNESS" diagnose "$TABLE" --run memory > "$DIR/memory.out"
     cmp -s "$DIR/ooc.out" "$DIR/memory.out" && echo "printed diagnostics identical"
     # Only provenance attributes (command_line, created) may differ; every dataset must be equal.
-    h5diff -c "$RESULTS.runs/memory.h5" "$RESULTS.runs/ooc.h5" \
-        | grep -v -e "command_line" -e "created" -e "differences found" || echo "every dataset identical"
+    command -v h5diff > /dev/null || { echo "h5diff not found (Debian: apt-get install hdf5-tools)"; exit 1; }
+    differences=$(h5diff -c "$RESULTS.runs/memory.h5" "$RESULTS.runs/ooc.h5" \
+        | grep -v -e "command_line" -e "created" -e "differences found" -e "is an empty dataset" || true)
+    if [ -z "$differences" ]; then echo "every dataset identical"; else echo "$differences"; exit 1; fi
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

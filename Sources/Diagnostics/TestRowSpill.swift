@@ -38,34 +38,34 @@ final class SpillFile: @unchecked Sendable {
     /// Writes `values` at byte `offset` (the caller extends `size` past them).
     func write(_ values: UnsafeBufferPointer<Double>, at offset: Int) {
         guard let base = values.baseAddress else { return }
-        let raw = UnsafeRawPointer(base)
-        var done = 0, total = values.count * 8
-        while done < total {
-            let n = pwrite(descriptor, raw + done, total - done, off_t(offset + done))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                fail("writing \(total) bytes failed (\(n < 0 ? String(cString: strerror(errno)) : "no space?"))")
-                return
-            }
-            done += n
+        _ = transfer(UnsafeMutableRawPointer(mutating: base), bytes: values.count * 8, at: offset, "writing") {
+            pwrite(descriptor, $0, $1, $2)
         }
     }
 
-    /// Reads `into.count` values from byte `offset`.
+    /// Reads `into.count` values from byte `offset` (zeros after an error).
     func read(into values: UnsafeMutableBufferPointer<Double>, at offset: Int) {
         guard let base = values.baseAddress else { return }
-        let raw = UnsafeMutableRawPointer(base)
-        var done = 0, total = values.count * 8
+        if !transfer(UnsafeMutableRawPointer(base), bytes: values.count * 8, at: offset, "reading", { pread(descriptor, $0, $1, $2) }) {
+            values.update(repeating: 0)
+        }
+    }
+
+    /// Moves `bytes` bytes at `offset` with `call` (pread or pwrite), retried until done;
+    /// false, with the error kept, when it fails.
+    private func transfer(_ raw: UnsafeMutableRawPointer, bytes total: Int, at offset: Int, _ verb: String,
+                          _ call: (UnsafeMutableRawPointer, Int, off_t) -> Int) -> Bool {
+        var done = 0
         while done < total {
-            let n = pread(descriptor, raw + done, total - done, off_t(offset + done))
+            let n = call(raw + done, total - done, off_t(offset + done))
             if n < 0, errno == EINTR { continue }
             guard n > 0 else {
-                fail("reading \(total) bytes at offset \(offset) failed (\(n < 0 ? String(cString: strerror(errno)) : "unexpected end of file"))")
-                values.update(repeating: 0)
-                return
+                fail("\(verb) \(total) bytes at offset \(offset) failed (\(n < 0 ? String(cString: strerror(errno)) : "end of file or no space left"))")
+                return false
             }
             done += n
         }
+        return true
     }
 
     /// Marks the bytes up to `end` as used.

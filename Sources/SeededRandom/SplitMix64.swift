@@ -16,17 +16,6 @@ public func mix64(_ value: UInt64) -> UInt64 {
     return z ^ (z >> 31)
 }
 
-/// P(K ≤ k) of a Poisson(1) variable for k = 0…19 (the last entry is 1 to rounding).
-public let poissonOneCDF: [Double] = {
-    var cdf: [Double] = [], p = exp(-1.0), sum = 0.0
-    for k in 0..<20 {
-        if k > 0 { p /= Double(k) }
-        sum += p
-        cdf.append(sum)
-    }
-    return cdf
-}()
-
 /// Golden-ratio increment of SplitMix64.
 public let splitMixGamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
@@ -94,8 +83,23 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     @inlinable @inline(__always)
     public func poissonOne(at index: Int) -> Int {
         let u = (Double(value(at: index) >> 11) + 0.5) * 0x1p-53
-        var k = 0
-        while k < poissonOneCDF.count - 1, u > poissonOneCDF[k] { k += 1 }
+        // Inversion: the smallest k with P(K ≤ k) ≥ u. P(K ≤ k) for k = 0…7 are the partial sums
+        // e⁻¹·Σ 1/j! (summed in this order), compared without branches; the rare tail (P(K ≥ 8) =
+        // 1.0·10⁻⁵) continues the same sums, up to k = 20.
+        var k = (u > 0.36787944117144233 ? 1 : 0) + (u > 0.7357588823428847 ? 1 : 0)
+        k += (u > 0.9196986029286058 ? 1 : 0) + (u > 0.9810118431238463 ? 1 : 0)
+        k += (u > 0.9963401531726563 ? 1 : 0) + (u > 0.9994058151824183 ? 1 : 0)
+        k += (u > 0.999916758850712 ? 1 : 0) + (u > 0.9999897508033253 ? 1 : 0)
+        if k == 8 {
+            var p = 0.36787944117144233, cdf = 0.9999897508033253
+            for j in 1...7 { p /= Double(j) }
+            while k < 20 {
+                p /= Double(k)
+                cdf += p
+                if u <= cdf { break }
+                k += 1
+            }
+        }
         return k
     }
 
