@@ -125,6 +125,8 @@ public struct OutOfCoreMemory: Sendable {
     /// Test rows an out-of-core run may always hold (48 MB).
     public static let minimumTestRowBuffer = 1 << 20
 
+    /// A plan with `spare` bytes beyond the minimum, an optional fixed test-row buffer and the
+    /// directory of the temporary file.
     public init(spare: Int = 0, testRowBuffer: Int? = nil,
                 temporaryDirectory: String = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") {
         self.spare = spare

@@ -75,6 +75,7 @@ public protocol LogisticRows {
 
 /// Rows held in arrays: one piece.
 public struct LogisticArrays: LogisticRows {
+    /// Softness, labels (±1) and optional weights, one entry per row.
     public var s: [Double], y: [Double], weights: [Double]?
 
     /// Softness `s`, labels `y` (±1, same length) and optional non-negative weights.
@@ -84,6 +85,7 @@ public struct LogisticArrays: LogisticRows {
         self.weights = weights
     }
 
+    /// The arrays as one piece.
     public func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
         s.withUnsafeBufferPointer { sp in
             y.withUnsafeBufferPointer { yp in

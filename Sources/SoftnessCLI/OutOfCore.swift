@@ -61,7 +61,7 @@ enum OutOfCore {
             throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(sizeText(streamed)) in memory (4–8 bytes per row, 48 per test row up to 2^20 of them, the features of \(pieceRows)-row pieces on \(threads) threads); raise --memory or lower --piece-rows")
         }
         for note in table.notes { printError("note: \(note)") }
-        printError("note: \(sizes): diagnosing out of core (the features are read from the file for every pass; about \(sizeText(streamed)) in memory)")
+        printError("note: \(sizes): running out of core (the features are read from the file for every pass; about \(sizeText(streamed)) in memory)")
         return (table, limit - streamed)
     }
 

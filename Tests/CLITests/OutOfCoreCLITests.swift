@@ -53,7 +53,7 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
             #expect(!inMemory.stderr.contains("out of core"))
             let streamed = try softness(["diagnose", "ka.h5", "--run", "streamed", "--bootstrap", "4", "--memory", "12M", "--piece-rows", "1000"], in: dir)
             #expect(streamed.status == 0, "\(streamed.stderr)")
-            #expect(streamed.stderr.contains("diagnosing out of core"), "\(streamed.stderr)")
+            #expect(streamed.stderr.contains("running out of core"), "\(streamed.stderr)")
             #expect(streamed.stderr.contains("balanced sample (/balanced)"), "the same note as in memory: \(streamed.stderr)")
             #expect(streamed.stdout == inMemory.stdout, "the same printed diagnostic")
             try Self.expectSameRuns(dir, results: "ka.results.h5", "memory", "streamed")
@@ -79,7 +79,7 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
             #expect(inMemory.status == 0, "\(inMemory.stderr)")
             let streamed = try softness(["diagnose", "t.h5", "--run", "streamed", "--memory", "400k", "--piece-rows", "777"] + common, in: dir)
             #expect(streamed.status == 0, "\(streamed.stderr)")
-            #expect(streamed.stderr.contains("diagnosing out of core") && streamed.stderr.contains("has no /split"), "\(streamed.stderr)")
+            #expect(streamed.stderr.contains("running out of core") && streamed.stderr.contains("has no /split"), "\(streamed.stderr)")
             try Self.expectSameRuns(dir, results: "t.results.h5", "memory", "streamed")
             let split = try runDatasets(dir.appendingPathComponent("t.results.runs/streamed.h5").path)["split"]
             #expect(split?.count == 6000, "the random split is stored with the run")
@@ -133,7 +133,7 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
                 #expect(inMemory.status == 0, "\(inMemory.stderr)")
                 let streamed = try softness([command, "t.h5", "--run", "\(command)-streamed"] + small + extra, in: dir)
                 #expect(streamed.status == 0, "\(streamed.stderr)")
-                #expect(streamed.stderr.contains("out of core"), "\(streamed.stderr)")
+                #expect(streamed.stderr.contains("running out of core"), "\(streamed.stderr)")
                 #expect(streamed.stdout == inMemory.stdout, "\(command): the same printed table")
                 try Self.expectSameRuns(dir, results: "t.results.h5", "\(command)-memory", "\(command)-streamed", minimum: 4)
             }
