@@ -1,3 +1,4 @@
+import Foundation
 import Learning
 
 /// What the test rows at one temperature give: accuracy of sign(S), class balance and the
@@ -165,7 +166,14 @@ public enum BarrierDiagnostic {
     static func conclude(_ trained: SoftnessModel, featureNames: [String], trainingPositives: Int,
                          trainingTemperatures trainingTemperatureSet: Set<Double>, groups: [TemperatureGroup],
                          testPopulation: TestPopulation, hasEnergyBarrier: Bool, options: DiagnosticOptions,
-                         full: Bool) throws(DiagnosticError) -> DiagnosticResult {
+                         full: Bool, progress: ((String) -> Void)? = nil) throws(DiagnosticError) -> DiagnosticResult {
+        var stageStarted = Date()
+        /// A progress line with the seconds since the previous one.
+        func stage(_ line: String) {
+            guard let progress else { return }
+            progress(String(format: "%@ (%.1f s)", line, Date().timeIntervalSince(stageStarted)))
+            stageStarted = Date()
+        }
         var warnings: [String] = [], caveats: [VerdictCaveat] = []
         let model = trained.model
         if !model.report.converged { warnings.append("SVM did not converge: \(model.report.summary)") }
@@ -205,6 +213,7 @@ public enum BarrierDiagnostic {
         // 5. Logistic fits per temperature (DESIGN 1.5).
         let logistic = TemperatureLogistic.fit(groups)
         warnings += logistic.warnings
+        stage("logistic fits at \(logistic.fits.count) temperatures")
 
         // 6. Arrhenius (DESIGN 1.6).
         var arrhenius: ArrheniusFit? = nil
@@ -238,7 +247,9 @@ public enum BarrierDiagnostic {
                 if truth != nil, full { truthDensity = Histogram.of(pairs, bins: Self.histogramBins) }
                 if truth == nil { warnings.append("Truth check skipped: the true ΔE is constant over the test rows at the training temperature(s).") }
             }
+            stage("Arrhenius lines, Var(ΔE_inf)\(truth == nil ? "" : " and the truth check")")
             if full, options.bootstrapSamples > 0 {
+                defer { stage("bootstrap: \(options.bootstrapSamples) replicates") }
                 let bootstrapped = VarianceDiagnostic.bootstrapError(logistic.fittedGroups.map { groups[$0] }, logistic: logistic.fits,
                                                                      replicates: options.bootstrapSamples, seed: options.seed)
                 varianceError = bootstrapped.error

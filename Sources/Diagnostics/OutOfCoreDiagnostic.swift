@@ -390,7 +390,8 @@ struct StreamedAnalysis {
         let result = try BarrierDiagnostic.conclude(trained, featureNames: columns.map { input.featureNames[$0] },
                                                     trainingPositives: prepared.positives, trainingTemperatures: trainingTemperatures,
                                                     groups: groups, testPopulation: input.testPopulation,
-                                                    hasEnergyBarrier: input.testEnergyBarrier != nil, options: options, full: full)
+                                                    hasEnergyBarrier: input.testEnergyBarrier != nil, options: options, full: full,
+                                                    progress: progress)
         let softness: StoredSoftness? = switch storing {
         case .float32: .float32(stored32)
         case .float64: .float64(stored64)

@@ -77,6 +77,8 @@ struct ArrayFeatureRows: FeatureRowReader {
                                                          pieceRows: pieceRows, memory: OutOfCoreMemory(testRowBuffer: testRowBuffer),
                                                          progress: { lines.append($0) })
         #expect(lines.contains { $0.contains("temporary file") } == (testRowBuffer != nil), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("logistic fits at 7 temperatures (") } && lines.contains { $0.hasPrefix("bootstrap: 4 replicates (") },
+                "a line per stage after the softness: \(lines)")
         Self.expectSame(streamed, reference)
         #expect(streamed.passes >= 4 + reference.model.report.iterations,
                 "two standardization passes, one per Newton evaluation (≥ iterations + 1), one softness pass")
