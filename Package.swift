@@ -58,6 +58,9 @@ let package = Package(
         .target(name: "ParticleTable", dependencies: ["HDF5", "SeededRandom"]),
         .target(name: "Learning", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Diagnostics", dependencies: ["Learning", "SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
+        // The diagnostic, RFE and scan on a table larger than memory: features read from disk for
+        // every pass, test rows beyond memory sorted through a temporary file.
+        .target(name: "StreamedDiagnostics", dependencies: ["Diagnostics", "Learning"], swiftSettings: optimizedInDebug),
         // Interchange formats (CSV/TSV, LIBSVM text, NPY, NPZ): readers and writers of plain
         // columns, no particle-table or science knowledge; Conversion connects them to particle tables.
         .target(name: "Interchange", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -66,7 +69,7 @@ let package = Package(
         .target(name: "Report"),
         // The diagnostic runs' files: a table into a DiagnosticInput (selection, balanced sample),
         // results into a run group, binned tables, toy tables.
-        .target(name: "Workflows", dependencies: ["HDF5", "ParticleTable", "ToyModel", "Learning", "Diagnostics", "SeededRandom"]),
+        .target(name: "Workflows", dependencies: ["HDF5", "ParticleTable", "ToyModel", "Learning", "Diagnostics", "StreamedDiagnostics", "SeededRandom"]),
         // Trajectories into particle tables: label (p_hop), featurize (labelled selection, balance),
         // join.
         .target(name: "TrajectoryTables", dependencies: ["HDF5", "ParticleTable", "Structure", "Trajectory", "SeededRandom"]),
@@ -87,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "SoftnessCLI",
             dependencies: [
-                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "Workflows", "TrajectoryTables", "Conversion",
+                "HDF5", "ParticleTable", "ToyModel", "Structure", "Learning", "Diagnostics", "StreamedDiagnostics", "Workflows", "TrajectoryTables", "Conversion",
                 "AppliedSoftness", "ReportFiles", "Interchange", "Campaign", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -102,6 +105,7 @@ let package = Package(
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "SeededRandom"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Learning", "ToyModel", "SeededRandom"]),
+        .testTarget(name: "StreamedDiagnosticsTests", dependencies: ["StreamedDiagnostics", "Diagnostics", "Learning", "ToyModel", "SeededRandom"]),
         .testTarget(name: "StructureTests", dependencies: ["Structure", "SeededRandom"]),
         // Runs the built `softness` executable end to end (bad input, exit codes, files untouched);
         // it depends on SoftnessCLI only so that the executable is built first.

@@ -163,7 +163,7 @@ public enum BarrierDiagnostic {
     /// Stages 4–8 once the softness is trained: accuracy per temperature, logistic fits, Arrhenius
     /// lines, Var(ΔE_inf) with its bootstrap error and the truth check, from the test rows grouped
     /// by temperature (`TemperatureGroup`, canonical order). In-memory and out-of-core runs share it.
-    static func conclude(_ trained: SoftnessModel, featureNames: [String], trainingPositives: Int,
+    package static func conclude(_ trained: SoftnessModel, featureNames: [String], trainingPositives: Int,
                          trainingTemperatures trainingTemperatureSet: Set<Double>, groups: [TemperatureGroup],
                          testPopulation: TestPopulation, hasEnergyBarrier: Bool, options: DiagnosticOptions,
                          full: Bool, progress: ((String) -> Void)? = nil) throws(DiagnosticError) -> DiagnosticResult {

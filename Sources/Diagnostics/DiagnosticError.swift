@@ -87,6 +87,6 @@ public enum DiagnosticError: Error, CustomStringConvertible, Equatable, Sendable
 
 /// Runs a `Learning` call, wrapping its error as `DiagnosticError.learning`.
 @inline(__always)
-func learning<T>(_ body: () throws(LearningError) -> T) throws(DiagnosticError) -> T {
+package func learning<T>(_ body: () throws(LearningError) -> T) throws(DiagnosticError) -> T {
     do { return try body() } catch { throw DiagnosticError.learning(error) }
 }

@@ -173,7 +173,7 @@ public struct DiagnosticOptions: Sendable, Equatable, Codable {
     }
 
     /// Throws `.invalidRegularization` or `.invalidOption` for out-of-range values.
-    func validate() throws(DiagnosticError) {
+    package func validate() throws(DiagnosticError) {
         guard svm.c.isFinite, svm.c > 0 else { throw .invalidRegularization(svm.c) }
         guard softnessGridCount >= 0 else {
             throw .invalidOption(name: "softnessGridCount", reason: "must be ≥ 0 (got \(softnessGridCount))")

@@ -106,7 +106,7 @@ public enum RecursiveFeatureElimination {
     /// The elimination path: `analyzeStep(kept, warmStart)` on every column, then on one column
     /// fewer each step (the smallest |w_j| dropped, ties to the higher column index), warm-started
     /// from the remaining weights, down to `minimumFeatures`; the steps and their models.
-    static func path(featureNames: [String], minimumFeatures: Int, total: Int, progress: (Int, Int) -> Void,
+    package static func path(featureNames: [String], minimumFeatures: Int, total: Int, progress: (Int, Int) -> Void,
                      analyzeStep: ([Int], LinearSVMModel?) throws(DiagnosticError) -> DiagnosticResult)
         throws(DiagnosticError) -> (steps: [RFEStep], models: [LinearSVMModel]) {
         var kept = Array(featureNames.indices)
@@ -139,7 +139,7 @@ public enum RecursiveFeatureElimination {
 
     /// Error bars from the bootstrap `curves` (one Var(ΔE_inf) per step per replicate), the peak,
     /// the recommended step and how often each step was chosen.
-    static func finish(_ steps: [RFEStep], curves: [[Double?]], replicates: Int) -> RFEResult {
+    package static func finish(_ steps: [RFEStep], curves: [[Double?]], replicates: Int) -> RFEResult {
         var steps = steps
         for k in steps.indices {
             let values = curves.compactMap { $0[k] }

@@ -62,7 +62,7 @@ public enum Scan {
     }
 
     /// Checks the N, C and seed lists against `d` features and `available` training rows.
-    static func validate(trainingSizes: [Int], cValues: [Double], seeds: [UInt64], features d: Int,
+    package static func validate(trainingSizes: [Int], cValues: [Double], seeds: [UInt64], features d: Int,
                          available: Int) throws(DiagnosticError) {
         guard !trainingSizes.isEmpty else { throw .invalidOption(name: "trainingSizes", reason: "give at least one N") }
         guard !cValues.isEmpty else { throw .invalidOption(name: "cValues", reason: "give at least one C") }
@@ -76,7 +76,7 @@ public enum Scan {
 
     /// The cells, N-major then C: for each N and seed a subset of `training` (`sample`), fitted
     /// at every C by `analyzeCell(subset, options)`.
-    static func cells<I: FixedWidthInteger>(_ training: [I], trainingSizes: [Int], cValues: [Double], seeds: [UInt64],
+    package static func cells<I: FixedWidthInteger>(_ training: [I], trainingSizes: [Int], cValues: [Double], seeds: [UInt64],
                                             options: DiagnosticOptions, progress: (Int, Int) -> Void,
                                             analyzeCell: ([Int], DiagnosticOptions) throws(DiagnosticError) -> DiagnosticResult)
         throws(DiagnosticError) -> [ScanCell] {

@@ -18,6 +18,18 @@ public struct SoftnessModel: Sendable {
     public var trainingAccuracy: Double
     /// Training rows used.
     public var trainingRowCount: Int
+
+    /// A trained softness from its parts (the out-of-core run builds it pass by pass).
+    package init(columns: [Int], standardization: Standardization, model: LinearSVMModel, weightNorm: Double,
+                 softness: [Double], trainingAccuracy: Double, trainingRowCount: Int) {
+        self.columns = columns
+        self.standardization = standardization
+        self.model = model
+        self.weightNorm = weightNorm
+        self.softness = softness
+        self.trainingAccuracy = trainingAccuracy
+        self.trainingRowCount = trainingRowCount
+    }
 }
 
 /// Training the softness: what `softness train` runs, and the first stage of every diagnostic.
@@ -105,7 +117,7 @@ public enum Softness {
 
     /// The one implementation of Sᵢ = (w·zᵢ + b)/‖w‖, z = (x − mean)/sd, over every row of
     /// `features` (columns `columns` in the order of the weights); training and `apply` share it.
-    static func values(_ features: DenseMatrix, columns: [Int], _ st: Standardization,
+    package static func values(_ features: DenseMatrix, columns: [Int], _ st: Standardization,
                        weights: [Double], bias: Double, norm: Double) -> [Double] {
         let n = features.rows, stride = features.columns, d = columns.count
         let mean = st.means

@@ -2,42 +2,43 @@ import Learning
 
 /// The test rows of one temperature in canonical order (ascending S, then label, then ΔE), so
 /// that results, the bootstrap included, do not depend on the order of the input rows. The rows
-/// are in memory or in a segment of a temporary file (`TestRowSpill`, out of core); every stage
+/// are in memory or in a `GroupRowStore` (out of core: a segment of `StreamedDiagnostics`'
+/// temporary file); every stage
 /// after the softness visits them in the same pieces in the same order, so both give the same
 /// numbers bit for bit.
-struct TemperatureGroup: Sendable {
+package struct TemperatureGroup: Sendable {
     /// Temperature T.
-    var temperature: Double
+    package var temperature: Double
     /// True when T also has training rows.
-    var isTraining: Bool
+    package var isTraining: Bool
     /// True when the rows carry the true barrier ΔE (toy data).
-    var hasEnergy: Bool
+    package var hasEnergy: Bool
     /// Test rows at T.
-    var count: Int
+    package var count: Int
     /// Rows with R = +1.
-    var positives: Int
+    package var positives: Int
     /// Rows whose label sign(S) predicts (+1 iff S > 0).
-    var correct: Int
+    package var correct: Int
     /// Where the rows are.
-    var rows: Rows
+    package var rows: Rows
 
     /// Where the (S, R, ΔE) of a group are.
-    enum Rows: Sendable {
+    package enum Rows: Sendable {
         /// In arrays (ΔE empty without a true barrier).
         case memory(s: [Double], y: [Double], e: [Double])
-        /// In a segment of a temporary file.
-        case spilled(SpillSegment)
+        /// In a store outside memory (a temporary file).
+        case stored(any GroupRowStore)
     }
 
     /// Rows visited at a time (the weights of a bootstrap replicate are made per piece); the
     /// numbers do not depend on it.
-    var pieceRows = 1 << 16
+    package var pieceRows = 1 << 16
 
     /// Fraction of the rows with R = +1.
-    var rearrangingFraction: Double { count == 0 ? 0 : Double(positives) / Double(count) }
+    package var rearrangingFraction: Double { count == 0 ? 0 : Double(positives) / Double(count) }
 
     /// A group from (S, R, ΔE) entries: sorted into canonical order, counted, and `entries` emptied.
-    init(_ temperature: Double, isTraining: Bool, hasEnergy: Bool, entries list: inout [GroupEntry]) {
+    package init(_ temperature: Double, isTraining: Bool, hasEnergy: Bool, entries list: inout [GroupEntry]) {
         list.sort(by: GroupEntry.precedes)
         var positives = 0, correct = 0
         for entry in list {
@@ -50,7 +51,8 @@ struct TemperatureGroup: Sendable {
         list = []
     }
 
-    init(temperature: Double, isTraining: Bool, hasEnergy: Bool, count: Int, positives: Int, correct: Int, rows: Rows) {
+    /// A group of `count` rows already in canonical order, with their counts.
+    package init(temperature: Double, isTraining: Bool, hasEnergy: Bool, count: Int, positives: Int, correct: Int, rows: Rows) {
         self.temperature = temperature
         self.isTraining = isTraining
         self.hasEnergy = hasEnergy
@@ -62,7 +64,7 @@ struct TemperatureGroup: Sendable {
 
     /// Calls `body` with consecutive pieces of the rows in canonical order: the first row's
     /// position, S, R (±1) and ΔE (empty without a true barrier).
-    func forEachPieceWithBarrier(_ body: (_ offset: Int, _ s: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+    package func forEachPieceWithBarrier(_ body: (_ offset: Int, _ s: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
                                _ e: UnsafeBufferPointer<Double>) -> Void) {
         switch rows {
         case let .memory(s, y, e):
@@ -79,21 +81,21 @@ struct TemperatureGroup: Sendable {
                     }
                 }
             }
-        case let .spilled(segment):
-            segment.forEachPiece(rows: pieceRows, energy: hasEnergy, body)
+        case let .stored(store):
+            store.forEachPiece(rows: pieceRows, energy: hasEnergy, body)
         }
     }
 
     /// S of row `index` (canonical order).
-    func softness(at index: Int) -> Double {
+    package func softness(at index: Int) -> Double {
         switch rows {
         case let .memory(s, _, _): return s[index]
-        case let .spilled(segment): return segment.softness(at: index)
+        case let .stored(store): return store.softness(at: index)
         }
     }
 
     /// Calls `body` with S and ΔE of every row, in canonical order.
-    func forEachRow(_ body: (_ s: Double, _ e: Double) -> Void) {
+    package func forEachRow(_ body: (_ s: Double, _ e: Double) -> Void) {
         forEachPieceWithBarrier { _, s, _, e in
             for i in 0..<s.count { body(s[i], e.isEmpty ? 0 : e[i]) }
         }
@@ -101,20 +103,38 @@ struct TemperatureGroup: Sendable {
 }
 
 extension TemperatureGroup: LogisticRows {
-    func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
+    package func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
         forEachPieceWithBarrier { offset, s, y, _ in body(offset, s, y, nil) }
     }
 }
 
+/// Rows of a temperature group kept outside memory, read back in pieces (out of core: a
+/// segment of a temporary file). Read errors are kept and thrown by `check()`.
+package protocol GroupRowStore: Sendable {
+    /// S of row `index`.
+    func softness(at index: Int) -> Double
+    /// The rows in consecutive pieces of `rows` rows, as `TemperatureGroup.forEachPieceWithBarrier`.
+    func forEachPiece(rows: Int, energy: Bool, _ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>,
+                                                          UnsafeBufferPointer<Double>) -> Void)
+    /// Throws the first read error.
+    func check() throws(DiagnosticError)
+}
+
 /// (S, R, ΔE) of one test row while its temperature group is built.
-struct GroupEntry: Sendable {
-    var s: Double
-    var y: Double
-    var e: Double
+package struct GroupEntry: Sendable {
+    package var s: Double
+    package var y: Double
+    package var e: Double
+
+    package init(s: Double, y: Double, e: Double) {
+        self.s = s
+        self.y = y
+        self.e = e
+    }
 
     /// The canonical order: ascending S, then label, then ΔE.
     @inline(__always)
-    static func precedes(_ p: GroupEntry, _ q: GroupEntry) -> Bool {
+    package static func precedes(_ p: GroupEntry, _ q: GroupEntry) -> Bool {
         if p.s != q.s { return p.s < q.s }
         if p.y != q.y { return p.y < q.y }
         return p.e < q.e
@@ -124,7 +144,7 @@ struct GroupEntry: Sendable {
 /// Order statistics of the softness of several groups, each sorted by S, without merging them:
 /// the value of rank `rank` (0-based) in their union, found by bisecting the order-preserving
 /// integer image of doubles and counting the rows ≤ a value in each group by binary search.
-func unionOrderStatistic(_ groups: [TemperatureGroup], rank: Int) -> Double {
+package func unionOrderStatistic(_ groups: [TemperatureGroup], rank: Int) -> Double {
     func key(_ v: Double) -> UInt64 { v.sign == .minus ? ~v.bitPattern : v.bitPattern | (1 << 63) }
     func value(_ k: UInt64) -> Double { k >> 63 == 1 ? Double(bitPattern: k & ~(1 << 63)) : Double(bitPattern: ~k) }
     func rowsAtMost(_ v: Double) -> Int {
@@ -148,8 +168,8 @@ func unionOrderStatistic(_ groups: [TemperatureGroup], rank: Int) -> Double {
 }
 
 extension TemperatureGroup {
-    /// Throws the temporary file's first read or write error, if the rows are in one.
-    func checkStorage() throws(DiagnosticError) {
-        if case let .spilled(segment) = rows { try segment.file.check() }
+    /// Throws the store's first read or write error, if the rows are in one.
+    package func checkStorage() throws(DiagnosticError) {
+        if case let .stored(store) = rows { try store.check() }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HDF5
 import ParticleTable
-import Diagnostics
+import StreamedDiagnostics
 import Workflows
 
 /// `--memory LIMIT` of the commands that can run out of core (diagnose, rfe, scan).

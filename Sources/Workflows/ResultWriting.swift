@@ -2,6 +2,7 @@ import Diagnostics
 import HDF5
 import Learning
 import ParticleTable
+import StreamedDiagnostics
 
 /// Writes diagnostic results into a run group (`/results/<run>/` of the results file), as plain
 /// datasets and attributes that h5py and h5dump read without custom code; every dataset carries

@@ -4,6 +4,7 @@ import HDF5
 import Learning
 import ParticleTable
 import SeededRandom
+import StreamedDiagnostics
 
 /// A schema-v1 particle table opened for an out-of-core diagnostic (`softness diagnose --memory`):
 /// labels, temperatures (as indices), the split and the test rows' true barrier are read into

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Diagnostics
+@testable import StreamedDiagnostics
 import Learning
 
 /// Features served from memory in pieces, as a file would serve them; optionally failing at a row.

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Synchronization
 
@@ -83,10 +84,13 @@ final class SpillFile: @unchecked Sendable {
 
 /// `count` rows of (S, R, ΔE) in a `SpillFile`, stored as three consecutive float64 arrays from
 /// byte `offset` (S, then R, then ΔE when there is a true barrier).
-struct SpillSegment: Sendable {
+struct SpillSegment: GroupRowStore {
     let file: SpillFile
     let offset: Int
     let count: Int
+
+    /// Throws the file's first read or write error.
+    func check() throws(DiagnosticError) { try file.check() }
 
     /// S of row `index`.
     func softness(at index: Int) -> Double {
@@ -218,7 +222,7 @@ struct TestRowSpill {
             }
             runs[t] = []
             var group = TemperatureGroup(temperature: temperature, isTraining: isTraining, hasEnergy: hasEnergy,
-                                         count: counts[t], positives: positives[t], correct: correct[t], rows: .spilled(segment))
+                                         count: counts[t], positives: positives[t], correct: correct[t], rows: .stored(segment))
             group.pieceRows = pieceRows
             groups.append(group)
         }

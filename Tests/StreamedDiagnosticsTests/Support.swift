@@ -1,0 +1,1 @@
+../DiagnosticsTests/Support.swift
