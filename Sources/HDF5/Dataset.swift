@@ -118,43 +118,56 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
         let shape = try shape(checkingRows: rows)
         let count = try allocatableCount([rows.count] + shape.dropFirst(), of: T.self)
         if count == 0 { return [] }
+        return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            try readRows(rows, shape: shape, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
+            initialized = count
+        }
+    }
+
+    /// Reads rows `rows` into `buffer`, which must hold exactly their elements (row-major): the
+    /// same values as `readRows(_:)` without a new array, for filling one large array block by block.
+    public func readRows<T: HDF5Scalar>(_ rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
+        try checkNumericRead(T.self)
+        let shape = try shape(checkingRows: rows)
+        let count = rows.count * shape.dropFirst().reduce(1, *)
+        guard buffer.count == count else {
+            throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
+                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) hold \(count) values, the buffer \(buffer.count)")
+        }
+        if count > 0 { try readRows(rows, shape: shape, into: buffer) }
+    }
+
+    /// `readRows(_:into:)` after the checks: the parallel raw-chunk path when the dataset allows
+    /// it, libhdf5's hyperslab read otherwise.
+    private func readRows<T: HDF5Scalar>(_ rows: Range<Int>, shape: [Int], into buffer: UnsafeMutableBufferPointer<T>) throws {
+        guard let base = buffer.baseAddress else { return }
         if let pipeline = ChunkPipeline.of(self, memoryType: T.nativeType, shape: shape), pipeline.pays(forRows: rows.count) {
-            return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                initialized = 0
-                LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-                if let base = buffer.baseAddress { try pipeline.read(self, rows: rows, into: base) }
-                initialized = count
-            }
+            return try pipeline.read(self, rows: rows, into: base)
         }
         if T.self == Double.self, let pipeline = ChunkPipeline.of(self, memoryType: Float.nativeType, shape: shape),
            pipeline.pays(forRows: rows.count) {
             // float32 on disk read as float64: inflate on every core into floats and widen them
             // (exact, as libhdf5's conversion, which would run on one core behind its zlib filter).
-            let narrow = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let narrow = try [Float](unsafeUninitializedCapacity: buffer.count) { floats, initialized in
                 initialized = 0
-                if let base = buffer.baseAddress { try pipeline.read(self, rows: rows, into: base) }
-                initialized = count
+                if let start = floats.baseAddress { try pipeline.read(self, rows: rows, into: start) }
+                initialized = floats.count
             }
-            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let wide = UnsafeMutableRawBufferPointer(buffer).bindMemory(to: Double.self)
-                narrow.withUnsafeBufferPointer { source in
-                    for i in 0..<count { wide[i] = Double(source[i]) }
-                }
-                initialized = count
+            let wide = UnsafeMutableRawBufferPointer(buffer).bindMemory(to: Double.self)
+            narrow.withUnsafeBufferPointer { source in
+                for i in 0..<source.count { wide[i] = Double(source[i]) }
             }
+            return
         }
         var memoryShape = shape
         memoryShape[0] = rows.count
         let memorySpace = try Dataspace.simple(memoryShape, site: site())
-        return try withSpace { fileSpace in
+        try withSpace { fileSpace in
             try Dataspace.selectRows(fileSpace, rows: rows, shape: shape, site: site())
-            return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                initialized = 0
-                LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-                try checked(site(), "cannot read rows \(rows)") {
-                    H5Dread(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), buffer.baseAddress)
-                }
-                initialized = count
+            try checked(site(), "cannot read rows \(rows)") {
+                H5Dread(handle.id, T.nativeType, memorySpace.id, fileSpace, chdf5_p_default(), base)
             }
         }
     }

@@ -311,26 +311,25 @@ public enum ParticleTableReader {
         // ever alive beside the feature matrix. Transposed features are read [d, block] at a
         // time and transposed into the final array.
         let blockStep = max(blockRows, 1)
-        var features = [Double]()
-        features.reserveCapacity(rows * d)
-        var start = 0
-        while start < rows {
-            let range = start..<min(rows, start + blockStep)
-            var block: [Double]
-            if mapping.transpose {
-                let stored: [Double] = try featuresSet.readColumns(range)
-                let width = range.count
-                block = [Double](repeating: 0, count: stored.count)
-                for k in 0..<width { for j in 0..<d { block[k * d + j] = stored[j * width + k] } }
-            } else {
-                block = try featuresSet.readRows(range)
+        let features = try [Double](unsafeUninitializedCapacity: rows * d) { buffer, initialized in
+            initialized = 0
+            var start = 0
+            while start < rows {
+                let range = start..<min(rows, start + blockStep)
+                let block = UnsafeMutableBufferPointer(rebasing: buffer[(range.lowerBound * d)..<(range.upperBound * d)])
+                if mapping.transpose {
+                    let stored: [Double] = try featuresSet.readColumns(range)
+                    let width = range.count
+                    for k in 0..<width { for j in 0..<d { block[k * d + j] = stored[j * width + k] } }
+                } else {
+                    try featuresSet.readRows(range, into: block)
+                }
+                initialized = range.upperBound * d
+                if let bad = digest.addCheckingFinite(UnsafeBufferPointer(block)) {
+                    throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: start + bad / max(d, 1), column: bad % max(d, 1))
+                }
+                start = range.upperBound
             }
-            if let bad = block.firstIndex(where: { !$0.isFinite }) {
-                throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: start + bad / max(d, 1), column: bad % max(d, 1))
-            }
-            digest.add(block)
-            features += block
-            start = range.upperBound
         }
         try requireLength(labelsSet, rows)
         let labels = try readLabels(labelsSet, rows: rows, encoding: encoding, path: path, blockStep: blockStep)
@@ -495,11 +494,32 @@ public struct FNV1a64: Sendable {
 
     /// Adds `values` in order (the digest of a sequence is that of its pieces added in order).
     public mutating func add(_ values: [Double]) {
+        values.withUnsafeBufferPointer { add($0) }
+    }
+
+    /// Adds the values of `values` in order, as `add(_: [Double])`.
+    public mutating func add(_ values: UnsafeBufferPointer<Double>) {
         var h = state
         for value in values {
             h = (h ^ mix64(value.bitPattern)) &* 0x0000_0100_0000_01b3
         }
         state = h
+    }
+
+    /// Adds `values` in order, as `add(_:)`, and returns the index of the first NaN or ±Inf among
+    /// them (nil: all finite): the reader's digest and finiteness check in one pass.
+    mutating func addCheckingFinite(_ values: UnsafeBufferPointer<Double>) -> Int? {
+        let exponent: UInt64 = 0x7ff0_0000_0000_0000  // all ones only for ±Inf and NaN
+        var h = state, top: UInt64 = 0
+        for value in values {
+            h = (h ^ mix64(value.bitPattern)) &* 0x0000_0100_0000_01b3
+            top = max(top, value.bitPattern & exponent)
+        }
+        guard top == exponent else {
+            state = h
+            return nil
+        }
+        return values.firstIndex { !$0.isFinite }
     }
 
     /// The same as `add(values.map(Double.init))`, without the Double copy.

@@ -58,6 +58,37 @@ import Testing
         }
     }
 
+    /// Blocks read into one large buffer equal the array reads, through every path: parallel raw
+    /// chunks (float64 as stored, float32 widened) and libhdf5's hyperslab (contiguous layout).
+    @Test func rowsReadIntoABufferMatchTheArrayRead() throws {
+        var rng = SeededGenerator(seed: 12)
+        try withTemporaryFile { path in
+            let file = try File.create(path)
+            let rows = 5 * 64 + 9
+            let values = (0..<(rows * 3)).map { _ in Double.random(in: -5...5, using: &rng) }
+            let sets = [try file.createDataset("chunked", values: values, shape: [rows, 3], options: .rowChunked(64, deflateLevel: 4)),
+                        try file.createDataset("narrow", values: values.map { Float($0) }, shape: [rows, 3], options: .rowChunked(64, deflateLevel: 4)),
+                        try file.createDataset("contiguous", values: values, shape: [rows, 3])]
+            for set in sets {
+                let whole: [Double] = try set.read()
+                var filled = [Double](repeating: .nan, count: rows * 3)
+                try filled.withUnsafeMutableBufferPointer { buffer in
+                    for start in stride(from: 0, to: rows, by: 150) {
+                        let range = start..<min(rows, start + 150)
+                        try set.readRows(range, into: UnsafeMutableBufferPointer(rebasing: buffer[(range.lowerBound * 3)..<(range.upperBound * 3)]))
+                    }
+                }
+                #expect(filled == whole, "\(set.objectPath)")
+            }
+            var small = [Double](repeating: 0, count: 5)
+            let error = #expect(throws: HDF5Error.self) {
+                try small.withUnsafeMutableBufferPointer { try sets[0].readRows(0..<2, into: $0) }
+            }
+            #expect(error?.kind == .shapeMismatch)
+            #expect(error?.description.contains("hold 6 values, the buffer 5") == true)
+        }
+    }
+
     @Test func appendGrowsAnExtendableDataset() throws {
         try withTemporaryFile { path in
             let file = try File.create(path)
