@@ -61,6 +61,29 @@ private func table(_ path: String, features: [Double], labels: [Int8], temperatu
             ])
             let load = #expect(throws: ParticleDataError.self) { try ParticleTableReader.load(path: path) }
             #expect(load?.description == "\(path): /features: non-finite value (NaN or Inf) at row 0, column 1")
+            // Read in blocks of one row, the first non-finite value is still the one named.
+            let blocked = #expect(throws: ParticleDataError.self) { try ParticleTableReader.load(path: path, blockRows: 1) }
+            #expect(blocked?.description == load?.description)
+        }
+    }
+
+    /// A non-finite value past the first block is named by its row and column.
+    @Test func nonFiniteFeatureInALaterBlock() throws {
+        try scratch { dir in
+            let path = dir.appendingPathComponent("late.h5").path
+            var features = (0..<20).map { Double($0 % 7) + 0.5 * Double($0 / 2) }
+            features[15] = -.infinity
+            try table(path, features: features, labels: [1, -1, 1, -1, 1, -1, 1, -1, 1, -1], temperature: [Double](repeating: 0.4, count: 10), split: nil)
+            for blockRows in [1, 3, 64] {
+                let error = #expect(throws: ParticleDataError.self) { try ParticleTableReader.load(path: path, blockRows: blockRows) }
+                #expect(error?.description == "\(path): /features: non-finite value (NaN or Inf) at row 7, column 1", "blocks of \(blockRows)")
+            }
+            features[15] = 3
+            try FileManager.default.removeItem(atPath: path)
+            try table(path, features: features, labels: [1, -1, 1, -1, 1, -1, 1, -1, 1, -1], temperature: [Double](repeating: 0.4, count: 10), split: nil)
+            let digests = try [1, 3, 64].map { try ParticleTableReader.load(path: path, blockRows: $0).digest }
+            #expect(Set(digests).count == 1)
+            #expect(try ParticleTableReader.load(path: path, blockRows: 4).features == features)
         }
     }
 
