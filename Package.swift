@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "ToyModel", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Structure", dependencies: ["Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Trajectory", dependencies: ["HDF5", "CISAL", "CZstd", "Structure", "Parallel"]),
-        .target(name: "ParticleTable", dependencies: ["HDF5", "SeededRandom"]),
+        .target(name: "ParticleTable", dependencies: ["HDF5", "Parallel", "SeededRandom"]),
         .target(name: "Learning", dependencies: ["SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         .target(name: "Diagnostics", dependencies: ["Learning", "SeededRandom", "Parallel"], swiftSettings: optimizedInDebug),
         // The diagnostic, RFE and scan on a table larger than memory: features read from disk for
@@ -95,6 +95,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5", "SeededRandom"]),
         .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),

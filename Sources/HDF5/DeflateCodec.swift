@@ -81,28 +81,44 @@ enum DeflateCodec {
     /// Inflates the zlib stream `stream` into at most `room` bytes (the header and the Adler-32
     /// trailer are checked).
     static func inflate(_ stream: UnsafeRawBufferPointer, room: Int) -> Inflated {
-        guard stream.count < Int(UInt32.max), room < Int(UInt32.max) else { return .tooLarge }
+        guard room < Int(UInt32.max) else { return .tooLarge }
+        var written: Result<Int, InflateFailure> = .failure(.tooLarge)
+        let out = [UInt8](unsafeUninitializedCapacity: room) { buffer, initialized in
+            written = inflate(stream, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = (try? written.get()) ?? 0
+        }
+        switch written {
+        case .success: return .bytes(out)
+        case .failure(.tooLarge): return .tooLarge
+        case .failure(.corrupt(let status)): return .corrupt(status)
+        }
+    }
+
+    /// Why a stream could not be inflated into the room given.
+    enum InflateFailure: Error {
+        case tooLarge
+        case corrupt(Int32)
+    }
+
+    /// Inflates the zlib stream `stream` into `target` (header and Adler-32 trailer checked) and
+    /// returns the number of bytes written: for reusing one buffer across many chunks.
+    static func inflate(_ stream: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer) -> Result<Int, InflateFailure> {
+        guard stream.count < Int(UInt32.max), target.count < Int(UInt32.max) else { return .failure(.tooLarge) }
         let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
         UnsafeMutableRawPointer(state).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<inflate_state>.size)
         defer { state.deallocate() }
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_ZLIB)
-        var out = [UInt8](repeating: 0, count: room)
-        let status: Int32 = out.withUnsafeMutableBytes { target in
-            state.pointee.next_in = UnsafeMutablePointer(mutating: stream.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            state.pointee.avail_in = UInt32(stream.count)
-            state.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            state.pointee.avail_out = UInt32(target.count)
-            let status = isal_inflate_stateless(state)
-            cisal_clear_upper_vector_state()
-            return status
-        }
+        state.pointee.next_in = UnsafeMutablePointer(mutating: stream.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        state.pointee.avail_in = UInt32(stream.count)
+        state.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_out = UInt32(target.count)
+        let status = isal_inflate_stateless(state)
+        cisal_clear_upper_vector_state()
         switch status {
-        case ISAL_DECOMP_OK:
-            out.removeSubrange(Int(state.pointee.total_out)...)
-            return .bytes(out)
-        case ISAL_OUT_OVERFLOW: return .tooLarge
-        default: return .corrupt(status)
+        case ISAL_DECOMP_OK: return .success(Int(state.pointee.total_out))
+        case ISAL_OUT_OVERFLOW: return .failure(.tooLarge)
+        default: return .failure(.corrupt(status))
         }
     }
 

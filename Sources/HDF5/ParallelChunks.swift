@@ -68,55 +68,63 @@ struct ChunkPipeline {
         Parallel.forEach(count, body)
     }
 
-    /// Reads rows `rows` into `destination` (row-major, rows.count × rowSize elements).
+    /// Reads rows `rows` into `destination` (row-major, rows.count × rowSize elements). Each
+    /// worker reuses one buffer for the stored chunk and one for the inflated chunk.
     func read(_ dataset: Dataset, rows: Range<Int>, into destination: UnsafeMutableRawPointer) throws {
         let firstChunk = rows.lowerBound / rowsPerChunk
         let lastChunk = (rows.upperBound - 1) / rowsPerChunk
+        let chunkCount = lastChunk - firstChunk + 1
         let rowBytes = rowSize * elementSize
         let failure = FirstFailure()
+        let workers = min(Parallel.threadCount(), chunkCount)
+        let buffers = UncheckedSendable((0..<workers).map { _ in ReadBuffers(inflated: chunkBytes) })
         nonisolated(unsafe) let destination = destination
-        Self.parallel(lastChunk - firstChunk + 1) { offset in
+        Parallel.interleaved(chunkCount, threads: workers) { worker, offset in
             let chunkIndex = firstChunk + offset
             let chunkFirstRow = chunkIndex * rowsPerChunk
+            let scratch = buffers.value[worker]
             let origin = [hsize_t(chunkFirstRow)] + [hsize_t](repeating: 0, count: rank - 1)
-            let read: Result<[UInt8], HDF5Error> = HDF5Library.serialized {
+            let read: Result<Int, HDF5Error> = HDF5Library.serialized {
                 ErrorStack.silence()
                 var stored: hsize_t = 0
-                guard H5Dget_chunk_storage_size(dataset.handle.id, origin, &stored) >= 0, stored > 0 else {
+                guard H5Dget_chunk_storage_size(dataset.handle.id, origin, &stored) >= 0, stored > 0, stored < Int.max else {
                     return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
                                               message: "cannot locate chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
                 }
-                var raw = [UInt8](repeating: 0, count: Int(stored))
+                if scratch.stored.count < Int(stored) { scratch.stored = [UInt8](repeating: 0, count: Int(stored)) }
                 var mask: UInt32 = 0
-                let status = raw.withUnsafeMutableBytes { H5Dread_chunk(dataset.handle.id, chdf5_p_default(), origin, &mask, $0.baseAddress) }
+                let status = scratch.stored.withUnsafeMutableBytes { H5Dread_chunk(dataset.handle.id, chdf5_p_default(), origin, &mask, $0.baseAddress) }
                 guard status >= 0, mask == 0 else {
                     return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
                                               message: "cannot read chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
                 }
-                return .success(raw)
+                return .success(Int(stored))
             }
-            let raw: [UInt8]
+            let storedBytes: Int
             switch read {
-            case let .success(bytes): raw = bytes
+            case let .success(count): storedBytes = count
             case let .failure(error): failure.record(error); return
             }
-            let inflated = raw.withUnsafeBytes { DeflateCodec.inflate($0, room: chunkBytes) }
-            guard case .bytes(let plain) = inflated, plain.count == chunkBytes else {
-                let reason = if case .corrupt(let status) = inflated { "igzip status \(status)" } else { "not \(chunkBytes) bytes" }
+            let inflated = scratch.stored.withUnsafeBytes { stored in
+                scratch.inflated.withUnsafeMutableBytes { DeflateCodec.inflate(UnsafeRawBufferPointer(rebasing: stored[0..<storedBytes]), into: $0) }
+            }
+            guard case .success(chunkBytes) = inflated else {
+                let reason = if case .failure(.corrupt(let status)) = inflated { "igzip status \(status)" } else { "not \(chunkBytes) bytes" }
                 failure.record(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
                                          message: "corrupt deflate data in chunk at row \(chunkFirstRow) (\(reason))"))
                 return
             }
             let from = max(rows.lowerBound, chunkFirstRow), to = min(rows.upperBound, chunkFirstRow + rowsPerChunk)
-            plain.withUnsafeBytes { source in
+            scratch.inflated.withUnsafeBytes { source in
+                guard let plain = source.baseAddress else { return }
                 let target = destination + (from - rows.lowerBound) * rowBytes
                 if shuffle {
                     // Straight from the byte planes into the rows asked for (no unshuffled copy).
                     let first = (from - chunkFirstRow) * rowSize
-                    Self.unshuffle(source.baseAddress!.assumingMemoryBound(to: UInt8.self), elements: rowsPerChunk * rowSize,
+                    Self.unshuffle(plain.assumingMemoryBound(to: UInt8.self), elements: rowsPerChunk * rowSize,
                                    elementSize: elementSize, range: first..<(first + (to - from) * rowSize), into: target)
                 } else {
-                    target.copyMemory(from: source.baseAddress! + (from - chunkFirstRow) * rowBytes, byteCount: (to - from) * rowBytes)
+                    target.copyMemory(from: plain + (from - chunkFirstRow) * rowBytes, byteCount: (to - from) * rowBytes)
                 }
             }
         }
@@ -277,4 +285,13 @@ private final class ChunkBuffers: @unchecked Sendable {
     init(_ count: Int) { buffers = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: [UInt8]?) { lock.withLock { buffers[index] = value } }
     func get(_ index: Int) -> [UInt8]? { lock.withLock { buffers[index] } }
+}
+
+/// One worker's buffers of `ChunkPipeline.read`: the stored (compressed) chunk, grown as needed,
+/// and the inflated chunk.
+final class ReadBuffers {
+    var stored: [UInt8] = []
+    var inflated: [UInt8]
+
+    init(inflated bytes: Int) { inflated = [UInt8](repeating: 0, count: bytes) }
 }

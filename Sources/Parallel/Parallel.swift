@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The parallel loops of softness: every parallel pass over rows, chunks, files or replicates
 /// goes through these few functions (built on `DispatchQueue.concurrentPerform`). Each task
@@ -69,6 +72,53 @@ public enum Parallel {
             forEach(count) { i in (base.value + i).initialize(to: body(i)) }
             initialized = count
         }
+    }
+}
+
+extension Parallel {
+    /// Runs `background` on a thread of its own while `foreground` runs on the caller's thread,
+    /// and returns when both are done: a two-stage pipeline, e.g. the next block of rows read
+    /// (itself on all cores) while the current one is checked. A fresh thread, not a pool
+    /// worker, so it can neither wait for nor starve a parallel loop. The foreground's error
+    /// wins (it is about the earlier block); without a thread the two run one after the other.
+    public static func concurrently(_ background: () throws -> Void, _ foreground: () throws -> Void) throws {
+        try withoutActuallyEscaping(background) { background in
+            let task = BackgroundTask(background)
+            var foregroundError: (any Error)?
+            #if canImport(Glibc)
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(task).toOpaque()
+            let started = pthread_create(&thread, nil, { raw in
+                if let raw { Unmanaged<BackgroundTask>.fromOpaque(raw).takeRetainedValue().run() }
+                return nil
+            }, context) == 0
+            if !started {
+                Unmanaged<BackgroundTask>.fromOpaque(context).release()
+                task.run()
+            }
+            do { try foreground() } catch { foregroundError = error }
+            if started { pthread_join(thread, nil) }
+            #else
+            task.run()
+            do { try foreground() } catch { foregroundError = error }
+            #endif
+            if let foregroundError { throw foregroundError }
+            if let error = task.error { throw error }
+        }
+    }
+}
+
+/// The background half of `Parallel.concurrently`: its body and the error it threw.
+private final class BackgroundTask {
+    private var body: (() throws -> Void)?
+    private(set) var error: (any Error)?
+
+    init(_ body: @escaping () throws -> Void) { self.body = body }
+
+    /// Runs the body once and lets go of it (so no reference outlives the call).
+    func run() {
+        do { try body?() } catch { self.error = error }
+        body = nil
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import Parallel
 import SeededRandom
 
 /// How `/labels` encodes rearrangement. Schema v1 uses ±1; the others are accepted only when the
@@ -313,23 +314,32 @@ public enum ParticleTableReader {
         let blockStep = max(blockRows, 1)
         let features = try [Double](unsafeUninitializedCapacity: rows * d) { buffer, initialized in
             initialized = 0
-            var start = 0
-            while start < rows {
-                let range = start..<min(rows, start + blockStep)
-                let block = UnsafeMutableBufferPointer(rebasing: buffer[(range.lowerBound * d)..<(range.upperBound * d)])
+            LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            func block(_ range: Range<Int>) -> UnsafeMutableBufferPointer<Double> {
+                UnsafeMutableBufferPointer(rebasing: buffer[(range.lowerBound * d)..<(range.upperBound * d)])
+            }
+            func read(_ range: Range<Int>) throws {
                 if mapping.transpose {
                     let stored: [Double] = try featuresSet.readColumns(range)
-                    let width = range.count
-                    for k in 0..<width { for j in 0..<d { block[k * d + j] = stored[j * width + k] } }
+                    let width = range.count, target = block(range)
+                    for k in 0..<width { for j in 0..<d { target[k * d + j] = stored[j * width + k] } }
                 } else {
-                    try featuresSet.readRows(range, into: block)
+                    try featuresSet.readRows(range, into: block(range))
                 }
-                initialized = range.upperBound * d
-                if let bad = digest.addCheckingFinite(UnsafeBufferPointer(block)) {
-                    throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: start + bad / max(d, 1), column: bad % max(d, 1))
-                }
-                start = range.upperBound
             }
+            // The next block is read (on all cores) while the digest runs over this one.
+            var range = 0..<min(rows, blockStep)
+            if !range.isEmpty { try read(range) }
+            while !range.isEmpty {
+                let following = range.upperBound..<min(rows, range.upperBound + blockStep)
+                try Parallel.concurrently({ if !following.isEmpty { try read(following) } }, {
+                    if let bad = digest.addCheckingFinite(UnsafeBufferPointer(block(range))) {
+                        throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: range.lowerBound + bad / max(d, 1), column: bad % max(d, 1))
+                    }
+                })
+                range = following
+            }
+            initialized = rows * d
         }
         try requireLength(labelsSet, rows)
         let labels = try readLabels(labelsSet, rows: rows, encoding: encoding, path: path, blockStep: blockStep)

@@ -106,10 +106,11 @@ public struct ParticleTableSummary: Codable, Sendable {
         private var keys: [Key] = []
         private var tallies: [Cell] = []
 
-        mutating func add(labels: [Int64], temperature: [Double], split: [Int64]?) {
+        /// Counts the first `count` rows of the arrays (all of them when nil).
+        mutating func add(labels: [Int64], temperature: [Double], split: [Int64]?, count: Int? = nil) {
             // Rows come in runs of one (temperature, split): look the cell up when the key changes.
             var last: Key? = nil, slot = 0
-            for i in labels.indices {
+            for i in 0..<(count ?? labels.count) {
                 let splitValue = split.map { Int($0[i]) } ?? -1
                 let key = Key(temperature: temperature[i], split: splitValue)
                 if key != last {

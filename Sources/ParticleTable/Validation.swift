@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import Parallel
 import SeededRandom
 
 /// Result of `softness validate`: every problem that would stop the diagnostic, warnings that
@@ -54,15 +55,19 @@ public enum ParticleTableValidator {
         let labelsSet = try file.dataset("labels")
         let temperatureSet = try file.dataset("temperature")
         let splitSet = file.isDataset("split") ? try file.dataset("split") : nil
-        let counts = try ParticleTableSummary.read(path: path, blockRows: blockRows).cells
         // A table with /balanced (featurize --balance) trains on that sample: its other rows are
         // the natural population, far from 50/50 by nature.
         let sampled = file.isDataset("balanced")
         var report = try validate(file: path, rows: shape[0], names: try file.dataset("feature_names").readStrings(), hasSplit: splitSet != nil,
                                   datasets: .schemaV1, encoding: encoding, blockRows: blockRows,
-                                  trainingImbalanceLimit: sampled ? nil : trainingImbalanceLimit, naturalPopulation: sampled,
-                                  counts: counts) { range in
-            (try featuresSet.readRows(range), try labelsSet.readRows(range), try temperatureSet.readRows(range), try splitSet?.readRows(range))
+                                  trainingImbalanceLimit: sampled ? nil : trainingImbalanceLimit, naturalPopulation: sampled) { range, block in
+            let d = block.featureCount
+            try block.features.withUnsafeMutableBufferPointer { try featuresSet.readRows(range, into: UnsafeMutableBufferPointer(rebasing: $0[0..<(range.count * d)])) }
+            try block.labels.withUnsafeMutableBufferPointer { try labelsSet.readRows(range, into: UnsafeMutableBufferPointer(rebasing: $0[0..<range.count])) }
+            try block.temperature.withUnsafeMutableBufferPointer { try temperatureSet.readRows(range, into: UnsafeMutableBufferPointer(rebasing: $0[0..<range.count])) }
+            if let splitSet {
+                try block.split.withUnsafeMutableBufferPointer { try splitSet.readRows(range, into: UnsafeMutableBufferPointer(rebasing: $0[0..<range.count])) }
+            }
         }
         if sampled { report.warnings.insert("the table marks a balanced training sample (/balanced): the diagnostic trains on it and measures P(R|S,T) on every test row, so the class counts are those of the natural population", at: 0) }
         return report
@@ -72,15 +77,73 @@ public enum ParticleTableValidator {
     /// `DatasetMapping`, which already refused non-finite values and labels outside the stated
     /// encoding): the remaining checks — constant columns, split, classes, balance, size.
     public static func validate(mapped data: ParticleTableData, mapping: DatasetMapping, trainingImbalanceLimit: Double? = nil) throws -> ValidationReport {
-        var counter = ParticleTableSummary.CellCounter()
-        let labels = data.labels.map { Int64($0) }, split = data.split?.map { Int64($0) }
-        counter.add(labels: labels, temperature: data.temperature, split: split)
         let d = data.featureCount
         return try validate(file: data.path, rows: data.rows, names: data.featureNames, hasSplit: data.split != nil,
                             datasets: DatasetNames(features: mapping.features, labels: mapping.labels, temperature: "temperature", split: mapping.split ?? "/split"),
-                            encoding: .plusMinusOne, blockRows: data.rows, trainingImbalanceLimit: trainingImbalanceLimit,
-                            counts: counter.cells) { range in
-            (Array(data.features[range.lowerBound * d..<range.upperBound * d]), Array(labels[range]), Array(data.temperature[range]), split.map { Array($0[range]) })
+                            encoding: .plusMinusOne, blockRows: 1 << 18, trainingImbalanceLimit: trainingImbalanceLimit) { range, block in
+            for (k, value) in data.features[(range.lowerBound * d)..<(range.upperBound * d)].enumerated() { block.features[k] = value }
+            for (k, i) in range.enumerated() {
+                block.labels[k] = Int64(data.labels[i])
+                block.temperature[k] = data.temperature[i]
+                if let split = data.split { block.split[k] = Int64(split[i]) }
+            }
+        }
+    }
+
+    /// The reusable buffers of one block of rows (features row-major, raw labels, temperature,
+    /// split), of room for `blockRows` rows; a block fills the first rows of each.
+    struct Block {
+        let featureCount: Int
+        var features: [Double], labels: [Int64], temperature: [Double], split: [Int64]
+    }
+
+    /// What the checks count over the blocks: per-column sums over training rows (two-sum,
+    /// Welford-free) and min/max over all rows, the cells, and the first bad value of each kind.
+    struct BlockTally {
+        var sum: [Double], sumSquares: [Double], minimum: [Double], maximum: [Double]
+        var trainingRows = 0
+        var nonFinite = 0, firstNonFinite: (Int, Int)?
+        var badLabels = 0, firstBadLabel: (Int, Int64)?
+        var badSplit = 0, badTemperature = 0
+        var counter = ParticleTableSummary.CellCounter()
+
+        init(columns d: Int) {
+            sum = [Double](repeating: 0, count: d)
+            sumSquares = sum
+            minimum = [Double](repeating: .infinity, count: d)
+            maximum = [Double](repeating: -.infinity, count: d)
+        }
+
+        /// Adds rows `range`, held in the first rows of `block`.
+        mutating func add(_ range: Range<Int>, _ block: Block, hasSplit: Bool, encoding: LabelEncoding) {
+            let d = block.featureCount
+            let (x, labels, temperature) = (block.features, block.labels, block.temperature)
+            let split = hasSplit ? block.split : nil
+            counter.add(labels: labels, temperature: temperature, split: split, count: range.count)
+            for i in 0..<range.count {
+                if encoding.map(labels[i]) == nil {
+                    badLabels += 1
+                    if firstBadLabel == nil { firstBadLabel = (range.lowerBound + i, labels[i]) }
+                }
+                if !(temperature[i].isFinite && temperature[i] > 0) { badTemperature += 1 }
+                if let split, split[i] != 0 && split[i] != 1 { badSplit += 1 }
+                let isTraining = split.map { $0[i] == 0 } ?? true
+                if isTraining { trainingRows += 1 }
+                for j in 0..<d {
+                    let value = x[i * d + j]
+                    guard value.isFinite else {
+                        nonFinite += 1
+                        if firstNonFinite == nil { firstNonFinite = (range.lowerBound + i, j) }
+                        continue
+                    }
+                    minimum[j] = min(minimum[j], value)
+                    maximum[j] = max(maximum[j], value)
+                    if isTraining {
+                        sum[j] += value
+                        sumSquares[j] += value * value
+                    }
+                }
+            }
         }
     }
 
@@ -92,51 +155,38 @@ public enum ParticleTableValidator {
 
     /// The checks over row blocks from `block` (features row-major, raw labels, temperature, split).
     private static func validate(file path: String, rows: Int, names: [String], hasSplit: Bool, datasets: DatasetNames, encoding: LabelEncoding,
-                                 blockRows: Int, trainingImbalanceLimit: Double?, naturalPopulation: Bool = false, counts: [ParticleTableSummary.Cell],
-                                 block: (Range<Int>) throws -> ([Double], [Int64], [Double], [Int64]?)) throws -> ValidationReport {
+                                 blockRows: Int, trainingImbalanceLimit: Double?, naturalPopulation: Bool = false,
+                                 fill: (Range<Int>, inout Block) throws -> Void) throws -> ValidationReport {
         let d = names.count
         var problems: [String] = []
         var warnings: [String] = []
         if d == 0 { problems.append("\(datasets.features) has no columns (d = 0)") }
         if rows == 0 { problems.append("\(datasets.features) has no rows (N = 0)") }
 
-        // Welford-free two-sum accumulation per column over training rows; min/max over all rows.
-        var sum = [Double](repeating: 0, count: d), sumSquares = [Double](repeating: 0, count: d)
-        var minimum = [Double](repeating: .infinity, count: d), maximum = [Double](repeating: -.infinity, count: d)
-        var trainingRows = 0
-        var nonFinite = 0, firstNonFinite: (Int, Int)?
-        var badLabels = 0, firstBadLabel: (Int, Int64)?
-        var badSplit = 0, badTemperature = 0
-        var start = 0
-        while start < rows {
-            let range = start..<min(rows, start + blockRows)
-            let (x, labels, temperature, split) = try block(range)
-            for i in 0..<range.count {
-                if encoding.map(labels[i]) == nil {
-                    badLabels += 1
-                    if firstBadLabel == nil { firstBadLabel = (start + i, labels[i]) }
-                }
-                if !(temperature[i].isFinite && temperature[i] > 0) { badTemperature += 1 }
-                if let split, split[i] != 0 && split[i] != 1 { badSplit += 1 }
-                let isTraining = split.map { $0[i] == 0 } ?? true
-                if isTraining { trainingRows += 1 }
-                for j in 0..<d {
-                    let value = x[i * d + j]
-                    guard value.isFinite else {
-                        nonFinite += 1
-                        if firstNonFinite == nil { firstNonFinite = (start + i, j) }
-                        continue
-                    }
-                    minimum[j] = min(minimum[j], value)
-                    maximum[j] = max(maximum[j], value)
-                    if isTraining {
-                        sum[j] += value
-                        sumSquares[j] += value * value
-                    }
-                }
-            }
-            start = range.upperBound
+        let room = max(1, min(blockRows, rows))
+        let (values, overflow) = room.multipliedReportingOverflow(by: d)
+        guard !overflow, InputLimits.fitsInMemory(values, stride: MemoryLayout<Double>.stride) else {
+            throw ParticleDataError.mapping(file: path, dataset: datasets.features, message: "has \(d) columns: a block of \(room) rows would not fit in \(InputLimits.memoryBudgetDescription) — a damaged extent?")
         }
+        func buffers() -> Block {
+            Block(featureCount: d, features: LargeBuffer.array(repeating: 0, count: values), labels: LargeBuffer.array(repeating: 0, count: room),
+                  temperature: LargeBuffer.array(repeating: 0, count: room), split: LargeBuffer.array(repeating: 0, count: hasSplit ? room : 0))
+        }
+        var tally = BlockTally(columns: d)
+        // Two sets of buffers: the next block is read (on all cores) while this one is checked.
+        var current = buffers(), next = rows > room ? buffers() : current
+        var range = 0..<min(rows, room)
+        if rows > 0 { try fill(range, &current) }
+        while !range.isEmpty {
+            let following = range.upperBound..<min(rows, range.upperBound + room)
+            try Parallel.concurrently({ if !following.isEmpty { try fill(following, &next) } },
+                                      { tally.add(range, current, hasSplit: hasSplit, encoding: encoding) })
+            swap(&current, &next)
+            range = following
+        }
+        let (sum, sumSquares, minimum, maximum) = (tally.sum, tally.sumSquares, tally.minimum, tally.maximum)
+        let (trainingRows, nonFinite, firstNonFinite) = (tally.trainingRows, tally.nonFinite, tally.firstNonFinite)
+        let (badLabels, firstBadLabel, badSplit, badTemperature) = (tally.badLabels, tally.firstBadLabel, tally.badSplit, tally.badTemperature)
         if let (row, column) = firstNonFinite {
             problems.append("\(datasets.features): \(nonFinite) non-finite values (NaN or Inf), first at row \(row), column \(column) (\(names[column]))")
         }
@@ -160,6 +210,7 @@ public enum ParticleTableValidator {
         }
         let standardized = !columns.isEmpty && columns.allSatisfy { abs($0.mean) < 0.05 && abs($0.standardDeviation - 1) < 0.05 }
 
+        let counts = tally.counter.cells
         let training = counts.filter { $0.split == "train" || $0.split == "all" }
         let test = counts.filter { $0.split == "test" || $0.split == "all" }
         if training.reduce(0, { $0 + $1.rows }) == 0 { problems.append("\(datasets.split): no training rows (split = 0)") }
