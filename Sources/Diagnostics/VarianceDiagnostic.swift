@@ -72,11 +72,50 @@ enum VarianceDiagnostic {
 /// "Estimating uncertainty for massive data streams", Google 2012). Each count depends only on
 /// the replicate, the temperature and i, so the weights are made piece by piece as the rows are
 /// read — in memory or from the out-of-core run's temporary file — and are the same either way.
+/// A group in memory is drawn once: its rows drawn at least once, with their counts, are kept
+/// for every pass of the replicate (a row drawn zero times adds nothing to any sum, so the sums
+/// are those over all rows bit for bit); their piece offsets count drawn rows.
 struct ResampledGroup: LogisticRows {
     let group: TemperatureGroup
     let draws: SplitMix64
+    private let drawn: (s: [Double], y: [Double], w: [Double])?
+
+    init(group: TemperatureGroup, draws: SplitMix64) {
+        self.group = group
+        self.draws = draws
+        guard case let .memory(s, y, _) = group.rows else {
+            drawn = nil
+            return
+        }
+        // Counts first (the Poisson draws are the cost), then the rows drawn, without growth.
+        var counts = [UInt8](repeating: 0, count: group.count)
+        var drawnRows = 0
+        for i in 0..<group.count {
+            let count = draws.poissonOne(at: i)
+            counts[i] = UInt8(truncatingIfNeeded: count)
+            drawnRows += count > 0 ? 1 : 0
+        }
+        func gather(_ values: [Double]) -> [Double] {
+            [Double](unsafeUninitializedCapacity: drawnRows) { buffer, initialized in
+                var k = 0
+                for i in 0..<group.count where counts[i] > 0 {
+                    buffer[k] = values[i]
+                    k += 1
+                }
+                initialized = k
+            }
+        }
+        let kept = (s: gather(s), y: gather(y), w: gather(counts.map(Double.init)))
+        drawn = kept
+    }
 
     func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
+        if let drawn {
+            drawn.s.withUnsafeBufferPointer { s in
+                drawn.y.withUnsafeBufferPointer { y in drawn.w.withUnsafeBufferPointer { body(0, s, y, $0) } }
+            }
+            return
+        }
         var weights = [Double](repeating: 0, count: min(group.count, group.pieceRows))
         group.forEachPieceWithBarrier { offset, s, y, _ in
             weights.withUnsafeMutableBufferPointer { w in

@@ -121,7 +121,9 @@ public struct OutOfCoreMemory: Sendable {
     /// Directory of the temporary file of test rows (`TMPDIR`, else /tmp).
     public var temporaryDirectory: String
 
-    /// Bytes a test row takes in memory: (S, R, ΔE) as float64, twice while its group is sorted.
+    /// Bytes a test row takes in memory: (S, R, ΔE) as float64, twice while its group is sorted
+    /// (after the sort, the bootstrap's drawn rows — S, R, count for the ~63 % of rows drawn, per
+    /// replicate running — take the room of the second copy).
     public static let testRowBytes = 48
     /// Test rows an out-of-core run may always hold (48 MB).
     public static let minimumTestRowBuffer = 1 << 20
