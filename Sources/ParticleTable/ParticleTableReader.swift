@@ -504,11 +504,6 @@ public struct FNV1a64: Sendable {
 
     /// Adds `values` in order (the digest of a sequence is that of its pieces added in order).
     public mutating func add(_ values: [Double]) {
-        values.withUnsafeBufferPointer { add($0) }
-    }
-
-    /// Adds the values of `values` in order, as `add(_: [Double])`.
-    public mutating func add(_ values: UnsafeBufferPointer<Double>) {
         var h = state
         for value in values {
             h = (h ^ mix64(value.bitPattern)) &* 0x0000_0100_0000_01b3
