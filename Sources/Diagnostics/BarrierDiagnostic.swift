@@ -127,7 +127,7 @@ public enum BarrierDiagnostic {
     ///   `.invalidRegularization`, `.invalidOption`, `.degenerateModel`, `.learning(…)`.
     public static func run(_ input: DiagnosticInput, options: DiagnosticOptions = .init(),
                            warmStart: LinearSVMModel? = nil) throws(DiagnosticError) -> DiagnosticResult {
-        try input.validate()
+        try input.validateUnlessValidated()
         let split = RowSplit(input)
         return try analyze(input, columns: Array(0..<input.featureCount), trainingRows: split.training,
                            testRows: split.test, options: options, warmStart: warmStart,

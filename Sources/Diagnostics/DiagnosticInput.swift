@@ -7,19 +7,22 @@ import Learning
 /// with training-row statistics); temperature and ΔE in the same energy units (k_B = 1).
 public struct DiagnosticInput: Sendable {
     /// rows × d raw feature values (row = particle at a frame).
-    public var features: DenseMatrix
+    public var features: DenseMatrix { didSet { isValidated = false } }
     /// Label R per row: +1 rearranges, −1 does not.
-    public var labels: [Double]
+    public var labels: [Double] { didSet { isValidated = false } }
     /// Temperature T per row (> 0).
-    public var temperature: [Double]
+    public var temperature: [Double] { didSet { isValidated = false } }
     /// true = training row (the SVM learns from it), false = held-out test row.
-    public var isTraining: [Bool]
+    public var isTraining: [Bool] { didSet { isValidated = false } }
     /// True barrier ΔE per row (toy data only); enables the truth check (DESIGN.md §1 item 7).
-    public var energyBarrier: [Double]?
+    public var energyBarrier: [Double]? { didSet { isValidated = false } }
     /// One name per feature column (used in messages and RFE output).
-    public var featureNames: [String]
+    public var featureNames: [String] { didSet { isValidated = false } }
     /// What the test rows are, when the table says (`population` of `featurize --balance`).
     public var testPopulation: TestPopulation = .unspecified
+    /// True from a successful `init` until a per-row array or the names change: the runs then
+    /// skip validating the same data a second time (`validateUnlessValidated`).
+    private var isValidated = false
 
     /// Creates and validates the input.
     /// - Parameter featureNames: one per column; nil gives "f0", "f1", ….
@@ -33,6 +36,12 @@ public struct DiagnosticInput: Sendable {
         self.energyBarrier = energyBarrier
         self.featureNames = featureNames ?? (0..<features.columns).map { "f\($0)" }
         try validate()
+        isValidated = true
+    }
+
+    /// `validate()`, unless the input has not changed since its `init` validated it.
+    package func validateUnlessValidated() throws(DiagnosticError) {
+        if !isValidated { try validate() }
     }
 
     /// Number of rows.

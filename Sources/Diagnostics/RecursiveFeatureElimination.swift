@@ -74,7 +74,7 @@ public enum RecursiveFeatureElimination {
     /// - Throws: as `BarrierDiagnostic.run`, plus `.invalidOption` for a bad `minimumFeatures`.
     public static func run(_ input: DiagnosticInput, options: DiagnosticOptions = .init(), minimumFeatures: Int = 1,
                            progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> RFEResult {
-        try input.validate()
+        try input.validateUnlessValidated()
         try options.validate()
         let d = input.featureCount
         guard minimumFeatures >= 1, minimumFeatures <= d else {

@@ -46,7 +46,7 @@ public enum Scan {
     public static func run(_ input: DiagnosticInput, trainingSizes: [Int], cValues: [Double], seeds: [UInt64],
                            options: DiagnosticOptions = .init(),
                            progress: (Int, Int) -> Void = { _, _ in }) throws(DiagnosticError) -> [ScanCell] {
-        try input.validate()
+        try input.validateUnlessValidated()
         let split = RowSplit(input)
         guard !split.training.isEmpty else { throw .noTrainingRows }
         guard !split.test.isEmpty else { throw .emptyTestSplit }

@@ -38,7 +38,7 @@ public enum Softness {
     /// - Throws: `DiagnosticError` — invalid input, `.noTrainingRows`, `.tooFewTrainingRows`,
     ///   `.singleClassInTraining`, `.constantFeature`, `.invalidRegularization`, `.degenerateModel`, `.learning`.
     public static func train(_ input: DiagnosticInput, options: DiagnosticOptions = .init()) throws(DiagnosticError) -> SoftnessModel {
-        try input.validate()
+        try input.validateUnlessValidated()
         try options.validate()
         return try train(input, columns: Array(0..<input.featureCount), trainingRows: RowSplit(input).training,
                          options: options.svm, warmStart: nil)

@@ -58,6 +58,30 @@ import Testing
         }
     }
 
+    /// A validated input changed afterwards is validated again by every run: a label, a
+    /// temperature, a feature or the barrier made invalid in place is refused, not used.
+    @Test func inputsChangedAfterInitAreValidatedAgain() throws {
+        let input = try small()
+        var label = input
+        label.labels[5] = 2
+        #expect(throws: DiagnosticError.invalidLabel(row: 5, value: 2)) { try BarrierDiagnostic.run(label) }
+        #expect(throws: DiagnosticError.invalidLabel(row: 5, value: 2)) { try Softness.train(label) }
+        #expect(throws: DiagnosticError.invalidLabel(row: 5, value: 2)) { try RecursiveFeatureElimination.run(label) }
+        var temperature = input
+        temperature.temperature[9] = -1
+        #expect(throws: DiagnosticError.invalidTemperature(row: 9, value: -1)) { try BarrierDiagnostic.run(temperature) }
+        var feature = input
+        var values = input.features.values
+        values[2 * input.featureCount + 1] = .nan
+        feature.features = try DenseMatrix(rows: input.rowCount, columns: input.featureCount, values: values)
+        #expect(throws: DiagnosticError.nonFiniteFeature(row: 2, column: 1, name: input.featureNames[1])) { try BarrierDiagnostic.run(feature) }
+        var names = input
+        names.featureNames.removeLast()
+        #expect(throws: DiagnosticError.lengthMismatch(name: "featureNames", expected: input.featureCount, actual: input.featureCount - 1)) {
+            try BarrierDiagnostic.run(names)
+        }
+    }
+
     @Test func tooFewTrainingRows() throws {
         let input = try toyInput(trainingRows: 15, testRows: 100, temperatures: [0.4, 1.0])
         #expect(throws: DiagnosticError.tooFewTrainingRows(needed: 16, actual: 15, features: 14)) {
