@@ -49,9 +49,8 @@ done
 [ "$command" = start ] || { echo "usage: slurm_one_node.sh start|stop DIR" >&2; exit 2; }
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null || ! command -v sbatch >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >"$dir/apt.log" 2>&1 || { echo "apt-get update failed:" >&2; tail -5 "$dir/apt.log" >&2; exit 1; }
-  apt-get install -y -q --no-install-recommends slurm-wlm munge >>"$dir/apt.log" 2>&1 || { echo "apt-get install slurm-wlm munge failed:" >&2; tail -5 "$dir/apt.log" >&2; exit 1; }
+  bash "$(dirname "$0")/apt-install.sh" "$dir/apt.log" --no-install-recommends slurm-wlm munge ||
+    { echo "apt-get install slurm-wlm munge failed:" >&2; tail -5 "$dir/apt.log" >&2; exit 1; }
 fi
 
 # Two free TCP ports (not listening in /proc/net/tcp{,6}), so that two clusters on one machine

@@ -51,8 +51,11 @@ func requireTool(_ tool: String, package: String) throws -> String {
         return "\(folder)/\(tool)"
     }
     let install = Process()
-    install.executableURL = URL(fileURLWithPath: "/bin/sh")
-    install.arguments = ["-c", "(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \(package)) >/tmp/softness-test-apt-\(package).log 2>&1"]
+    install.executableURL = URL(fileURLWithPath: "/bin/bash")
+    // tools/apt-install.sh: one installer at a time (the Slurm test and the other report test install too).
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/apt-install.sh").path
+    install.arguments = [script, "/tmp/softness-test-apt-\(package).log", package]
     try install.run()
     install.waitUntilExit()
     guard install.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/\(tool)") else {
