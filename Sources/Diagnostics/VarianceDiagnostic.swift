@@ -105,8 +105,7 @@ struct ResampledGroup: LogisticRows {
                 initialized = k
             }
         }
-        let kept = (s: gather(s), y: gather(y), w: gather(counts.map(Double.init)))
-        drawn = kept
+        drawn = (gather(s), gather(y), gather(counts.map(Double.init)))
     }
 
     func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {

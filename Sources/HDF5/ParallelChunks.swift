@@ -91,6 +91,12 @@ struct ChunkPipeline {
                     return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
                                               message: "cannot locate chunk at row \(chunkFirstRow)", libraryMessages: ErrorStack.collect()))
                 }
+                // A deflate stream is at most a few bytes per 16 KiB longer than its data: a larger
+                // stored size is damage, not a size to allocate.
+                guard Int(stored) <= chunkBytes + chunkBytes / 8 + 4096 else {
+                    return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
+                                              message: "chunk at row \(chunkFirstRow) is stored in \(stored) bytes, more than any deflate stream of its \(chunkBytes) bytes (damaged chunk index)"))
+                }
                 if scratch.stored.count < Int(stored) { scratch.stored = [UInt8](repeating: 0, count: Int(stored)) }
                 var mask: UInt32 = 0
                 let status = scratch.stored.withUnsafeMutableBytes { H5Dread_chunk(dataset.handle.id, chdf5_p_default(), origin, &mask, $0.baseAddress) }
