@@ -87,25 +87,32 @@ struct ResampledGroup: LogisticRows {
             drawn = nil
             return
         }
-        // Counts first (the Poisson draws are the cost), then the rows drawn, without growth.
-        var counts = [UInt8](repeating: 0, count: group.count)
-        var drawnRows = 0
-        for i in 0..<group.count {
-            let count = draws.poissonOne(at: i)
-            counts[i] = UInt8(truncatingIfNeeded: count)
-            drawnRows += count > 0 ? 1 : 0
-        }
-        func gather(_ values: [Double]) -> [Double] {
-            [Double](unsafeUninitializedCapacity: drawnRows) { buffer, initialized in
-                var k = 0
-                for i in 0..<group.count where counts[i] > 0 {
-                    buffer[k] = values[i]
-                    k += 1
+        // One pass, without branches: every row is written at the next free slot, which only
+        // advances when the row is drawn (so the buffers need one spare slot).
+        let n = group.count
+        var kept = 0
+        var ks = [Double](repeating: 0, count: n + 1), ky = ks, kw = ks
+        s.withUnsafeBufferPointer { s in
+            y.withUnsafeBufferPointer { y in
+                ks.withUnsafeMutableBufferPointer { ks in
+                    ky.withUnsafeMutableBufferPointer { ky in
+                        kw.withUnsafeMutableBufferPointer { kw in
+                            for i in 0..<n {
+                                let count = draws.poissonOne(at: i)
+                                ks[kept] = s[i]
+                                ky[kept] = y[i]
+                                kw[kept] = Double(count)
+                                kept += count > 0 ? 1 : 0
+                            }
+                        }
+                    }
                 }
-                initialized = k
             }
         }
-        drawn = (gather(s), gather(y), gather(counts.map(Double.init)))
+        ks.removeLast(n + 1 - kept)
+        ky.removeLast(n + 1 - kept)
+        kw.removeLast(n + 1 - kept)
+        drawn = (ks, ky, kw)
     }
 
     func forEachPiece(_ body: (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) -> Void) {
