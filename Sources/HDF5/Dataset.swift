@@ -131,10 +131,11 @@ public final class Dataset: HDF5Object, @unchecked Sendable {
     public func readRows<T: HDF5Scalar>(_ rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
         try checkNumericRead(T.self)
         let shape = try shape(checkingRows: rows)
-        let count = rows.count * shape.dropFirst().reduce(1, *)
-        guard buffer.count == count else {
+        var count = rows.count, overflow = false
+        for extent in shape.dropFirst() where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: extent) }
+        guard !overflow, buffer.count == count else {
             throw HDF5Error(.shapeMismatch, file: filePath, object: objectPath,
-                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) hold \(count) values, the buffer \(buffer.count)")
+                            message: "rows \(rows.lowerBound)..<\(rows.upperBound) hold \(overflow ? "more than \(Int.max)" : "\(count)") values, the buffer \(buffer.count)")
         }
         if count > 0 { try readRows(rows, shape: shape, into: buffer) }
     }

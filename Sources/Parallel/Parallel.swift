@@ -108,6 +108,25 @@ extension Parallel {
     }
 }
 
+extension Parallel {
+    /// Rows `0..<rows` in consecutive blocks of `blockRows`, as a two-stage pipeline: `read` of
+    /// block k + 1 runs (`concurrently`) beside `consume` of block k. Each gets the block's rows
+    /// and its slot, k % 2, so two buffers can alternate. Blocks are consumed in order; the first
+    /// error (an earlier block's consume before a later block's read) is thrown.
+    public static func pipelined(rows: Int, blockRows: Int, read: (_ rows: Range<Int>, _ slot: Int) throws -> Void,
+                                 consume: (_ rows: Range<Int>, _ slot: Int) throws -> Void) throws {
+        let step = Swift.max(1, blockRows)
+        var block = 0..<Swift.min(rows, step), slot = 0
+        if !block.isEmpty { try read(block, slot) }
+        while !block.isEmpty {
+            let following = block.upperBound..<Swift.min(rows, block.upperBound + step)
+            try concurrently({ if !following.isEmpty { try read(following, 1 - slot) } }, { try consume(block, slot) })
+            block = following
+            slot = 1 - slot
+        }
+    }
+}
+
 /// The background half of `Parallel.concurrently`: its body and the error it threw.
 private final class BackgroundTask {
     private var body: (() throws -> Void)?

@@ -328,16 +328,10 @@ public enum ParticleTableReader {
                 }
             }
             // The next block is read (on all cores) while the digest runs over this one.
-            var range = 0..<min(rows, blockStep)
-            if !range.isEmpty { try read(range) }
-            while !range.isEmpty {
-                let following = range.upperBound..<min(rows, range.upperBound + blockStep)
-                try Parallel.concurrently({ if !following.isEmpty { try read(following) } }, {
-                    if let bad = digest.addCheckingFinite(UnsafeBufferPointer(block(range))) {
-                        throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: range.lowerBound + bad / max(d, 1), column: bad % max(d, 1))
-                    }
-                })
-                range = following
+            try Parallel.pipelined(rows: rows, blockRows: blockStep, read: { range, _ in try read(range) }) { range, _ in
+                if let bad = digest.addCheckingFinite(UnsafeBufferPointer(block(range))) {
+                    throw ParticleDataError.nonFinite(file: path, dataset: mapping.features, row: range.lowerBound + bad / max(d, 1), column: bad % max(d, 1))
+                }
             }
             initialized = rows * d
         }

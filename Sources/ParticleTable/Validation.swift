@@ -81,10 +81,10 @@ public enum ParticleTableValidator {
         return try validate(file: data.path, rows: data.rows, names: data.featureNames, hasSplit: data.split != nil,
                             datasets: DatasetNames(features: mapping.features, labels: mapping.labels, temperature: "temperature", split: mapping.split ?? "/split"),
                             encoding: .plusMinusOne, blockRows: 1 << 18, trainingImbalanceLimit: trainingImbalanceLimit) { range, block in
-            for (k, value) in data.features[(range.lowerBound * d)..<(range.upperBound * d)].enumerated() { block.features[k] = value }
+            block.features.replaceSubrange(0..<(range.count * d), with: data.features[(range.lowerBound * d)..<(range.upperBound * d)])
+            block.temperature.replaceSubrange(0..<range.count, with: data.temperature[range])
             for (k, i) in range.enumerated() {
                 block.labels[k] = Int64(data.labels[i])
-                block.temperature[k] = data.temperature[i]
                 if let split = data.split { block.split[k] = Int64(split[i]) }
             }
         }
@@ -173,16 +173,13 @@ public enum ParticleTableValidator {
                   temperature: LargeBuffer.array(repeating: 0, count: room), split: LargeBuffer.array(repeating: 0, count: hasSplit ? room : 0))
         }
         var tally = BlockTally(columns: d)
-        // Two sets of buffers: the next block is read (on all cores) while this one is checked.
-        var current = buffers(), next = rows > room ? buffers() : current
-        var range = 0..<min(rows, room)
-        if rows > 0 { try fill(range, &current) }
-        while !range.isEmpty {
-            let following = range.upperBound..<min(rows, range.upperBound + room)
-            try Parallel.concurrently({ if !following.isEmpty { try fill(following, &next) } },
-                                      { tally.add(range, current, hasSplit: hasSplit, encoding: encoding) })
-            swap(&current, &next)
-            range = following
+        // Two sets of buffers (slots 0 and 1): the next block is read (on all cores) while this
+        // one is checked.
+        var even = buffers(), odd = rows > room ? buffers() : even
+        try Parallel.pipelined(rows: rows, blockRows: room, read: { range, slot in
+            if slot == 0 { try fill(range, &even) } else { try fill(range, &odd) }
+        }) { range, slot in
+            tally.add(range, slot == 0 ? even : odd, hasSplit: hasSplit, encoding: encoding)
         }
         let (sum, sumSquares, minimum, maximum) = (tally.sum, tally.sumSquares, tally.minimum, tally.maximum)
         let (trainingRows, nonFinite, firstNonFinite) = (tally.trainingRows, tally.nonFinite, tally.firstNonFinite)

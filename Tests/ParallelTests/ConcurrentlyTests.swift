@@ -62,4 +62,44 @@ private struct Failure: Error, Equatable { let stage: String }
         }
         #expect(sums == (0..<blocks).map { 499_500 * ($0 + 1) })
     }
+
+    /// `pipelined` visits every block once in order, with alternating slots, and its consume
+    /// sees what its read wrote into that slot.
+    @Test func pipelinedBlocksAlternateSlotsInOrder() throws {
+        for (rows, blockRows) in [(0, 64), (10, 64), (64, 64), (1000, 64), (1000, 1)] {
+            var slots: [[Int]] = [[], []], seen: [Range<Int>] = [], sums: [Int] = [], order: [Int] = []
+            try Parallel.pipelined(rows: rows, blockRows: blockRows, read: { range, slot in
+                slots[slot] = Array(range)
+            }) { range, slot in
+                seen.append(range)
+                order.append(slot)
+                sums.append(slots[slot].reduce(0, +))
+            }
+            let expected = stride(from: 0, to: rows, by: blockRows).map { $0..<min(rows, $0 + blockRows) }
+            #expect(seen == expected, "\(rows) rows in blocks of \(blockRows)")
+            #expect(sums == expected.map { $0.reduce(0, +) })
+            #expect(order == expected.indices.map { $0 % 2 })
+        }
+    }
+
+    /// An earlier block's consume error wins over a later block's read error; nothing after it runs.
+    @Test func pipelinedStopsAtTheFirstErrorInBlockOrder() {
+        var consumed: [Int] = []
+        let caught = #expect(throws: Failure.self) {
+            try Parallel.pipelined(rows: 100, blockRows: 10, read: { range, _ in
+                if range.lowerBound == 40 { throw Failure(stage: "read 40") }
+            }) { range, _ in
+                consumed.append(range.lowerBound)
+                if range.lowerBound == 30 { throw Failure(stage: "consume 30") }
+            }
+        }
+        #expect(caught == Failure(stage: "consume 30"))
+        #expect(consumed == [0, 10, 20, 30])
+        let readFailure = #expect(throws: Failure.self) {
+            try Parallel.pipelined(rows: 100, blockRows: 10, read: { range, _ in
+                if range.lowerBound == 40 { throw Failure(stage: "read 40") }
+            }) { _, _ in }
+        }
+        #expect(readFailure == Failure(stage: "read 40"))
+    }
 }
