@@ -184,16 +184,53 @@ public enum RecursiveFeatureElimination {
         }
     }
 
-    /// `rows` resampled with replacement within each temperature (each temperature keeps its count).
-    static func resample(_ rows: RowIndices, temperatures: [Double], seed: UInt64, replicate: Int, stream: UInt64) -> [Int] {
-        var byTemperature: [Double: [Int]] = [:]
-        for r in rows { byTemperature[temperatures[r], default: []].append(r) }
-        var out: [Int] = []
-        out.reserveCapacity(rows.count)
-        for t in byTemperature.keys.sorted() {
-            guard let group = byTemperature[t] else { continue }
-            var rng = SplitMix64(seed: seed, purpose: .rfeBootstrap, UInt64(replicate), stream, t.bitPattern)
-            for _ in 0..<group.count { out.append(group[rng.nextInt(below: group.count)]) }
+    /// `rows` resampled with replacement within each temperature (each temperature keeps its
+    /// count), in the order of `rows`, every row repeated as often as it was drawn
+    /// (`resampleCounts`).
+    static func resample(_ rows: RowIndices, temperatures: [Double], seed: UInt64, replicate: Int, stream: UInt64) -> RowIndices {
+        let counts = resampleCounts(rows.lazy.map { temperatures[$0] }, seed: seed, replicate: replicate, stream: stream)
+        var out = RowIndices(capacity: rows.count, rowCount: temperatures.count)
+        for (k, r) in rows.enumerated() {
+            for _ in 0..<counts[k] { out.append(r) }
+        }
+        return out
+    }
+
+    /// How often each of a list of rows appears in bootstrap replicate `replicate`: the rows of
+    /// each temperature (`temperatures`, one per row, in list order) are resampled with
+    /// replacement, as many draws as that temperature has rows, uniform over its rows in list
+    /// order, from a stream keyed by seed, replicate, `stream` (0: training rows, 1: test rows)
+    /// and the temperature. The counts depend only on the list, not on where its rows are kept,
+    /// so the in-memory RFE and the out-of-core one (which reads the rows again in table order
+    /// for every pass) draw the same resample. A count cannot reach 255 in practice (P < n/255!).
+    package static func resampleCounts(_ temperatures: some Collection<Double>, seed: UInt64, replicate: Int,
+                                       stream: UInt64) -> [UInt8] {
+        var slot: [Double: Int] = [:], sizes: [Int] = [], keys: [Double] = []
+        for t in temperatures {
+            if let g = slot[t] {
+                sizes[g] += 1
+            } else {
+                slot[t] = keys.count
+                keys.append(t)
+                sizes.append(1)
+            }
+        }
+        let drawn = keys.indices.map { g -> [UInt8] in
+            var counts = [UInt8](repeating: 0, count: sizes[g])
+            var rng = SplitMix64(seed: seed, purpose: .rfeBootstrap, UInt64(replicate), stream, keys[g].bitPattern)
+            for _ in 0..<sizes[g] {
+                let k = rng.nextInt(below: sizes[g])
+                if counts[k] < .max { counts[k] += 1 }
+            }
+            return counts
+        }
+        var next = [Int](repeating: 0, count: keys.count)
+        var out = [UInt8]()
+        out.reserveCapacity(temperatures.count)
+        for t in temperatures {
+            let g = slot[t] ?? 0
+            out.append(drawn[g][next[g]])
+            next[g] += 1
         }
         return out
     }

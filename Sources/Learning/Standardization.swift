@@ -147,13 +147,21 @@ public struct ColumnMoments: Sendable {
     /// - Throws: `.noRows` when pass 1 saw no rows; `.constantColumn(index:)` when a column's sd
     ///   is 0 or below 1e-12 of its mean's magnitude.
     public func standardization() throws(LearningError) -> Standardization {
+        try standardization(columns: Array(mean.indices))
+    }
+
+    /// Means and population sds of `columns` only (indices into the columns of these moments),
+    /// in that order; a constant column elsewhere does not matter.
+    /// - Throws: as `standardization()`, the index of `.constantColumn` counted in `columns`.
+    public func standardization(columns: [Int]) throws(LearningError) -> Standardization {
         guard rows > 0 else { throw .noRows }
         let n = Double(rows)
-        var sd = [Double](repeating: 0, count: mean.count)
-        for k in 0..<mean.count {
-            sd[k] = (sumSquares[k] / n).squareRoot()
-            if sd[k] == 0 || sd[k] <= 1e-12 * abs(mean[k]) { throw .constantColumn(index: k) }
+        var means = [Double](repeating: 0, count: columns.count), sd = means
+        for (k, j) in columns.enumerated() {
+            means[k] = mean[j]
+            sd[k] = (sumSquares[j] / n).squareRoot()
+            if sd[k] == 0 || sd[k] <= 1e-12 * abs(mean[j]) { throw .constantColumn(index: k) }
         }
-        return Standardization(validatedMeans: mean, standardDeviations: sd)
+        return Standardization(validatedMeans: means, standardDeviations: sd)
     }
 }

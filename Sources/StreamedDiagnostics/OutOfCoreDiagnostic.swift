@@ -206,15 +206,35 @@ struct StreamedAnalysis {
         self.progress = progress
     }
 
-    /// A set of training rows with its standardization (all columns) and, when they fit in
-    /// `memory.spare`, the rows themselves (raw, all columns, in table order) and their labels.
+    /// A set of training rows with the moments of its standardization (all columns) and, when
+    /// they fit in `memory.spare`, the rows themselves (raw, all columns, in table order) and
+    /// their labels. Every training and test row counts `copies[r]` times (a bootstrap resample,
+    /// the copies of a row next to each other), once when `copies` is nil.
     struct Prepared {
         var roles: [StreamedDiagnosticInput.Role]
+        var copies: [UInt8]?
         var trainingCount: Int
         var positives: Int
         var testCount: Int
-        var standardization: Standardization
+        var moments: ColumnMoments
         var gathered: (rows: DenseMatrix, labels: [Double])?
+
+        /// How often row `r` of the table counts (0 for a row outside the run).
+        @inline(__always) func count(_ r: Int) -> Int {
+            roles[r] == .unused ? 0 : copies.map { Int($0[r]) } ?? 1
+        }
+
+        /// The standardization of `columns`.
+        /// - Throws: `.constantFeature` for a column that is constant over these training rows.
+        func standardization(_ columns: [Int], names: [String]) throws(DiagnosticError) -> Standardization {
+            do throws(LearningError) {
+                return try moments.standardization(columns: columns)
+            } catch .constantColumn(let k) where k >= 0 && k < columns.count {
+                throw .constantFeature(column: columns[k], name: names[columns[k]])
+            } catch {
+                throw .learning(error)
+            }
+        }
     }
 
     /// Calls `body` with consecutive pieces of every row of the table (one pass), in order. The
@@ -243,16 +263,21 @@ struct StreamedAnalysis {
 
     /// Checks the rows `roles` marks for training (counts, both classes) and standardizes them:
     /// two passes (means, then squared deviations), as `Standardization(fitting:rows:columns:)`.
-    mutating func prepare(roles: [StreamedDiagnosticInput.Role],
+    /// With `copies` (a bootstrap resample, see `Prepared`) every training row counts that often,
+    /// and a column constant over the resample is an error only for the steps that keep it.
+    mutating func prepare(roles: [StreamedDiagnosticInput.Role], copies: [UInt8]? = nil,
                           firstPass: ((Range<Int>, [Double]) -> Void)? = nil) throws(DiagnosticError) -> Prepared {
         let d = input.features.featureCount, n = input.rowCount
+        var prepared = Prepared(roles: roles, copies: copies, trainingCount: 0, positives: 0, testCount: 0,
+                                moments: ColumnMoments(columns: d), gathered: nil)
         var trainingCount = 0, positives = 0, testCount = 0
         for i in 0..<n {
+            let m = prepared.count(i)
             switch roles[i] {
             case .training:
-                trainingCount += 1
-                if input.labels[i] > 0 { positives += 1 }
-            case .test: testCount += 1
+                trainingCount += m
+                if input.labels[i] > 0 { positives += m }
+            case .test: testCount += m
             case .unused: break
             }
         }
@@ -263,7 +288,7 @@ struct StreamedAnalysis {
         if positives == trainingCount { throw .singleClassInTraining(label: 1, rows: trainingCount) }
 
         let columns = Array(0..<d)
-        var moments = ColumnMoments(columns: d)
+        var moments = prepared.moments
         let (trainingBytes, overflow) = trainingCount.multipliedReportingOverflow(by: 8 * d)
         // Fewer than 20 rows per feature go to the dual solver, which needs them in memory (they are few).
         let gather = !overflow && (trainingBytes <= memory.spare || trainingCount < 20 * d)
@@ -276,7 +301,9 @@ struct StreamedAnalysis {
                 firstPass?(range, values)
                 values.withUnsafeBufferPointer { v in
                     guard let base = v.baseAddress else { return }
-                    for (k, r) in range.enumerated() where roles[r] == .training { _ = moments.addToMean(base + k * d, columns: c) }
+                    for (k, r) in range.enumerated() where roles[r] == .training {
+                        for _ in 0..<prepared.count(r) { _ = moments.addToMean(base + k * d, columns: c) }
+                    }
                 }
             }
             moments.finishMean(rows: trainingCount)
@@ -285,27 +312,29 @@ struct StreamedAnalysis {
                 values.withUnsafeBufferPointer { v in
                     guard let base = v.baseAddress else { return }
                     for (k, r) in range.enumerated() where roles[r] == .training {
-                        moments.addSquares(base + k * d, columns: c)
-                        if gather { gathered.append(contentsOf: v[(k * d)..<((k + 1) * d)]) }
+                        for _ in 0..<prepared.count(r) {
+                            moments.addSquares(base + k * d, columns: c)
+                            if gather { gathered.append(contentsOf: v[(k * d)..<((k + 1) * d)]) }
+                        }
                     }
                 }
             }
         }
-        let standardization: Standardization
-        do throws(LearningError) {
-            standardization = try moments.standardization()
-        } catch .constantColumn(let k) where k >= 0 && k < d {
-            throw .constantFeature(column: k, name: input.featureNames[k])
-        } catch {
-            throw .learning(error)
-        }
-        var rows: (DenseMatrix, [Double])? = nil
+        prepared.moments = moments
+        if copies == nil { _ = try prepared.standardization(columns, names: input.featureNames) }
         if gather {
             let matrix = try learning { () throws(LearningError) in try DenseMatrix(rows: trainingCount, columns: d, values: gathered) }
-            rows = (matrix, (0..<n).filter { roles[$0] == .training }.map { Double(input.labels[$0]) })
+            var labels: [Double] = []
+            labels.reserveCapacity(trainingCount)
+            for r in 0..<n where roles[r] == .training {
+                for _ in 0..<prepared.count(r) { labels.append(Double(input.labels[r])) }
+            }
+            prepared.gathered = (matrix, labels)
         }
-        return Prepared(roles: roles, trainingCount: trainingCount, positives: positives, testCount: testCount,
-                        standardization: standardization, gathered: rows)
+        prepared.trainingCount = trainingCount
+        prepared.positives = positives
+        prepared.testCount = testCount
+        return prepared
     }
 
     /// Stages 3–8 on `columns` of the prepared training rows: the SVM (in memory on the gathered
@@ -315,10 +344,7 @@ struct StreamedAnalysis {
                           full: Bool, storing: StoredSoftnessPrecision?) throws(DiagnosticError) -> (DiagnosticResult, StoredSoftness?) {
         let n = input.rowCount, roles = prepared.roles, trainingCount = prepared.trainingCount
         guard !columns.isEmpty else { throw .noFeatures }
-        let all = prepared.standardization
-        let standardization = try learning { () throws(LearningError) in
-            try Standardization(means: columns.map { all.means[$0] }, standardDeviations: columns.map { all.standardDeviations[$0] })
-        }
+        let standardization = try prepared.standardization(columns, names: input.featureNames)
 
         // 3. The linear SVM (DESIGN 1.3).
         let svmStarted = Date()
@@ -332,8 +358,8 @@ struct StreamedAnalysis {
             }
         } else {
             let progress = self.progress
-            let source = StreamedTrainingRows(input: input, roles: roles, columns: columns, standardization: standardization,
-                                              trainingCount: trainingCount, pieceRows: pieceRows)
+            let source = StreamedTrainingRows(input: input, prepared: prepared, columns: columns, standardization: standardization,
+                                              pieceRows: pieceRows)
             progress?("SVM on \(trainingCount) training rows × \(columns.count) features, one pass over the table per Newton evaluation")
             let fitted = try learning { () throws(LearningError) in
                 try LinearSVM.fit(streaming: source, positives: prepared.positives, negatives: trainingCount - prepared.positives,
@@ -372,11 +398,13 @@ struct StreamedAnalysis {
                 if storing == .float32 { stored32.append(Float(s[k])) } else if storing == .float64 { stored64.append(s[k]) }
                 let y = Double(table.labels[r])
                 let t = Int(table.temperatureIndex[r])
+                let m = prepared.count(r)
                 if role == .training {
-                    if (s[k] > 0 ? 1.0 : -1.0) == y { correct += 1 }
-                    trainingTemperatures.insert(table.temperatures[t])
+                    if (s[k] > 0 ? 1.0 : -1.0) == y { correct += m }
+                    if m > 0 { trainingTemperatures.insert(table.temperatures[t]) }
                 } else {
-                    try spill.append(t, GroupEntry(s: s[k], y: y, e: table.testEnergyBarrier?[barrierIndex] ?? 0))
+                    let entry = GroupEntry(s: s[k], y: y, e: table.testEnergyBarrier?[barrierIndex] ?? 0)
+                    for _ in 0..<m { try spill.append(t, entry) }
                 }
             }
         }
@@ -413,57 +441,66 @@ public enum StoredSoftnessPrecision: String, Sendable {
 }
 
 /// The training rows of a `StreamedDiagnosticInput` as the SVM sees them: standardized views of
-/// pieces of the table, training rows only. Block starts are found from a checkpoint every 4096
-/// training rows (the raw row of training row k·4096).
+/// pieces of the table, training rows only, each repeated as often as it counts (`Prepared`).
+/// Block starts are found from a checkpoint every 4096 training rows.
 struct StreamedTrainingRows: TrainingRowSource {
     let input: StreamedDiagnosticInput
     let roles: [StreamedDiagnosticInput.Role]
+    let copies: [UInt8]?
     let columns: [Int]
     let standardization: Standardization
     let rowCount: Int
     let pieceRows: Int
-    /// checkpoints[k] = table row of training row k·stride.
-    private let checkpoints: [Int]
+    /// checkpoints[k]: the table row that holds training row k·stride, and how many of its
+    /// copies come before that training row.
+    private let checkpoints: [(row: Int, copy: Int)]
     private static let stride = 4096
 
     var columnCount: Int { columns.count }
 
-    init(input: StreamedDiagnosticInput, roles: [StreamedDiagnosticInput.Role], columns: [Int], standardization: Standardization,
-         trainingCount: Int, pieceRows: Int) {
+    init(input: StreamedDiagnosticInput, prepared: StreamedAnalysis.Prepared, columns: [Int], standardization: Standardization,
+         pieceRows: Int) {
         self.input = input
-        self.roles = roles
+        roles = prepared.roles
+        copies = prepared.copies
         self.columns = columns
         self.standardization = standardization
-        rowCount = trainingCount
+        rowCount = prepared.trainingCount
         self.pieceRows = pieceRows
-        var points: [Int] = [], seen = 0
-        points.reserveCapacity(trainingCount / Self.stride + 1)
-        for (r, role) in roles.enumerated() where role == .training {
-            if seen % Self.stride == 0 { points.append(r) }
-            seen += 1
+        var points: [(row: Int, copy: Int)] = [], seen = 0
+        points.reserveCapacity(rowCount / Self.stride + 1)
+        for r in prepared.roles.indices where prepared.roles[r] == .training {
+            let m = prepared.count(r)
+            while points.count * Self.stride < seen + m { points.append((r, points.count * Self.stride - seen)) }
+            seen += m
         }
         checkpoints = points
+    }
+
+    /// How often table row `r` appears among the training rows.
+    @inline(__always) private func count(_ r: Int) -> Int {
+        roles[r] == .training ? copies.map { Int($0[r]) } ?? 1 : 0
     }
 
     func forEachPiece(of rows: Range<Int>, _ body: (TrainingView, UnsafeBufferPointer<Double>) -> Void) throws(LearningError) {
         guard !rows.isEmpty else { return }
         let n = roles.count, d = input.features.featureCount
-        // Table row of training row rows.lowerBound.
-        var raw = checkpoints[rows.lowerBound / Self.stride]
+        // Table row and copy of training row rows.lowerBound.
+        var (raw, copy) = checkpoints[rows.lowerBound / Self.stride]
         var skip = rows.lowerBound % Self.stride
-        while true {
-            if roles[raw] == .training {
-                if skip == 0 { break }
-                skip -= 1
-            }
+        while skip >= count(raw) - copy {
+            skip -= count(raw) - copy
             raw += 1
+            copy = 0
         }
+        let start = raw, startCopy = copy + skip
         // One past the table row of the last training row wanted.
-        var end = raw, wanted = rows.count
+        var end = raw, wanted = rows.count + startCopy
         while wanted > 0 {
-            if roles[end] == .training { wanted -= 1 }
+            wanted -= count(end)
             end += 1
         }
+        var remaining = rows.count
         while raw < end {
             // Pieces end on multiples of pieceRows (the passes' grid, whole chunks of the file)
             // and at the last row wanted: a chunk is inflated once per pass, or twice where two
@@ -472,9 +509,14 @@ struct StreamedTrainingRows: TrainingRowSource {
             let values: [Double]
             do { values = try input.features.features(range) } catch { throw .rowSource(message: "\(error)") }
             var picked: [UInt32] = [], labels: [Double] = []
-            for (k, r) in range.enumerated() where roles[r] == .training {
-                picked.append(UInt32(k))
-                labels.append(Double(input.labels[r]))
+            for (k, r) in range.enumerated() {
+                let take = min(count(r) - (r == start ? startCopy : 0), remaining)
+                guard take > 0 else { continue }
+                for _ in 0..<take {
+                    picked.append(UInt32(k))
+                    labels.append(Double(input.labels[r]))
+                }
+                remaining -= take
             }
             let matrix = try DenseMatrix(rows: range.count, columns: d, values: values)
             let view = try TrainingView(matrix: matrix, rows: picked, columns: columns, standardization: standardization,
@@ -488,10 +530,12 @@ struct StreamedTrainingRows: TrainingRowSource {
 extension RecursiveFeatureElimination {
     /// `run(_:options:minimumFeatures:progress:)` on a table streamed from disk: the same path,
     /// bitwise the same steps (every step's SVM warm-started from the previous one, its own
-    /// softness pass), the standardization computed once. Without bootstrap replicates: each would
-    /// refit every step's SVM on a resample of the whole table.
-    /// - Throws: `.invalidOption` for `bootstrapSamples` > 0 or a bad `minimumFeatures`, and what
-    ///   `BarrierDiagnostic.runStreamed` throws.
+    /// softness pass), the standardization computed once; then the same bootstrap replicates,
+    /// one after the other: each draws the resample of the in-memory run (`resampleCounts`, as
+    /// copies of each row), standardizes it in two passes and refits every step warm from its
+    /// model — 2 + Σ_steps (SVM passes + 1) passes per replicate.
+    /// - Throws: `.invalidOption` for a bad `minimumFeatures`, and what
+    ///   `BarrierDiagnostic.runStreamed` throws (a replicate whose fit fails only loses its curve).
     public static func runStreamed(_ input: StreamedDiagnosticInput, options: DiagnosticOptions = .init(), minimumFeatures: Int = 1,
                                    pieceRows: Int = 1 << 16, memory: OutOfCoreMemory = .init(),
                                    firstPass: ((Range<Int>, [Double]) -> Void)? = nil, log: ((String) -> Void)? = nil,
@@ -501,16 +545,69 @@ extension RecursiveFeatureElimination {
         guard minimumFeatures >= 1, minimumFeatures <= d else {
             throw .invalidOption(name: "minimumFeatures", reason: "must be between 1 and the number of features \(d) (got \(minimumFeatures))")
         }
-        guard options.bootstrapSamples == 0 else {
-            throw .invalidOption(name: "bootstrapSamples", reason: "out of core, rfe runs without bootstrap replicates (each would refit the SVM of every step on a resample of the whole table); use --bootstrap 0, or --memory large enough to load the table")
-        }
         var analysis = StreamedAnalysis(input: input, pieceRows: pieceRows, memory: memory, progress: log)
-        let prepared = try analysis.prepare(roles: input.roles, firstPass: firstPass)
-        let (steps, _) = try path(featureNames: input.featureNames, minimumFeatures: minimumFeatures, total: d - minimumFeatures + 1,
-                                  progress: progress) { (kept, warm) throws(DiagnosticError) in
-            try analysis.analyze(prepared, columns: kept, warmStart: warm, options: options, full: false, storing: nil).0
+        let pathSteps = d - minimumFeatures + 1, replicates = options.bootstrapSamples
+        let total = pathSteps + replicates
+        let steps: [RFEStep], models: [LinearSVMModel]
+        do {
+            // The path's training rows (gathered into memory when they fit) are freed before the replicates.
+            let prepared = try analysis.prepare(roles: input.roles, firstPass: firstPass)
+            (steps, models) = try path(featureNames: input.featureNames, minimumFeatures: minimumFeatures, total: total,
+                                       progress: progress) { (kept, warm) throws(DiagnosticError) in
+                try analysis.analyze(prepared, columns: kept, warmStart: warm, options: options, full: false, storing: nil).0
+            }
         }
-        return finish(steps, curves: [], replicates: 0)
+        var curves: [[Double?]] = []
+        for replicate in 0..<replicates {
+            log?("bootstrap replicate \(replicate + 1) of \(replicates): the \(steps.count) steps refitted on a resample of the training and test rows")
+            curves.append(try streamedReplicateCurve(&analysis, steps: steps, models: models, options: options, replicate: replicate))
+            progress(pathSteps + replicate + 1, total)
+        }
+        return finish(steps, curves: curves, replicates: replicates)
+    }
+
+    /// `replicateCurve` out of core: Var(ΔE_inf) of every step on replicate `replicate`'s
+    /// resample (nil where a fit fails, as in memory); read and temporary-file failures throw.
+    static func streamedReplicateCurve(_ analysis: inout StreamedAnalysis, steps: [RFEStep], models: [LinearSVMModel],
+                                       options: DiagnosticOptions, replicate: Int) throws(DiagnosticError) -> [Double?] {
+        /// A step that cannot be fitted on this resample (one class, a constant column, …).
+        func fitFailure(_ error: DiagnosticError) -> Bool {
+            switch error {
+            case .learning(.rowSource), .temporaryFile: return false
+            default: return true
+            }
+        }
+        let copies = replicateCopies(analysis.input, seed: options.seed, replicate: replicate)
+        let prepared: StreamedAnalysis.Prepared
+        do {
+            prepared = try analysis.prepare(roles: analysis.input.roles, copies: copies)
+        } catch where fitFailure(error) {
+            return steps.map { _ in nil }
+        }
+        var curve: [Double?] = []
+        for k in steps.indices {
+            do {
+                curve.append(try analysis.analyze(prepared, columns: steps[k].kept, warmStart: models[k], options: options,
+                                                  full: false, storing: nil).0.varianceOfInferredBarrier)
+            } catch where fitFailure(error) {
+                curve.append(nil)
+            }
+        }
+        return curve
+    }
+
+    /// How often every table row appears in bootstrap replicate `replicate` (0 outside the run):
+    /// `resampleCounts` over the training rows and over the test rows, each in table order — the
+    /// order of the rows in memory — so the resample is `replicateCurve`'s.
+    static func replicateCopies(_ input: StreamedDiagnosticInput, seed: UInt64, replicate: Int) -> [UInt8] {
+        var copies = [UInt8](repeating: 0, count: input.rowCount)
+        for (role, stream) in [(StreamedDiagnosticInput.Role.training, UInt64(0)), (.test, 1)] {
+            let rows = input.roles.indices.lazy.filter { input.roles[$0] == role }
+            let counts = resampleCounts(rows.map { input.temperatures[Int(input.temperatureIndex[$0])] }, seed: seed,
+                                        replicate: replicate, stream: stream)
+            for (k, r) in rows.enumerated() { copies[r] = counts[k] }
+        }
+        return copies
     }
 }
 

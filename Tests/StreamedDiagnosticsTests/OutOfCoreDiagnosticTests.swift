@@ -125,19 +125,57 @@ struct ArrayFeatureRows: FeatureRowReader {
         #expect(BarrierDiagnostic.streamedMemory(rows: Int.max / 2, testRows: 1, features: 1, pieceRows: 1, threads: 1, softnessBytes: 8) == Int.max / 2)
     }
 
-    @Test func rfeOutOfCoreEqualsInMemoryStepByStep() throws {
+    /// With bootstrap replicates: the same resample (copies of rows, read again for every pass)
+    /// and bitwise the same error bars and choices, with the SVM streamed (spare 0, pieces that
+    /// split blocks and the copies of a row) or fitted on gathered rows, rows outside a balanced
+    /// sample left out.
+    @Test(arguments: [(0, 1, 0), (0, 777, 1), (1 << 30, 500, 1)])
+    func rfeOutOfCoreEqualsInMemoryStepByStep(spare: Int, pieceRows: Int, everyThirdUnused: Int) throws {
         let input = try toyInput(variant: .spurious, trainingRows: 3000, testRows: 300)
-        let options = DiagnosticOptions(bootstrapSamples: 0)
-        let reference = try RecursiveFeatureElimination.run(input, options: options, minimumFeatures: 3)
-        let streamed = try RecursiveFeatureElimination.runStreamed(Self.streamed(input), options: options, minimumFeatures: 3, pieceRows: 777)
-        #expect(streamed.steps.count == reference.steps.count && streamed.steps.count == input.featureCount - 2)
+        let unused = Set((0..<input.rowCount).filter { everyThirdUnused == 1 && input.isTraining[$0] && $0 % 3 == 0 })
+        let options = DiagnosticOptions(bootstrapSamples: 3)
+        let reference = try RecursiveFeatureElimination.run(input.selectingRows((0..<input.rowCount).filter { !unused.contains($0) }),
+                                                            options: options, minimumFeatures: 15)
+        var lines: [String] = []
+        let streamed = try RecursiveFeatureElimination.runStreamed(Self.streamed(input, unused: unused), options: options,
+                                                                   minimumFeatures: 15, pieceRows: pieceRows,
+                                                                   memory: OutOfCoreMemory(spare: spare), log: { lines.append($0) })
+        #expect(streamed.steps.count == reference.steps.count && streamed.steps.count == input.featureCount - 14)
         for (a, b) in zip(streamed.steps, reference.steps) {
             #expect(a.kept == b.kept && a.removed == b.removed && a.weights == b.weights)
             #expect(a.variance == b.variance && a.testAccuracy == b.testAccuracy && a.slope == b.slope)
+            #expect(a.varianceError == b.varianceError && a.varianceError != nil && a.timesChosen == b.timesChosen)
         }
         #expect(streamed.recommended == reference.recommended && streamed.peakIndex == reference.peakIndex)
-        #expect(throws: DiagnosticError.self) {
-            try RecursiveFeatureElimination.runStreamed(Self.streamed(input), options: DiagnosticOptions(bootstrapSamples: 2))
+        #expect(streamed.replicates == 3 && reference.replicates == 3 && streamed.warnings == reference.warnings)
+        #expect(lines.filter { $0.hasPrefix("bootstrap replicate ") }.count == 3, "\(lines)")
+        #expect(lines.contains { $0.contains("one pass over the table per Newton evaluation") } == (spare == 0), "\(lines)")
+    }
+
+    /// A replicate's rows counted with their copies: row r appears copies[r] times, in table
+    /// order, for any piece size; the training rows of a replicate keep each temperature's count.
+    @Test(arguments: [1, 5, 4096, 10_000])
+    func streamedTrainingRowsRepeatEachRowAsOftenAsItIsDrawn(pieceRows: Int) throws {
+        let input = try toyInput(trainingRows: 9000, testRows: 300)
+        let streamed = try Self.streamed(input)
+        let copies = RecursiveFeatureElimination.replicateCopies(streamed, seed: 7, replicate: 2)
+        var expected: [Int] = []
+        for r in 0..<input.rowCount where input.isTraining[r] { expected += Array(repeating: r, count: Int(copies[r])) }
+        #expect(expected.count == (0..<input.rowCount).filter { input.isTraining[$0] }.count, "a resample keeps the count")
+        #expect(copies.contains(0) && copies.contains { $0 >= 2 }, "rows left out and rows drawn twice")
+        var analysis = StreamedAnalysis(input: streamed, pieceRows: pieceRows, memory: OutOfCoreMemory(), progress: nil)
+        let prepared = try analysis.prepare(roles: streamed.roles, copies: copies)
+        let st = try prepared.standardization([0], names: input.featureNames)
+        let source = StreamedTrainingRows(input: streamed, prepared: prepared, columns: [0], standardization: st, pieceRows: pieceRows)
+        #expect(source.rowCount == expected.count)
+        for range in [0..<expected.count, 4095..<4097, 4096..<8193, 1..<2, (expected.count - 3)..<expected.count] {
+            var seen: [Double] = []
+            try source.forEachPiece(of: range) { view, _ in
+                let z = view.materialize()
+                seen += (0..<z.rows).map { z[$0, 0] }
+            }
+            let want = range.map { (input.features[expected[$0], 0] - st.means[0]) * (1 / st.standardDeviations[0]) }
+            #expect(seen == want, "rows \(range)")
         }
     }
 
