@@ -60,8 +60,12 @@ struct ChunkPipeline {
                              elementSize: H5Tget_size(memoryType), shuffle: shuffle, deflateLevel: level, rank: shape.count)
     }
 
-    /// Whether reading or writing `rows` rows is worth the parallel path (at least two chunks).
-    func pays(forRows rows: Int) -> Bool { rows >= 2 * rowsPerChunk }
+    /// Whether reading `rows` rows is worth this path: at least an eighth of a chunk. Either way
+    /// every chunk touched is inflated whole, here by ISA-L and, for float32 read as float64,
+    /// without libhdf5's one-core conversion; below that, libhdf5's chunk cache may hold the
+    /// chunk from the previous read. (An out-of-core SVM block reads a few chunks per pass:
+    /// 10^6 × 20 float32, 16384-row chunks, pass 0.54 s → see BENCHMARKS.)
+    func pays(forRows rows: Int) -> Bool { rows * 8 >= rowsPerChunk }
 
     /// Runs `body` for every index in `0..<count` on all cores.
     static func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
@@ -97,7 +101,7 @@ struct ChunkPipeline {
                     return .failure(HDF5Error(.library, file: dataset.filePath, object: dataset.objectPath,
                                               message: "chunk at row \(chunkFirstRow) is stored in \(stored) bytes, more than any deflate stream of its \(chunkBytes) bytes (damaged chunk index)"))
                 }
-                if scratch.stored.count < Int(stored) { scratch.stored = [UInt8](repeating: 0, count: Int(stored)) }
+                if scratch.stored.count < Int(stored) { scratch.stored = ReadBuffers.uninitialized(Int(stored)) }
                 var mask: UInt32 = 0
                 let status = scratch.stored.withUnsafeMutableBytes { H5Dread_chunk(dataset.handle.id, chdf5_p_default(), origin, &mask, $0.baseAddress) }
                 guard status >= 0, mask == 0 else {
@@ -299,5 +303,11 @@ final class ReadBuffers {
     var stored: [UInt8] = []
     var inflated: [UInt8]
 
-    init(inflated bytes: Int) { inflated = [UInt8](repeating: 0, count: bytes) }
+    init(inflated bytes: Int) { inflated = Self.uninitialized(bytes) }
+
+    /// `bytes` bytes that are read into before they are used: not zero-filled (a pass over them
+    /// per read call showed as 6 % of an out-of-core SVM pass).
+    static func uninitialized(_ bytes: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes) { _, initialized in initialized = bytes }
+    }
 }

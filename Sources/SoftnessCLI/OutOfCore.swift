@@ -41,9 +41,9 @@ enum OutOfCore {
     /// they fit); nil when the whole table fits (or is not a schema-v1 table, read in memory).
     /// - Throws: `WorkflowError.outOfCore` when selections are asked for, or when even the
     ///   out-of-core run needs more than `limit`.
-    ///   - extraBytes: what the command keeps beside `StreamedTable.streamedBytes` (given the table).
+    ///   - extra: what the command keeps beside `StreamedTable.streamedBytes`: bytes per row, and what they are for.
     static func table(_ input: InputArguments, memory: MemoryOptions, softness: FeatureStorage, seed: UInt64,
-                      extraBytes: (StreamedTable) -> Int = { _ in 0 }) throws -> (table: StreamedTable, spare: Int)? {
+                      extra: (bytesPerRow: Int, purpose: String)? = nil) throws -> (table: StreamedTable, spare: Int)? {
         let limit = memory.limit, pieceRows = memory.pieceRows
         guard try input.layout.datasetMapping().isSchema else { return nil }
         try DamagedFileProbe.check(input.file)
@@ -56,9 +56,10 @@ enum OutOfCore {
         }
         let table = try naming(input.file) { try StreamedTable(path: input.file, testFraction: input.testFraction, seed: seed) }
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        let streamed = table.streamedBytes(softness: softness, pieceRows: pieceRows, threads: threads) + extraBytes(table)
+        let streamed = table.streamedBytes(softness: softness, pieceRows: pieceRows, threads: threads) + table.rows * (extra?.bytesPerRow ?? 0)
         guard streamed <= limit else {
-            throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(sizeText(streamed)) in memory (4–8 bytes per row, 48 per test row up to 2^20 of them, the features of \(pieceRows)-row pieces on \(threads) threads); raise --memory or lower --piece-rows")
+            let more = extra.map { ", \($0.bytesPerRow) more per row for \($0.purpose)" } ?? ""
+            throw WorkflowError.outOfCore(file: input.file, reason: "\(sizes), and even out of core the run keeps \(sizeText(streamed)) in memory (4–8 bytes per row, 48 per test row up to 2^20 of them, the features of \(pieceRows)-row pieces on \(threads) threads\(more)); raise --memory or lower --piece-rows")
         }
         for note in table.notes { printError("note: \(note)") }
         printError("note: \(sizes): running out of core (the features are read from the file for every pass; about \(sizeText(streamed)) in memory)")

@@ -30,10 +30,9 @@ struct RFE: ParsableCommand {
         let name = results.runName(default: "rfe")
         let store = try results.store(for: input)
         try checkRunName(results, store: store, name: name)
-        // Out of core, a bootstrap replicate keeps its copies of every row (and, while drawing them, two more bytes per row).
-        let replicateBytes = svm.options.bootstrapSamples > 0 ? 3 : 0
+        let replicates = svm.options.bootstrapSamples > 0 ? (3, "the bootstrap replicates' copies of every row (--bootstrap 0: none)") : nil
         if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed,
-                                                    extraBytes: { replicateBytes * $0.rows }) {
+                                                    extra: replicates) {
             let names = table.input.featureNames
             guard minFeatures >= 1, minFeatures <= names.count else {
                 throw ValidationError("--min-features must be in 1...\(names.count), got \(minFeatures)")

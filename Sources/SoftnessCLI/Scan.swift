@@ -40,9 +40,8 @@ struct ScanCommand: ParsableCommand {
         parameters["seeds"] = .integer(seeds)
         let bar = ProgressBar("scan")
         let seedList = (1...seeds).map(UInt64.init)
-        // Out of core: a role byte per row per seed, the training rows' indices twice (4 bytes).
         if let (table, spare) = try OutOfCore.table(input, memory: memory, softness: results.softnessStorage, seed: svm.seed,
-                                                    extraBytes: { $0.rows * (seeds + 8) }) {
+                                                    extra: (seeds + 8, "a role byte per seed and the training rows' indices twice")) {
             let (cells, digest) = try naming(input.file) {
                 try table.withDigest { firstPass in
                     try Diagnostics.Scan.runStreamed(table.input, trainingSizes: ns, cValues: cValues.values, seeds: seedList, options: svm.options,

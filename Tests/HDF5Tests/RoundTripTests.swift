@@ -118,13 +118,18 @@ import Testing
             let file = try File.create(path)
             let rows = 3 * 64 + 17
             let values = (0..<(rows * 3)).map { _ in Float.random(in: -1...1, using: &rng) }
-            // Written by the parallel path (≥ 2 chunks), read back in small pieces by libhdf5's filters.
+            // Written by the parallel path (≥ 2 chunks), read back in pieces below an eighth of a
+            // chunk by libhdf5's filters, and in pieces that straddle chunks by the raw-chunk path.
             let parallel = try file.createDataset("parallel", values: values, shape: [rows, 3], options: .rowChunked(64, deflateLevel: 5))
-            var pieces: [Float] = []
-            for start in stride(from: 0, to: rows, by: 50) {
-                pieces += try parallel.readRows(start..<min(rows, start + 50), as: Float.self)
+            for step in [7, 50] {
+                var pieces: [Float] = [], widened: [Double] = []
+                for start in stride(from: 0, to: rows, by: step) {
+                    pieces += try parallel.readRows(start..<min(rows, start + step), as: Float.self)
+                    widened += try parallel.readRows(start..<min(rows, start + step), as: Double.self)
+                }
+                #expect(pieces == values, "pieces of \(step) rows")
+                #expect(widened == values.map(Double.init), "pieces of \(step) rows as float64")
             }
-            #expect(pieces == values)
             // Written by libhdf5 row block by row block, read back by the parallel path.
             let library = try file.createDataset("library", of: Float.self, shape: [0, 3], options: .rowChunked(64, deflateLevel: 5))
             for start in stride(from: 0, to: rows, by: 40) {
