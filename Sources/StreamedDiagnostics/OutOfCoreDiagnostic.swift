@@ -445,8 +445,7 @@ public enum StoredSoftnessPrecision: String, Sendable {
 /// Block starts are found from a checkpoint every 4096 training rows.
 struct StreamedTrainingRows: TrainingRowSource {
     let input: StreamedDiagnosticInput
-    let roles: [StreamedDiagnosticInput.Role]
-    let copies: [UInt8]?
+    let prepared: StreamedAnalysis.Prepared
     let columns: [Int]
     let standardization: Standardization
     let rowCount: Int
@@ -461,8 +460,7 @@ struct StreamedTrainingRows: TrainingRowSource {
     init(input: StreamedDiagnosticInput, prepared: StreamedAnalysis.Prepared, columns: [Int], standardization: Standardization,
          pieceRows: Int) {
         self.input = input
-        roles = prepared.roles
-        copies = prepared.copies
+        self.prepared = prepared
         self.columns = columns
         self.standardization = standardization
         rowCount = prepared.trainingCount
@@ -479,12 +477,12 @@ struct StreamedTrainingRows: TrainingRowSource {
 
     /// How often table row `r` appears among the training rows.
     @inline(__always) private func count(_ r: Int) -> Int {
-        roles[r] == .training ? copies.map { Int($0[r]) } ?? 1 : 0
+        prepared.roles[r] == .training ? prepared.count(r) : 0
     }
 
     func forEachPiece(of rows: Range<Int>, _ body: (TrainingView, UnsafeBufferPointer<Double>) -> Void) throws(LearningError) {
         guard !rows.isEmpty else { return }
-        let n = roles.count, d = input.features.featureCount
+        let n = prepared.roles.count, d = input.features.featureCount
         // Table row and copy of training row rows.lowerBound.
         var (raw, copy) = checkpoints[rows.lowerBound / Self.stride]
         var skip = rows.lowerBound % Self.stride
