@@ -146,4 +146,21 @@ import Testing
         // The replicate rule is the same rule on complete curves.
         #expect(RecursiveFeatureElimination.chosenStep([9, 10, 8.7, 8.0, 7.9, 1], tolerance: 2) == 3)
     }
+
+    /// A replicate's counts: each temperature keeps its number of rows, and the counts of a
+    /// temperature's rows depend only on those rows and their order, not on the other
+    /// temperatures' rows; other replicates and streams draw other counts.
+    @Test func resampleCountsKeepEveryTemperaturesCountAndIgnoreTheOthers() {
+        let temperatures = (0..<3000).map { [0.4, 0.5, 1.0][($0 * 7) % 3] }
+        let counts = RecursiveFeatureElimination.resampleCounts(temperatures, seed: 3, replicate: 1, stream: 0)
+        for t in [0.4, 0.5, 1.0] {
+            let rows = temperatures.indices.filter { temperatures[$0] == t }
+            #expect(rows.reduce(0) { $0 + Int(counts[$1]) } == rows.count, "T = \(t)")
+            let alone = RecursiveFeatureElimination.resampleCounts(rows.map { _ in t }, seed: 3, replicate: 1, stream: 0)
+            #expect(alone == rows.map { counts[$0] }, "T = \(t) drawn alone")
+        }
+        #expect(counts.contains(0) && counts.contains { $0 >= 3 })
+        #expect(counts != RecursiveFeatureElimination.resampleCounts(temperatures, seed: 3, replicate: 2, stream: 0))
+        #expect(counts != RecursiveFeatureElimination.resampleCounts(temperatures, seed: 3, replicate: 1, stream: 1))
+    }
 }
