@@ -116,8 +116,7 @@ public enum ParticleTableValidator {
 
         /// Adds rows `range`, held in the first rows of `block`.
         mutating func add(_ range: Range<Int>, _ block: Block, hasSplit: Bool, encoding: LabelEncoding) {
-            let d = block.featureCount
-            let (x, labels, temperature) = (block.features, block.labels, block.temperature)
+            let (labels, temperature) = (block.labels, block.temperature)
             let split = hasSplit ? block.split : nil
             counter.add(labels: labels, temperature: temperature, split: split, count: range.count)
             for i in 0..<range.count {
@@ -127,8 +126,56 @@ public enum ParticleTableValidator {
                 }
                 if !(temperature[i].isFinite && temperature[i] > 0) { badTemperature += 1 }
                 if let split, split[i] != 0 && split[i] != 1 { badSplit += 1 }
+                if split.map({ $0[i] == 0 }) ?? true { trainingRows += 1 }
+            }
+            // A block is first added as if every value were finite (no branch per value); a block
+            // with a value that is not is added again value by value from the tallies before it,
+            // so sums, minima and maxima are over the finite values either way.
+            let before = (sum, sumSquares, minimum, maximum)
+            if !addAssumingFinite(block.features, rows: range.count, d: block.featureCount, split: split) {
+                (sum, sumSquares, minimum, maximum) = before
+                addCheckingEachValue(range, block.features, d: block.featureCount, split: split)
+            }
+        }
+
+        /// The feature tallies of the first `rows` rows of `x`; false when a value is not finite
+        /// (the tallies are then to be restored).
+        private mutating func addAssumingFinite(_ x: [Double], rows: Int, d: Int, split: [Int64]?) -> Bool {
+            var zero = [Double](repeating: 0, count: d)
+            x.withUnsafeBufferPointer { x in
+                sum.withUnsafeMutableBufferPointer { sum in
+                    sumSquares.withUnsafeMutableBufferPointer { squares in
+                        minimum.withUnsafeMutableBufferPointer { low in
+                            maximum.withUnsafeMutableBufferPointer { high in
+                                zero.withUnsafeMutableBufferPointer { zero in
+                                    for i in 0..<rows {
+                                        let row = i * d
+                                        for j in 0..<d {
+                                            let value = x[row + j]
+                                            zero[j] += value - value  // NaN for ±∞ and NaN
+                                            low[j] = min(low[j], value)
+                                            high[j] = max(high[j], value)
+                                        }
+                                        guard split.map({ $0[i] == 0 }) ?? true else { continue }
+                                        for j in 0..<d {
+                                            let value = x[row + j]
+                                            sum[j] += value
+                                            squares[j] += value * value
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return zero.allSatisfy { $0 == 0 }
+        }
+
+        /// The feature tallies value by value, counting and skipping values that are not finite.
+        private mutating func addCheckingEachValue(_ range: Range<Int>, _ x: [Double], d: Int, split: [Int64]?) {
+            for i in 0..<range.count {
                 let isTraining = split.map { $0[i] == 0 } ?? true
-                if isTraining { trainingRows += 1 }
                 for j in 0..<d {
                     let value = x[i * d + j]
                     guard value.isFinite else {
