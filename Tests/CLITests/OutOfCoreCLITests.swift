@@ -137,6 +137,10 @@ func runDatasets(_ path: String) throws -> [String: [String]] {
                 #expect(streamed.stdout == inMemory.stdout, "\(command): the same printed table")
                 try Self.expectSameRuns(dir, results: "t.results.h5", "\(command)-memory", "\(command)-streamed", minimum: 4)
             }
+            // A limit too small even out of core names what rfe's replicates add per row.
+            let tiny = try softness(["rfe", "t.h5", "--run", "tiny", "--bootstrap", "3", "--memory", "20k"], in: dir)
+            #expect(tiny.status != 0 && tiny.stderr.contains("3 more per row for the bootstrap replicates' copies of every row"),
+                    "\(tiny.stderr)")
         }
     }
 }
