@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ParticleTableTests", dependencies: ["ParticleTable", "HDF5", "SeededRandom"]),
         .testTarget(name: "ToyModelTests", dependencies: ["ToyModel"]),
-        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5", "CZstd"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrajectoryTests", dependencies: ["Trajectory", "Structure", "HDF5", "CZstd", "SeededRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "ParticleTable", "ToyModel", "HDF5", "Diagnostics", "Learning", "SeededRandom"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ParticleTable", "HDF5", "SeededRandom"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "SeededRandom"]),

@@ -362,30 +362,32 @@ public final class LAMMPSDumpReader: Trajectory {
             while p < end && (p.pointee == 32 || p.pointee == 9) { p += 1 }
             if p >= end { break }
             let start = p
-            while p < end && p.pointee != 32 && p.pointee != 9 { p += 1 }
-            if column < columnCount {
-                let role = roles[column]
-                if role >= LAMMPSDumpColumns.Role.x.rawValue && role <= LAMMPSDumpColumns.Role.z.rawValue {
-                    guard let value = TrajectoryNumberParsing.double(start, p) else {
-                        return .value(column: column, token: token(start, p), what: "a finite number")
-                    }
-                    position[Int(role - LAMMPSDumpColumns.Role.x.rawValue)] = value
-                } else if role == LAMMPSDumpColumns.Role.id.rawValue {
-                    guard let value = TrajectoryNumberParsing.integer(start, p) else {
-                        return .value(column: column, token: token(start, p), what: "an integer id")
-                    }
-                    id = value
-                } else if role == LAMMPSDumpColumns.Role.type.rawValue {
-                    guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
-                        return .value(column: column, token: token(start, p), what: "an integer type")
-                    }
-                    type = narrow
-                } else if role >= LAMMPSDumpColumns.Role.imageX.rawValue {
-                    guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
-                        return .value(column: column, token: token(start, p), what: "an integer image flag")
-                    }
-                    image[Int(role - LAMMPSDumpColumns.Role.imageX.rawValue)] = narrow
+            let role = column < columnCount ? roles[column] : LAMMPSDumpColumns.Role.ignored.rawValue
+            if role >= LAMMPSDumpColumns.Role.x.rawValue && role <= LAMMPSDumpColumns.Role.z.rawValue {
+                // A coordinate is read in the pass that finds its end.
+                guard let value = TrajectoryNumberParsing.doubleToken(&p, end) else {
+                    return .value(column: column, token: token(start, p), what: "a finite number")
                 }
+                position[Int(role - LAMMPSDumpColumns.Role.x.rawValue)] = value
+                column += 1
+                continue
+            }
+            while p < end && p.pointee != 32 && p.pointee != 9 { p += 1 }
+            if role == LAMMPSDumpColumns.Role.id.rawValue {
+                guard let value = TrajectoryNumberParsing.integer(start, p) else {
+                    return .value(column: column, token: token(start, p), what: "an integer id")
+                }
+                id = value
+            } else if role == LAMMPSDumpColumns.Role.type.rawValue {
+                guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
+                    return .value(column: column, token: token(start, p), what: "an integer type")
+                }
+                type = narrow
+            } else if role >= LAMMPSDumpColumns.Role.imageX.rawValue {
+                guard let value = TrajectoryNumberParsing.integer(start, p), let narrow = Int32(exactly: value) else {
+                    return .value(column: column, token: token(start, p), what: "an integer image flag")
+                }
+                image[Int(role - LAMMPSDumpColumns.Role.imageX.rawValue)] = narrow
             }
             column += 1
         }

@@ -3,6 +3,7 @@ import Testing
 import CZstd
 @testable import Trajectory
 import HDF5
+import SeededRandom
 import Structure
 
 /// Committed fixtures (the test target declares no resources, so they are found next to this file).
@@ -383,7 +384,7 @@ private func triclinicBoxFromDump(_ rows: [String]) throws -> SimulationBox {
     func shuffledFramesAreSortedByIdThroughBufferRefills(idStride: Int64) throws {
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("many.dump").path
-            var generator = SystemRandomNumberGenerator()
+            var generator = SplitMix64(seed: 20261203)
             let n = 500
             var text = ""
             for frame in 0..<4 {
@@ -594,6 +595,55 @@ private func parsedInteger(_ text: String) -> Int64? {
         #expect(parsedDouble("-0.0")?.sign == .minus)
         for bad in ["", "-", "1.2.3", "2.x", "e5", "1e", "nan", "inf", "1e400", "0x"] {
             #expect(parsedDouble(bad) == nil, "\(bad)")
+        }
+    }
+
+    /// Random decimal texts of every shape the fast path meets (1…24 digits, a point anywhere,
+    /// exponents within and beyond ±22, signs) and damaged ones: each equals Swift's correctly
+    /// rounded `Double(String)`, alone and as a token of a line (`doubleToken` stops at its end).
+    /// Seeded, so a failure repeats.
+    @Test func randomDecimalTextsMatchTheCorrectlyRoundedValue() {
+        var generator = SplitMix64(seed: 20261203)
+        var fastSeen = 0
+        for _ in 0..<20_000 {
+            let digitCount = Int.random(in: 1...24, using: &generator)
+            var text = Bool.random(using: &generator) ? "-" : (Int.random(in: 0..<8, using: &generator) == 0 ? "+" : "")
+            let point = Int.random(in: 0...digitCount, using: &generator)
+            for k in 0..<digitCount {
+                if k == point && Bool.random(using: &generator) { text += "." }
+                text += String(Int.random(in: 0...9, using: &generator))
+            }
+            if Int.random(in: 0..<3, using: &generator) == 0 {
+                text += (Bool.random(using: &generator) ? "e" : "E") + ["", "+", "-"].randomElement(using: &generator)!
+                    + String(Int.random(in: 0...40, using: &generator))
+            }
+            if Int.random(in: 0..<20, using: &generator) == 0 {
+                // Damage: a stray character somewhere.
+                var bytes = Array(text.utf8)
+                bytes.insert(["x", ".", "-", "e"].randomElement(using: &generator)!.utf8.first!,
+                             at: Int.random(in: 0...bytes.count, using: &generator))
+                text = String(decoding: bytes, as: UTF8.self)
+            }
+            let expected = Double(text).flatMap { $0.isFinite ? $0 : nil }
+            let parsed = parsedDouble(text)
+            #expect(parsed == expected && parsed?.sign == expected?.sign, "\(text)")
+            let line = Array("  \(text)\t7".utf8)
+            line.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var p = base + 2
+                let token = TrajectoryNumberParsing.doubleToken(&p, base + buffer.count)
+                #expect(token == expected, "\(text) in a line")
+                #expect(p == base + 2 + text.utf8.count, "\(text): the token ends at the tab")
+            }
+            if digitCount <= 19 && expected != nil { fastSeen += 1 }
+        }
+        #expect(fastSeen > 5_000)
+    }
+
+    @Test func eightDigitsAtOnce() {
+        for text in ["00000000", "12345678", "99999999", "84075769", "00000001", "10000000"] {
+            let word = Array(text.utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            #expect(TrajectoryNumberParsing.eightDigitValue(UInt64(littleEndian: word) &- 0x3030_3030_3030_3030) == UInt64(text))
         }
     }
 
